@@ -1,0 +1,241 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Net.Http;
+using System.Net.Http.Headers;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace OciRegistry.Core.Client;
+
+/// <summary>
+/// Answers 401 challenges. Bearer (https://distribution.github.io/distribution/spec/auth/token/): fetch a token
+/// for the request's scope from the realm (anonymously, with Basic credentials, or with an OAuth2 refresh-token
+/// POST for identity tokens), cache it per scope until it expires, retry once. A 401 on a cached token (expired or
+/// revoked) drops it and fetches a fresh one. Basic: attach the credentials when challenged, then keep sending them.
+/// </summary>
+internal sealed class AuthenticationHandler : DelegatingHandler
+{
+    private const string ClientId = "ociregistry";
+
+    private readonly RegistryCredential? _credential;
+    private readonly TimeProvider _time;
+    private readonly Action<HttpTraceEvent>? _trace;
+    private readonly Dictionary<string, (string Token, DateTimeOffset Expires)> _tokens = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim _fetching = new(1, 1);
+    private volatile bool _useBasic;
+
+    public AuthenticationHandler(RegistryCredential? credential, TimeProvider time, Action<HttpTraceEvent>? trace)
+    {
+        _credential = credential;
+        _time = time;
+        _trace = trace;
+    }
+
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var scope = ScopeFor(request);
+        var sentToken = request.Headers.Authorization is null ? Attach(request, scope) : null;
+        var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        if ((int)response.StatusCode != 401)
+        {
+            return response;
+        }
+
+        if (sentToken is not null)
+        {
+            Forget(scope, sentToken);
+        }
+
+        var challenges = response.Headers.TryGetValues("WWW-Authenticate", out var values)
+            ? WwwAuthenticateParser.Parse(values)
+            : Array.Empty<AuthChallenge>();
+        var bearer = challenges.FirstOrDefault(c => c.Is("Bearer") && !string.IsNullOrEmpty(c.Realm));
+        if (bearer is not null)
+        {
+            var token = await FetchTokenAsync(request, bearer, scope, cancellationToken).ConfigureAwait(false);
+            response.Dispose();
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (challenges.Any(c => c.Is("Basic")) && _credential is { IsIdentityToken: false } && !_useBasic)
+        {
+            _useBasic = true;
+            response.Dispose();
+            request.Headers.Authorization = new AuthenticationHeaderValue("Basic", _credential.ToBasicParameter());
+            return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (challenges.Count == 0 && values is not null)
+        {
+            _trace?.Invoke(new HttpTraceEvent(HttpTraceKind.Token, request.Method.Method, UrlRedactor.Redact(request.RequestUri), "(the WWW-Authenticate header could not be parsed)"));
+        }
+
+        return response;
+    }
+
+    /// <summary>The scope a request needs: <c>repository:&lt;name&gt;:pull</c> for repository paths.</summary>
+    internal static string ScopeFor(HttpRequestMessage request)
+    {
+        var path = request.RequestUri?.AbsolutePath ?? string.Empty;
+        if (path.StartsWith("/v2/_catalog", StringComparison.Ordinal))
+        {
+            return "registry:catalog:*";
+        }
+
+        foreach (var marker in new[] { "/manifests/", "/blobs/", "/tags/", "/referrers/" })
+        {
+            var at = path.LastIndexOf(marker, StringComparison.Ordinal);
+            if (at > 4 && path.StartsWith("/v2/", StringComparison.Ordinal))
+            {
+                var name = path.Substring(4, at - 4);
+                var write = request.Method != HttpMethod.Get && request.Method != HttpMethod.Head;
+                return "repository:" + name + (write ? ":pull,push" : ":pull");
+            }
+        }
+
+        return string.Empty;
+    }
+
+    private string? Attach(HttpRequestMessage request, string scope)
+    {
+        lock (_tokens)
+        {
+            if (_tokens.TryGetValue(scope, out var cached) && cached.Expires > _time.GetUtcNow())
+            {
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", cached.Token);
+                return cached.Token;
+            }
+        }
+
+        if (_useBasic && _credential is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Basic", _credential.ToBasicParameter());
+        }
+
+        return null;
+    }
+
+    private void Forget(string scope, string token)
+    {
+        lock (_tokens)
+        {
+            if (_tokens.TryGetValue(scope, out var cached) && cached.Token == token)
+            {
+                _tokens.Remove(scope);
+            }
+        }
+    }
+
+    private async Task<string> FetchTokenAsync(HttpRequestMessage request, AuthChallenge challenge, string scope, CancellationToken cancellationToken)
+    {
+        var wanted = string.IsNullOrEmpty(challenge.Scope) ? scope : challenge.Scope!;
+        await _fetching.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var registryUrl = request.RequestUri!;
+            if (!Uri.TryCreate(challenge.Realm, UriKind.Absolute, out var realm) || (realm.Scheme != Uri.UriSchemeHttps && realm.Scheme != Uri.UriSchemeHttp))
+            {
+                throw new RegistryAuthenticationException(request.Method.Method, UrlRedactor.Redact(registryUrl), "The registry named a token service realm that is not an http(s) URL");
+            }
+
+            if (realm.Scheme == Uri.UriSchemeHttp && registryUrl.Scheme == Uri.UriSchemeHttps && !realm.IsLoopback)
+            {
+                throw new RegistryAuthenticationException(request.Method.Method, UrlRedactor.Redact(registryUrl), $"The registry sent its token service over plain HTTP ({UrlRedactor.Redact(realm)}); refusing to send credentials there");
+            }
+
+            using var tokenRequest = BuildTokenRequest(realm, challenge.Service, wanted);
+            _trace?.Invoke(new HttpTraceEvent(HttpTraceKind.Token, tokenRequest.Method.Method, UrlRedactor.Redact(tokenRequest.RequestUri),
+                _credential is null ? "(anonymous)" : $"(as {_credential.Username})"));
+            using var response = await base.SendAsync(tokenRequest, cancellationToken).ConfigureAwait(false);
+            if (!response.IsSuccessStatusCode)
+            {
+                var error = await ErrorResponseReader.ReadAsync(response, _time, cancellationToken).ConfigureAwait(false);
+                if (error.StatusCode is 401 or 403)
+                {
+                    throw new RegistryAuthenticationException(error.Method, error.Url, error.StatusCode, null, error.Errors, error.BodyText,
+                        _credential is null
+                            ? "The token service refused anonymous access; pass -Credential or log in with 'docker login'"
+                            : $"The token service refused the credentials of '{_credential.Username}'");
+                }
+
+                throw error;
+            }
+
+            var body = await BodyReader.ReadCappedAsync(response.Content, Limits.TokenResponseBytes, "token response", cancellationToken).ConfigureAwait(false);
+            var token = TokenResponse.Parse(body) ?? throw new RegistryAuthenticationException(
+                tokenRequest.Method.Method, UrlRedactor.Redact(tokenRequest.RequestUri), "The token service answered without a usable token");
+
+            // Refresh a little early so that a token does not expire between being attached and being checked.
+            var margin = TimeSpan.FromTicks(Math.Min(TimeSpan.FromSeconds(10).Ticks, token.ExpiresIn.Ticks / 10));
+            lock (_tokens)
+            {
+                _tokens[scope] = (token.Token, _time.GetUtcNow() + token.ExpiresIn - margin);
+            }
+
+            return token.Token;
+        }
+        finally
+        {
+            _fetching.Release();
+        }
+    }
+
+    private HttpRequestMessage BuildTokenRequest(Uri realm, string? service, string scope)
+    {
+        if (_credential is { IsIdentityToken: true })
+        {
+            // OAuth2 refresh-token grant, as docker does for identity tokens (ACR's 'az acr login').
+            var form = new List<KeyValuePair<string, string>>
+            {
+                new("grant_type", "refresh_token"),
+                new("refresh_token", _credential.IdentityToken!),
+                new("client_id", ClientId),
+            };
+            if (!string.IsNullOrEmpty(service))
+            {
+                form.Add(new("service", service!));
+            }
+
+            if (scope.Length > 0)
+            {
+                form.Add(new("scope", scope));
+            }
+
+            return new HttpRequestMessage(HttpMethod.Post, realm) { Content = new FormUrlEncodedContent(form) };
+        }
+
+        var query = new List<string>();
+        if (!string.IsNullOrEmpty(service))
+        {
+            query.Add("service=" + Uri.EscapeDataString(service));
+        }
+
+        if (scope.Length > 0)
+        {
+            query.Add("scope=" + Uri.EscapeDataString(scope));
+        }
+
+        var builder = new UriBuilder(realm);
+        var existing = builder.Query.TrimStart('?');
+        builder.Query = string.Join("&", new[] { existing }.Where(q => q.Length > 0).Concat(query));
+        var message = new HttpRequestMessage(HttpMethod.Get, builder.Uri);
+        if (_credential is not null)
+        {
+            message.Headers.Authorization = new AuthenticationHeaderValue("Basic", _credential.ToBasicParameter());
+        }
+
+        return message;
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _fetching.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+}

@@ -1,0 +1,50 @@
+using System;
+using System.Net.Http;
+
+namespace OciRegistry.Core.Client;
+
+/// <summary>Settings for a <see cref="RegistryClient"/>.</summary>
+public sealed class ClientOptions
+{
+    /// <summary>Credentials to use; when null, Docker's config.json is consulted (see <see cref="UseDockerConfig"/>).</summary>
+    public RegistryCredential? Credential { get; set; }
+
+    /// <summary>Whether to look up credentials in Docker's config.json when <see cref="Credential"/> is null.</summary>
+    public bool UseDockerConfig { get; set; } = true;
+
+    /// <summary>A config.json to read instead of <c>$DOCKER_CONFIG/config.json</c> or <c>~/.docker/config.json</c>.</summary>
+    public string? DockerConfigPath { get; set; }
+
+    /// <summary>Use plain HTTP for a registry that is not on this machine (loopback registries always use HTTP).</summary>
+    public bool AllowInsecure { get; set; }
+
+    /// <summary>Accept any TLS certificate. For test registries with self-signed certificates only.</summary>
+    public bool SkipCertificateCheck { get; set; }
+
+    /// <summary>The User-Agent header.</summary>
+    public string UserAgent { get; set; } = "OciRegistry/" + typeof(ClientOptions).Assembly.GetName().Version?.ToString(3);
+
+    /// <summary>
+    /// How long a connection may stay silent (no response headers, or no body bytes) before the attempt counts as
+    /// a network failure. There is no whole-transfer timeout: a slow but moving transfer is never cut.
+    /// </summary>
+    public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The cap for manifests read into memory.</summary>
+    public long MaxManifestBytes { get; set; } = Limits.ManifestBytes;
+
+    /// <summary>Retry behaviour.</summary>
+    public RetryOptions Retry { get; set; } = new();
+
+    /// <summary>The clock, for backoff waits and token expiry; tests inject their own.</summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    /// <summary>Receives each step of the HTTP conversation, redacted; for verbose output.</summary>
+    public Action<HttpTraceEvent>? Trace { get; set; }
+
+    /// <summary>
+    /// The handler that talks to the network. Null builds an <see cref="HttpClientHandler"/> that follows no
+    /// redirects itself (ours do, so that <c>Authorization</c> never crosses origins). A test seam.
+    /// </summary>
+    public HttpMessageHandler? PrimaryHandler { get; set; }
+}

@@ -1,0 +1,259 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Net.Http;
+using System.Net.Http.Headers;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using System.Threading;
+using System.Threading.Tasks;
+using OciRegistry.Core.Models;
+using OciRegistry.Core.References;
+
+namespace OciRegistry.Core.Client;
+
+/// <summary>
+/// A client for one registry: one <see cref="HttpClient"/> over the handler chain
+/// user agent → retry → auth → redirect → trace → idle timeout → network.
+/// </summary>
+/// <remarks>API: https://github.com/opencontainers/distribution-spec/blob/main/spec.md.</remarks>
+public sealed class RegistryClient : IDisposable
+{
+    private readonly HttpClient _http;
+    private readonly ClientOptions _options;
+
+    /// <summary>Creates a client for <paramref name="registry"/> (as in a reference: <c>docker.io</c>, <c>localhost:5000</c>).</summary>
+    public RegistryClient(string registry, ClientOptions? options = null)
+    {
+        if (string.IsNullOrEmpty(registry))
+        {
+            throw new ArgumentException("A registry is required.", nameof(registry));
+        }
+
+        _options = options ?? new ClientOptions();
+        Registry = registry;
+        var scheme = _options.AllowInsecure || Reference.IsLoopbackRegistry(registry) ? "http" : "https";
+        BaseAddress = new Uri($"{scheme}://{Reference.EndpointFor(registry)}/");
+        var credential = _options.Credential ?? (_options.UseDockerConfig ? DockerConfigCredentials.Find(registry, _options.DockerConfigPath) : null);
+        HttpMessageHandler handler = new IdleTimeoutHandler(_options.IdleTimeout) { InnerHandler = _options.PrimaryHandler ?? CreatePrimaryHandler(_options) };
+        if (_options.Trace is { } trace)
+        {
+            handler = new TraceHandler(trace) { InnerHandler = handler };
+        }
+
+        handler = new RedirectHandler(_options.Trace) { InnerHandler = handler };
+        handler = new AuthenticationHandler(credential, _options.TimeProvider, _options.Trace) { InnerHandler = handler };
+        handler = new RetryHandler(_options.Retry, _options.TimeProvider, _options.Trace) { InnerHandler = handler };
+        handler = new UserAgentHandler(_options.UserAgent) { InnerHandler = handler };
+        _http = new HttpClient(handler, disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
+    }
+
+    /// <summary>The registry name this client talks to.</summary>
+    public string Registry { get; }
+
+    /// <summary>The API base, e.g. <c>https://registry-1.docker.io/</c>.</summary>
+    public Uri BaseAddress { get; }
+
+    /// <summary>
+    /// Fetches the manifest or index <paramref name="reference"/> names. With a digest, the bytes are verified
+    /// against it; by tag, against <c>Docker-Content-Digest</c> when the registry sends one.
+    /// </summary>
+    public async Task<ManifestDocument> GetManifestAsync(Reference reference, CancellationToken cancellationToken = default)
+    {
+        CheckRegistry(reference);
+        using var request = new HttpRequestMessage(HttpMethod.Get, Url(reference.Repository, "manifests/" + reference.Identifier));
+        foreach (var type in MediaTypes.ManifestAccept)
+        {
+            request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(type));
+        }
+
+        using var response = await SendAsync(request, cancellationToken).ConfigureAwait(false);
+        var bytes = await BodyReader.ReadCappedAsync(response.Content, _options.MaxManifestBytes, "manifest", cancellationToken).ConfigureAwait(false);
+        var expected = reference.Digest;
+        if (expected is null && response.Headers.TryGetValues("Docker-Content-Digest", out var values) &&
+            Digest.TryParse(values.FirstOrDefault(), out var announced, out _))
+        {
+            expected = announced;
+        }
+
+        var actual = expected?.ComputeSame(bytes) ?? Digest.Compute(bytes);
+        if (expected is not null && actual != expected)
+        {
+            throw new ContentVerificationException($"the manifest {reference}", expected, actual);
+        }
+
+        return ManifestParser.Parse(bytes, response.Content.Headers.ContentType?.MediaType, actual, reference);
+    }
+
+    /// <summary>
+    /// Resolves an index to the manifest for <paramref name="platform"/>; a single manifest is returned as it is.
+    /// Fails with <see cref="PlatformNotFoundException"/> naming the platforms the index has.
+    /// </summary>
+    public async Task<ManifestDocument> GetManifestForPlatformAsync(ManifestDocument document, Platform platform, CancellationToken cancellationToken = default)
+    {
+        if (document is not ImageIndex index)
+        {
+            return document;
+        }
+
+        var match = index.Manifests.FirstOrDefault(d => d.Platform is { } p && p.Satisfies(platform) && MediaTypes.IsManifest(d.MediaType))
+            ?? index.Manifests.FirstOrDefault(d => d.Platform is { } p && p.Satisfies(platform));
+        if (match is null)
+        {
+            throw new PlatformNotFoundException(platform, index.Manifests.Where(d => d.Platform is not null).Select(d => d.Platform!).ToList());
+        }
+
+        var source = index.Source ?? throw new ArgumentException("The index does not know where it came from.", nameof(document));
+        return await GetManifestAsync(source.AtDigest(match.Digest), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Lists the tags of <paramref name="repository"/>, page by page as the registry sends them, following
+    /// <c>Link: &lt;…&gt;; rel="next"</c>.
+    /// </summary>
+    /// <param name="repository">The repository path.</param>
+    /// <param name="pageSize">The <c>n</c> to ask for; null lets the registry choose.</param>
+    /// <param name="cancellationToken">Stops the listing.</param>
+    public async IAsyncEnumerable<string> ListTagsAsync(string repository, int? pageSize = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        if (!Reference.IsValidRepository(repository))
+        {
+            throw new InvalidReferenceException(repository ?? string.Empty, "not a valid repository name");
+        }
+
+        Uri? next = Url(repository, "tags/list" + (pageSize is { } n ? "?n=" + n : string.Empty));
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var page = 0; next is not null; page++)
+        {
+            if (page >= Limits.MaxTagPages || !seen.Add(next.AbsoluteUri))
+            {
+                throw new OciException($"the tag list of {repository} kept pointing to pages already read; stopping");
+            }
+
+            IReadOnlyList<string> tags;
+            using (var request = new HttpRequestMessage(HttpMethod.Get, next))
+            using (var response = await SendAsync(request, cancellationToken).ConfigureAwait(false))
+            {
+                var bytes = await BodyReader.ReadCappedAsync(response.Content, Limits.TagListPageBytes, "tag list", cancellationToken).ConfigureAwait(false);
+                tags = ParseTagList(bytes);
+                next = NextLink(response, next);
+            }
+
+            foreach (var tag in tags)
+            {
+                yield return tag;
+            }
+        }
+    }
+
+    /// <summary>Sends a request through the chain and turns any non-success status into a typed exception.</summary>
+    internal async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        if (response.IsSuccessStatusCode)
+        {
+            return response;
+        }
+
+        throw await ErrorResponseReader.ReadAsync(response, _options.TimeProvider, cancellationToken).ConfigureAwait(false);
+    }
+
+    internal Uri Url(string repository, string rest) => new(BaseAddress, "v2/" + repository + "/" + rest);
+
+    private void CheckRegistry(Reference reference)
+    {
+        if (reference is null)
+        {
+            throw new ArgumentNullException(nameof(reference));
+        }
+
+        if (!string.Equals(reference.Registry, Registry, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new ArgumentException($"The reference {reference} is not on {Registry}.", nameof(reference));
+        }
+    }
+
+    private static List<string> ParseTagList(byte[] bytes)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(bytes);
+            var tags = new List<string>();
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                throw new OciException("the tag list is not a JSON object");
+            }
+
+            if (document.RootElement.TryGetProperty("tags", out var array) && array.ValueKind == JsonValueKind.Array)
+            {
+                foreach (var item in array.EnumerateArray())
+                {
+                    if (item.ValueKind == JsonValueKind.String)
+                    {
+                        tags.Add(item.GetString()!);
+                    }
+                }
+            }
+
+            return tags;
+        }
+        catch (JsonException e)
+        {
+            throw new OciException($"the tag list is not valid JSON: {e.Message}", e);
+        }
+    }
+
+    /// <summary>The <c>rel="next"</c> target of RFC 8288 <c>Link</c> headers, resolved against the page's URL; same origin only.</summary>
+    internal static Uri? NextLink(HttpResponseMessage response, Uri current)
+    {
+        if (!response.Headers.TryGetValues("Link", out var values))
+        {
+            return null;
+        }
+
+        foreach (var value in values)
+        {
+            foreach (var link in value.Split(','))
+            {
+                var open = link.IndexOf('<');
+                var close = link.IndexOf('>', open + 1);
+                if (open < 0 || close < 0)
+                {
+                    continue;
+                }
+
+                var parameters = link.Substring(close + 1).Split(';').Select(p => p.Trim().Replace(" ", string.Empty));
+                if (!parameters.Any(p => p.Equals("rel=\"next\"", StringComparison.OrdinalIgnoreCase) || p.Equals("rel=next", StringComparison.OrdinalIgnoreCase)))
+                {
+                    continue;
+                }
+
+                if (Uri.TryCreate(current, link.Substring(open + 1, close - open - 1).Trim(), out var target) && RedirectHandler.SameOrigin(current, target))
+                {
+                    return target;
+                }
+            }
+        }
+
+        return null;
+    }
+
+    private static HttpClientHandler CreatePrimaryHandler(ClientOptions options)
+    {
+        var handler = new HttpClientHandler
+        {
+            AllowAutoRedirect = false,
+            UseCookies = false,
+            AutomaticDecompression = System.Net.DecompressionMethods.None,
+        };
+        if (options.SkipCertificateCheck)
+        {
+            handler.ServerCertificateCustomValidationCallback = (_, _, _, _) => true;
+        }
+
+        return handler;
+    }
+
+    /// <inheritdoc/>
+    public void Dispose() => _http.Dispose();
+}

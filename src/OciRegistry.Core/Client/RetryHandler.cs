@@ -1,0 +1,103 @@
+using System;
+using System.Net.Http;
+using System.Threading;
+using System.Threading.Tasks;
+using Polly;
+using Polly.Retry;
+
+namespace OciRegistry.Core.Client;
+
+/// <summary>
+/// Retries transient failures (see <see cref="RetryClassifier"/>) with exponential, jittered, bounded backoff,
+/// waiting at least as long as <c>Retry-After</c> asks. A cancelled operation stops at once: Polly checks the
+/// token before each attempt and during each wait.
+/// </summary>
+internal sealed class RetryHandler : DelegatingHandler
+{
+    private readonly ResiliencePipeline<HttpResponseMessage> _pipeline;
+    private readonly RetryOptions _options;
+    private readonly TimeProvider _time;
+    private readonly Action<HttpTraceEvent>? _trace;
+    private readonly Random _random = new();
+
+    public RetryHandler(RetryOptions options, TimeProvider time, Action<HttpTraceEvent>? trace)
+    {
+        _options = options;
+        _time = time;
+        _trace = trace;
+        var builder = new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = time };
+        if (options.MaxRetries > 0)
+        {
+            builder.AddRetry(new RetryStrategyOptions<HttpResponseMessage>
+            {
+                MaxRetryAttempts = options.MaxRetries,
+                ShouldHandle = args => new ValueTask<bool>(ShouldRetry(args.Outcome)),
+                DelayGenerator = args => new ValueTask<TimeSpan?>(Delay(args.AttemptNumber, args.Outcome)),
+                OnRetry = args =>
+                {
+                    Report(args.Outcome, args.RetryDelay, args.AttemptNumber);
+                    args.Outcome.Result?.Dispose();
+                    return default;
+                },
+            });
+        }
+
+        _pipeline = builder.Build();
+    }
+
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+        await _pipeline.ExecuteAsync(
+            async token => await base.SendAsync(request, token).ConfigureAwait(false),
+            cancellationToken).ConfigureAwait(false);
+
+    private bool ShouldRetry(Outcome<HttpResponseMessage> outcome)
+    {
+        if (outcome.Exception is { } exception)
+        {
+            if (exception is OperationCanceledException)
+            {
+                return false;
+            }
+
+            return RetryClassifier.IsTransientException(exception) && WithinRetryAfterBound(exception is RegistryResponseException r ? r.RetryAfter : null);
+        }
+
+        var response = outcome.Result!;
+        return RetryClassifier.IsTransientStatus((int)response.StatusCode) && WithinRetryAfterBound(RetryAfter(response));
+    }
+
+    private bool WithinRetryAfterBound(TimeSpan? retryAfter) => retryAfter is null || retryAfter <= _options.MaxRetryAfter;
+
+    private TimeSpan? RetryAfter(HttpResponseMessage response) => RetryClassifier.RetryAfter(response, _time.GetUtcNow());
+
+    private TimeSpan Delay(int attempt, Outcome<HttpResponseMessage> outcome)
+    {
+        var retryAfter = outcome.Result is { } response ? RetryAfter(response) : (outcome.Exception as RegistryResponseException)?.RetryAfter;
+        double random;
+        lock (_random)
+        {
+            random = _random.NextDouble();
+        }
+
+        return _options.ComputeDelay(attempt, retryAfter, random);
+    }
+
+    private void Report(Outcome<HttpResponseMessage> outcome, TimeSpan delay, int attempt)
+    {
+        if (_trace is null)
+        {
+            return;
+        }
+
+        var request = outcome.Result?.RequestMessage;
+        var reason = outcome.Result is { } response
+            ? $"after HTTP {(int)response.StatusCode}" + (RetryAfter(response) is { } wait ? $" (Retry-After {wait.TotalSeconds:0.#} s)" : string.Empty)
+            : $"after {outcome.Exception!.GetType().Name}: {outcome.Exception.Message}";
+        _trace(new HttpTraceEvent(
+            HttpTraceKind.Retry,
+            request?.Method.Method ?? "GET",
+            UrlRedactor.Redact(request?.RequestUri),
+            $"(attempt {attempt + 2} of {_options.MaxRetries + 1}) {reason}",
+            delay: delay));
+    }
+}

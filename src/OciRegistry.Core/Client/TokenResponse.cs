@@ -1,0 +1,59 @@
+using System;
+using System.Text.Json;
+
+namespace OciRegistry.Core.Client;
+
+/// <summary>
+/// A token service's answer (https://distribution.github.io/distribution/spec/auth/token/): <c>token</c> or
+/// <c>access_token</c>, with <c>expires_in</c> seconds (60 when absent).
+/// </summary>
+internal sealed record TokenResponse(string Token, TimeSpan ExpiresIn)
+{
+    private static readonly TimeSpan DefaultLifetime = TimeSpan.FromSeconds(60);
+
+    /// <summary>Parses the body; null when it holds no usable token.</summary>
+    public static TokenResponse? Parse(byte[] body)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                return null;
+            }
+
+            var token = Text(root, "token") ?? Text(root, "access_token");
+            if (token is null || token.Length == 0 || !IsHeaderSafe(token))
+            {
+                return null;
+            }
+
+            var lifetime = root.TryGetProperty("expires_in", out var e) && e.ValueKind == JsonValueKind.Number && e.TryGetInt64(out var seconds) && seconds > 0
+                ? TimeSpan.FromSeconds(Math.Min(seconds, 365L * 24 * 3600))
+                : DefaultLifetime;
+            return new TokenResponse(token, lifetime);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static string? Text(JsonElement root, string name) =>
+        root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
+    /// <summary>A token goes into a header: visible ASCII only, so a hostile service cannot inject header lines.</summary>
+    private static bool IsHeaderSafe(string token)
+    {
+        foreach (var ch in token)
+        {
+            if (ch < 0x21 || ch > 0x7E)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+}

@@ -1,0 +1,28 @@
+using OciRegistry.Core.References;
+
+namespace OciRegistry.Core;
+
+/// <summary>Content whose digest or size is not what was expected. Nothing that failed this check is kept.</summary>
+public sealed class ContentVerificationException : OciException
+{
+    /// <summary>Creates the exception for a digest mismatch.</summary>
+    public ContentVerificationException(string what, Digest expected, Digest actual)
+        : base($"{what} failed verification: expected digest {expected}, got {actual}; the content was discarded")
+    {
+        Expected = expected;
+        Actual = actual;
+    }
+
+    /// <summary>Creates the exception for a size mismatch or other content problem.</summary>
+    public ContentVerificationException(string message, Digest expected)
+        : base(message)
+    {
+        Expected = expected;
+    }
+
+    /// <summary>The digest that was expected.</summary>
+    public Digest Expected { get; }
+
+    /// <summary>The digest of what arrived, when it was computed.</summary>
+    public Digest? Actual { get; }
+}
