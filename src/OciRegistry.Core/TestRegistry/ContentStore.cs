@@ -1,0 +1,312 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using OciRegistry.Core.Models;
+using OciRegistry.Core.References;
+
+namespace OciRegistry.Core.TestRegistry;
+
+/// <summary>
+/// What a <see cref="TestRegistryServer"/> serves: repositories with their manifests, tags and blobs.
+/// Thread-safe; content may be added while the server runs.
+/// </summary>
+/// <remarks>
+/// Blobs live in one pool, deduplicated by digest, and each repository records which of them it holds: as in
+/// a real registry, a blob is only served under a repository it was added to
+/// (https://github.com/opencontainers/distribution-spec/blob/main/spec.md#pulling-blobs).
+/// </remarks>
+public sealed class ContentStore
+{
+    private readonly object _gate = new();
+    private readonly Dictionary<Digest, StoredBlob> _blobs = [];
+    private readonly Dictionary<string, RepositoryContent> _repositories = new(StringComparer.Ordinal);
+
+    /// <summary>The names of all repositories that hold something, ordinal-sorted.</summary>
+    public IReadOnlyCollection<string> Repositories
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _repositories.Keys.OrderBy(name => name, StringComparer.Ordinal).ToArray();
+            }
+        }
+    }
+
+    /// <summary>The tags of <paramref name="repository"/>, ordinal-sorted; empty when the repository is unknown.</summary>
+    /// <exception cref="ArgumentException">The repository name is not valid.</exception>
+    public IReadOnlyList<string> GetTags(string repository)
+    {
+        ValidateRepository(repository);
+        return FindTags(repository) ?? [];
+    }
+
+    /// <summary>Adds a blob held in memory (a copy of <paramref name="content"/>) to <paramref name="repository"/>.</summary>
+    /// <returns>The sha256 digest of the content.</returns>
+    /// <exception cref="ArgumentException">The repository name is not valid.</exception>
+    public Digest AddBlob(string repository, byte[] content)
+    {
+        ValidateRepository(repository);
+        if (content is null)
+        {
+            throw new ArgumentNullException(nameof(content));
+        }
+
+        var copy = (byte[])content.Clone();
+        var digest = Digest.Compute(copy);
+        AddBlobCore(repository, StoredBlob.InMemory(digest, copy));
+        return digest;
+    }
+
+    /// <summary>
+    /// Adds a blob that is streamed from <paramref name="path"/> on every request. The file is not hashed:
+    /// the caller vouches for <paramref name="digest"/>, which is what lets a test serve content whose digest
+    /// does not match (a client must notice).
+    /// </summary>
+    /// <exception cref="ArgumentException">The repository name is not valid, the size is negative, the
+    /// file's length differs from <paramref name="size"/>, or the digest is already stored with another size.</exception>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    public void AddBlobFile(string repository, Digest digest, long size, string path)
+    {
+        ValidateRepository(repository);
+        if (digest is null)
+        {
+            throw new ArgumentNullException(nameof(digest));
+        }
+
+        if (size < 0)
+        {
+            throw new ArgumentException("the size of a blob cannot be negative", nameof(size));
+        }
+
+        if (string.IsNullOrEmpty(path))
+        {
+            throw new ArgumentException("the path of a blob file is empty", nameof(path));
+        }
+
+        var fullPath = System.IO.Path.GetFullPath(path);
+        var file = new FileInfo(fullPath);
+        if (!file.Exists)
+        {
+            throw new FileNotFoundException($"the blob file '{fullPath}' does not exist", fullPath);
+        }
+
+        if (file.Length != size)
+        {
+            throw new ArgumentException($"the blob file '{fullPath}' is {file.Length} bytes long, not {size}", nameof(size));
+        }
+
+        AddBlobCore(repository, StoredBlob.FromFile(digest, size, fullPath));
+    }
+
+    /// <summary>
+    /// Adds a manifest or index to <paramref name="repository"/> with its exact bytes (copied) and points
+    /// <paramref name="tags"/> at it.
+    /// </summary>
+    /// <param name="repository">The repository, e.g. <c>samples/hello</c>.</param>
+    /// <param name="content">The exact bytes to serve; they must parse as the media type.</param>
+    /// <param name="mediaType">The media type, served as <c>Content-Type</c>; must agree with the document's own <c>mediaType</c>.</param>
+    /// <param name="tags">Tags to point at the manifest, moving them if they already exist.</param>
+    /// <returns>The sha256 digest of the content.</returns>
+    /// <exception cref="ArgumentException">The repository name, a tag or the media type is not valid.</exception>
+    /// <exception cref="ManifestFormatException">The content is not a manifest this module can parse.</exception>
+    public Digest AddManifest(string repository, byte[] content, string mediaType, params string[] tags)
+    {
+        if (content is null)
+        {
+            throw new ArgumentNullException(nameof(content));
+        }
+
+        var copy = (byte[])content.Clone();
+        var digest = Digest.Compute(copy);
+        AddManifestCore(repository, copy, mediaType, digest, tags ?? []);
+        return digest;
+    }
+
+    /// <summary>Points <paramref name="tag"/> in <paramref name="repository"/> at a manifest already added there.</summary>
+    /// <exception cref="ArgumentException">The repository name or tag is not valid, or the repository holds no
+    /// manifest with that digest.</exception>
+    public void SetTag(string repository, string tag, Digest manifestDigest)
+    {
+        ValidateRepository(repository);
+        ValidateTag(tag);
+        if (manifestDigest is null)
+        {
+            throw new ArgumentNullException(nameof(manifestDigest));
+        }
+
+        lock (_gate)
+        {
+            if (!_repositories.TryGetValue(repository, out var content) || !content.Manifests.ContainsKey(manifestDigest))
+            {
+                throw new ArgumentException($"the repository '{repository}' holds no manifest {manifestDigest}", nameof(manifestDigest));
+            }
+
+            content.Tags[tag] = manifestDigest;
+        }
+    }
+
+    /// <summary>
+    /// Adds a manifest whose digest the caller has already computed (and verified), so a layout can bring
+    /// sha512 content. The bytes are kept as they are, not copied.
+    /// </summary>
+    internal void AddManifestCore(string repository, byte[] content, string mediaType, Digest digest, IReadOnlyCollection<string> tags)
+    {
+        ValidateRepository(repository);
+        if (string.IsNullOrEmpty(mediaType))
+        {
+            throw new ArgumentException("a manifest needs a media type", nameof(mediaType));
+        }
+
+        foreach (var tag in tags)
+        {
+            ValidateTag(tag);
+        }
+
+        var parsed = ManifestParser.Parse(content, mediaType, digest);
+        if (!string.Equals(parsed.MediaType, mediaType, StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"the manifest says its media type is '{parsed.MediaType}', not '{mediaType}'", nameof(mediaType));
+        }
+
+        var manifest = new StoredManifest(digest, mediaType, content);
+        lock (_gate)
+        {
+            var repositoryContent = GetOrAddRepository(repository);
+            repositoryContent.Manifests[digest] = manifest;
+            foreach (var tag in tags)
+            {
+                repositoryContent.Tags[tag] = digest;
+            }
+        }
+    }
+
+    /// <summary>Whether anything was added under <paramref name="repository"/>.</summary>
+    internal bool ContainsRepository(string repository)
+    {
+        lock (_gate)
+        {
+            return _repositories.ContainsKey(repository);
+        }
+    }
+
+    /// <summary>The manifest a tag points at, or null.</summary>
+    internal StoredManifest? FindManifest(string repository, string tag)
+    {
+        lock (_gate)
+        {
+            return _repositories.TryGetValue(repository, out var content) &&
+                content.Tags.TryGetValue(tag, out var digest) &&
+                content.Manifests.TryGetValue(digest, out var manifest)
+                ? manifest
+                : null;
+        }
+    }
+
+    /// <summary>The manifest with <paramref name="digest"/> in <paramref name="repository"/>, or null.</summary>
+    internal StoredManifest? FindManifest(string repository, Digest digest)
+    {
+        lock (_gate)
+        {
+            return _repositories.TryGetValue(repository, out var content) && content.Manifests.TryGetValue(digest, out var manifest)
+                ? manifest
+                : null;
+        }
+    }
+
+    /// <summary>
+    /// The blob with <paramref name="digest"/> if <paramref name="repository"/> holds it. Manifests count as
+    /// blobs too, as they do in the reference registry.
+    /// </summary>
+    internal StoredBlob? FindBlob(string repository, Digest digest)
+    {
+        lock (_gate)
+        {
+            if (!_repositories.TryGetValue(repository, out var content))
+            {
+                return null;
+            }
+
+            if (content.Blobs.Contains(digest) && _blobs.TryGetValue(digest, out var blob))
+            {
+                return blob;
+            }
+
+            return content.Manifests.TryGetValue(digest, out var manifest)
+                ? StoredBlob.InMemory(manifest.Digest, manifest.Content)
+                : null;
+        }
+    }
+
+    /// <summary>The tags of <paramref name="repository"/>, ordinal-sorted, or null when it is unknown.</summary>
+    internal IReadOnlyList<string>? FindTags(string repository)
+    {
+        lock (_gate)
+        {
+            return _repositories.TryGetValue(repository, out var content)
+                ? content.Tags.Keys.OrderBy(tag => tag, StringComparer.Ordinal).ToArray()
+                : null;
+        }
+    }
+
+    private void AddBlobCore(string repository, StoredBlob blob)
+    {
+        lock (_gate)
+        {
+            if (_blobs.TryGetValue(blob.Digest, out var existing))
+            {
+                if (existing.Size != blob.Size)
+                {
+                    throw new ArgumentException($"the blob {blob.Digest} is already stored with a size of {existing.Size} bytes, not {blob.Size}");
+                }
+            }
+            else
+            {
+                _blobs.Add(blob.Digest, blob);
+            }
+
+            GetOrAddRepository(repository).Blobs.Add(blob.Digest);
+        }
+    }
+
+    private RepositoryContent GetOrAddRepository(string repository)
+    {
+        if (!_repositories.TryGetValue(repository, out var content))
+        {
+            content = new RepositoryContent();
+            _repositories.Add(repository, content);
+        }
+
+        return content;
+    }
+
+    private static void ValidateRepository(string repository)
+    {
+        if (!Reference.IsValidRepository(repository))
+        {
+            throw new ArgumentException(
+                $"'{repository}' is not a valid repository name: lowercase path components of letters and digits, separated by '/', '.', '_', '__' or '-'",
+                nameof(repository));
+        }
+    }
+
+    private static void ValidateTag(string tag)
+    {
+        if (!Reference.IsValidTag(tag))
+        {
+            throw new ArgumentException(
+                $"'{tag}' is not a valid tag: 1 to 128 letters, digits, '_', '.' or '-', not starting with '.' or '-'",
+                nameof(tag));
+        }
+    }
+
+    private sealed class RepositoryContent
+    {
+        public HashSet<Digest> Blobs { get; } = [];
+
+        public Dictionary<Digest, StoredManifest> Manifests { get; } = [];
+
+        public Dictionary<string, Digest> Tags { get; } = new(StringComparer.Ordinal);
+    }
+}

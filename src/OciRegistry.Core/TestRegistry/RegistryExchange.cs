@@ -1,0 +1,166 @@
+using System;
+using System.Buffers;
+using System.IO;
+using System.Net;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace OciRegistry.Core.TestRegistry;
+
+/// <summary>
+/// One request and its response, with the few ways the registry answers: bytes, a stream slice or a spec
+/// error. Remembers whether anything reached the wire, so a failure can still become a 500 or must abort.
+/// </summary>
+/// <remarks>
+/// HEAD gets exactly the headers GET would get, Content-Length included, and no body
+/// (https://www.rfc-editor.org/rfc/rfc9110#section-9.3.2). The managed HttpListener sends a declared
+/// Content-Length on HEAD without expecting the body and keeps the connection open.
+/// </remarks>
+internal sealed class RegistryExchange
+{
+    /// <summary>The size of each write: large enough for loopback throughput, small enough to stop promptly.</summary>
+    internal const int ChunkSize = 128 * 1024;
+
+    private const string ApiVersionHeader = "Docker-Distribution-API-Version";
+
+    // Headers an endpoint may have set before failing; a 500 must not carry them.
+    private static readonly string[] ContentHeaders = ["Docker-Content-Digest", "ETag", "Accept-Ranges", "Content-Range", "Link", "Allow"];
+
+    public RegistryExchange(HttpListenerContext context)
+    {
+        Context = context;
+        IsHead = string.Equals(context.Request.HttpMethod, "HEAD", StringComparison.Ordinal);
+        context.Response.Headers[ApiVersionHeader] = "registry/2.0";
+    }
+
+    public HttpListenerContext Context { get; }
+
+    public HttpListenerRequest Request => Context.Request;
+
+    public HttpListenerResponse Response => Context.Response;
+
+    /// <summary>Whether the request is HEAD: headers only.</summary>
+    public bool IsHead { get; }
+
+    /// <summary>Whether headers may already be on the wire; after that only aborting is left.</summary>
+    public bool HeadersSent { get; private set; }
+
+    /// <summary>Sets a response header.</summary>
+    public void SetHeader(string name, string value) => Response.Headers[name] = value;
+
+    /// <summary>Sends <paramref name="body"/> (or, for HEAD, its length) with the status and content type.</summary>
+    public Task SendAsync(HttpStatusCode status, string contentType, byte[] body, CancellationToken cancellationToken) =>
+        SendAsync(status, contentType, body, 0, body.Length, cancellationToken);
+
+    /// <summary>Sends a slice of <paramref name="body"/>.</summary>
+    public async Task SendAsync(HttpStatusCode status, string contentType, byte[] body, long offset, long count, CancellationToken cancellationToken)
+    {
+        StartResponse(status, contentType, count);
+        if (!IsHead)
+        {
+            for (var written = 0L; written < count;)
+            {
+                var chunk = (int)Math.Min(ChunkSize, count - written);
+                await Response.OutputStream.WriteAsync(body, checked((int)(offset + written)), chunk, cancellationToken).ConfigureAwait(false);
+                written += chunk;
+            }
+        }
+
+        Response.Close();
+    }
+
+    /// <summary>
+    /// Sends <paramref name="count"/> bytes of <paramref name="source"/> from its current position, reading
+    /// and writing one chunk at a time. A source that ends early fails the request, which then aborts.
+    /// </summary>
+    public async Task SendStreamAsync(HttpStatusCode status, string contentType, Stream source, long count, CancellationToken cancellationToken)
+    {
+        StartResponse(status, contentType, count);
+        if (!IsHead)
+        {
+            var buffer = ArrayPool<byte>.Shared.Rent(ChunkSize);
+            try
+            {
+                for (var written = 0L; written < count;)
+                {
+                    var wanted = (int)Math.Min(buffer.Length, count - written);
+                    var read = await source.ReadAsync(buffer, 0, wanted, cancellationToken).ConfigureAwait(false);
+                    if (read == 0)
+                    {
+                        throw new IOException($"the blob ended after {written} of {count} bytes");
+                    }
+
+                    await Response.OutputStream.WriteAsync(buffer, 0, read, cancellationToken).ConfigureAwait(false);
+                    written += read;
+                }
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+        }
+
+        Response.Close();
+    }
+
+    /// <summary>
+    /// Sends an error in the spec's shape, <c>{"errors":[{"code":…,"message":…}]}</c>
+    /// (https://github.com/opencontainers/distribution-spec/blob/main/spec.md#error-codes).
+    /// </summary>
+    public Task SendErrorAsync(HttpStatusCode status, string code, string message, CancellationToken cancellationToken)
+    {
+        var body = JsonContent.Write(writer =>
+        {
+            writer.WriteStartObject();
+            writer.WriteStartArray("errors");
+            writer.WriteStartObject();
+            writer.WriteString("code", code);
+            writer.WriteString("message", message);
+            writer.WriteEndObject();
+            writer.WriteEndArray();
+            writer.WriteEndObject();
+        });
+        return SendAsync(status, "application/json", body, cancellationToken);
+    }
+
+    /// <summary>Turns a failure before any header was sent into a 500, dropping headers meant for content.</summary>
+    public Task SendInternalErrorAsync(Exception error, CancellationToken cancellationToken)
+    {
+        foreach (var header in ContentHeaders)
+        {
+            Response.Headers.Remove(header);
+        }
+
+        return SendErrorAsync(HttpStatusCode.InternalServerError, RegistryErrorCode.Unknown, $"the test registry failed: {error.Message}", cancellationToken);
+    }
+
+    /// <summary>Drops the connection: the only honest answer once part of a response is on the wire.</summary>
+    public void Abort()
+    {
+        HeadersSent = true;
+        Abort(Context);
+    }
+
+    /// <summary>Drops the connection of a request that never became an exchange.</summary>
+    public static void Abort(HttpListenerContext context)
+    {
+        try
+        {
+            context.Response.Abort();
+        }
+        catch (ObjectDisposedException)
+        {
+            // Already closed by the listener.
+        }
+    }
+
+    private void StartResponse(HttpStatusCode status, string contentType, long length)
+    {
+        Response.StatusCode = (int)status;
+        Response.ContentType = contentType;
+        Response.ContentLength64 = length;
+
+        // From here on a write or Close may put the headers on the wire.
+        HeadersSent = true;
+    }
+}

@@ -1,0 +1,76 @@
+using System;
+
+namespace OciRegistry.Core.TestRegistry;
+
+/// <summary>
+/// Which endpoint a request path names. Repository names contain slashes, so the path is read from its end:
+/// <c>/v2/&lt;name&gt;/manifests/&lt;reference&gt;</c>, <c>/v2/&lt;name&gt;/blobs/&lt;digest&gt;</c>,
+/// <c>/v2/&lt;name&gt;/tags/list</c> (https://github.com/opencontainers/distribution-spec/blob/main/spec.md#endpoints).
+/// </summary>
+internal sealed class RegistryRoute
+{
+    private const string Prefix = "/v2/";
+
+    private RegistryRoute(RegistryRouteKind kind, string name = "", string reference = "")
+    {
+        Kind = kind;
+        Name = name;
+        Reference = reference;
+    }
+
+    public RegistryRouteKind Kind { get; }
+
+    /// <summary>The repository name as it appeared in the path (not yet validated).</summary>
+    public string Name { get; }
+
+    /// <summary>The tag or digest of a manifest route, the digest of a blob route.</summary>
+    public string Reference { get; }
+
+    /// <summary>Matches an unescaped absolute path.</summary>
+    public static RegistryRoute Match(string path)
+    {
+        if (path is "/v2" or Prefix)
+        {
+            return new RegistryRoute(RegistryRouteKind.Base);
+        }
+
+        if (!path.StartsWith(Prefix, StringComparison.Ordinal))
+        {
+            return new RegistryRoute(RegistryRouteKind.NotFound);
+        }
+
+        var rest = path.Substring(Prefix.Length);
+        const string TagList = "/tags/list";
+        if (rest.EndsWith(TagList, StringComparison.Ordinal))
+        {
+            return new RegistryRoute(RegistryRouteKind.TagList, rest.Substring(0, rest.Length - TagList.Length));
+        }
+
+        // Pushing starts with POST /v2/<name>/blobs/uploads/ and continues under that path.
+        const string Uploads = "/blobs/uploads";
+        var uploads = rest.IndexOf(Uploads + "/", StringComparison.Ordinal);
+        uploads = uploads >= 0 || !rest.EndsWith(Uploads, StringComparison.Ordinal) ? uploads : rest.Length - Uploads.Length;
+        if (uploads >= 0)
+        {
+            return new RegistryRoute(RegistryRouteKind.BlobUpload, rest.Substring(0, uploads));
+        }
+
+        var lastSlash = rest.LastIndexOf('/');
+        if (lastSlash <= 0 || lastSlash == rest.Length - 1)
+        {
+            return new RegistryRoute(RegistryRouteKind.NotFound);
+        }
+
+        var reference = rest.Substring(lastSlash + 1);
+        var head = rest.Substring(0, lastSlash);
+        var kindSlash = head.LastIndexOf('/');
+        var kind = head.Substring(kindSlash + 1);
+        var name = kindSlash < 0 ? string.Empty : head.Substring(0, kindSlash);
+        return kind switch
+        {
+            "manifests" => new RegistryRoute(RegistryRouteKind.Manifest, name, reference),
+            "blobs" => new RegistryRoute(RegistryRouteKind.Blob, name, reference),
+            _ => new RegistryRoute(RegistryRouteKind.NotFound),
+        };
+    }
+}
