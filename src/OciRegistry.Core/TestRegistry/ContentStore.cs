@@ -124,6 +124,24 @@ public sealed class ContentStore
         return digest;
     }
 
+    /// <summary>
+    /// Adds bytes to serve as a manifest exactly as given, without parsing them: for testing how clients cope with
+    /// malformed, oversized or unsupported manifests (Docker schema 1, say).
+    /// </summary>
+    /// <returns>The sha256 digest of the content.</returns>
+    public Digest AddUncheckedManifest(string repository, byte[] content, string mediaType, params string[] tags)
+    {
+        if (content is null)
+        {
+            throw new ArgumentNullException(nameof(content));
+        }
+
+        var copy = (byte[])content.Clone();
+        var digest = Digest.Compute(copy);
+        AddManifestCore(repository, copy, mediaType, digest, tags ?? [], validate: false);
+        return digest;
+    }
+
     /// <summary>Points <paramref name="tag"/> in <paramref name="repository"/> at a manifest already added there.</summary>
     /// <exception cref="ArgumentException">The repository name or tag is not valid, or the repository holds no
     /// manifest with that digest.</exception>
@@ -151,7 +169,7 @@ public sealed class ContentStore
     /// Adds a manifest whose digest the caller has already computed (and verified), so a layout can bring
     /// sha512 content. The bytes are kept as they are, not copied.
     /// </summary>
-    internal void AddManifestCore(string repository, byte[] content, string mediaType, Digest digest, IReadOnlyCollection<string> tags)
+    internal void AddManifestCore(string repository, byte[] content, string mediaType, Digest digest, IReadOnlyCollection<string> tags, bool validate = true)
     {
         ValidateRepository(repository);
         if (string.IsNullOrEmpty(mediaType))
@@ -164,8 +182,8 @@ public sealed class ContentStore
             ValidateTag(tag);
         }
 
-        var parsed = ManifestParser.Parse(content, mediaType, digest);
-        if (!string.Equals(parsed.MediaType, mediaType, StringComparison.Ordinal))
+        var parsed = validate ? ManifestParser.Parse(content, mediaType, digest) : null;
+        if (parsed is not null && !string.Equals(parsed.MediaType, mediaType, StringComparison.Ordinal))
         {
             throw new ArgumentException($"the manifest says its media type is '{parsed.MediaType}', not '{mediaType}'", nameof(mediaType));
         }

@@ -1,0 +1,29 @@
+@{
+    RootModule           = 'OciRegistry.psm1'
+    NestedModules        = @('OciRegistry.dll')
+    ModuleVersion        = '0.1.0'
+    GUID                 = '6f0c3f5e-2b8e-4c4e-9a61-3d2f2b6f7a10'
+    Author               = 'OciRegistry contributors'
+    CompanyName          = 'OciRegistry'
+    Copyright            = '(c) OciRegistry contributors. All rights reserved.'
+    Description          = 'Pull manifests, tags and blobs from OCI registries (Docker Hub, GHCR, ACR, ECR, Harbor, distribution, zot) as typed, verified objects, and start a throwaway in-process registry for Pester tests.'
+    PowerShellVersion    = '5.1'
+    CompatiblePSEditions = @('Core', 'Desktop')
+    DotNetFrameworkVersion = '4.7.2'
+    CmdletsToExport      = @(
+        'Get-OciManifest'
+        'Get-OciTag'
+        'Start-OciTestRegistry'
+        'Stop-OciTestRegistry'
+    )
+    FunctionsToExport    = @()
+    VariablesToExport    = @()
+    AliasesToExport      = @()
+    PrivateData          = @{
+        PSData = @{
+            Tags         = @('OCI', 'Docker', 'Container', 'Registry', 'Pester', 'Testing', 'PSEdition_Core', 'PSEdition_Desktop', 'Windows', 'Linux', 'MacOS')
+            LicenseUri   = 'https://opensource.org/licenses/MIT'
+            ReleaseNotes = 'First release: Get-OciManifest, Get-OciTag, Start-OciTestRegistry, Stop-OciTestRegistry.'
+        }
+    }
+}

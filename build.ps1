@@ -1,0 +1,144 @@
+#Requires -Version 7.2
+<#
+.SYNOPSIS
+    Builds, tests, demonstrates and packages the OciRegistry module.
+.DESCRIPTION
+    Build    publishes both projects and assembles out/OciRegistry/<version>/ (module root plus dependencies/).
+    Test     Build, then the xunit suite, then Pester in a child pwsh against out/; ends with one line
+             "Tests: N passed, N failed, N skipped" and a non-zero exit code when anything failed.
+    Demo     Build, then starts the test registry with the built-in sample content and pulls from it.
+    Clean    removes out/ and the projects' bin/ and obj/.
+.EXAMPLE
+    dotnet tool restore; dotnet pwsh ./build.ps1 -Task Demo
+.EXAMPLE
+    dotnet tool restore; dotnet pwsh ./build.ps1 -Task Test
+#>
+[CmdletBinding()]
+param(
+    [ValidateSet('Build', 'Test', 'Demo', 'Clean')]
+    [string] $Task = 'Build',
+
+    [ValidateSet('Debug', 'Release')]
+    [string] $Configuration = 'Release',
+
+    # Extra arguments for the Pester run, e.g. -PesterTag Interop.
+    [string[]] $PesterTag,
+
+    # Skip the xunit suite (Pester only).
+    [switch] $SkipUnit
+)
+
+$ErrorActionPreference = 'Stop'
+Set-StrictMode -Version 3.0
+$root = $PSScriptRoot
+$out = Join-Path $root 'out'
+$env:DOTNET_CLI_TELEMETRY_OPTOUT = '1'
+$env:DOTNET_NOLOGO = '1'
+
+function Invoke-Native {
+    param([string] $File, [string[]] $Arguments)
+    & $File @Arguments
+    if ($LASTEXITCODE -ne 0) { throw "$File $($Arguments -join ' ') failed with exit code $LASTEXITCODE" }
+}
+
+function Get-ModuleVersion {
+    [xml] $props = Get-Content -Raw (Join-Path $root 'Directory.Build.props')
+    return ($props.Project.PropertyGroup | Where-Object { $_['VersionPrefix'] } | Select-Object -First 1).VersionPrefix
+}
+
+function Invoke-Build {
+    $version = Get-ModuleVersion
+    $publish = Join-Path $out 'publish'
+    $moduleDir = Join-Path $out "OciRegistry/$version"
+    Remove-Item -Recurse -Force $publish, (Join-Path $out 'OciRegistry') -ErrorAction Ignore
+    Invoke-Native dotnet @('publish', (Join-Path $root 'src/OciRegistry/OciRegistry.csproj'), '-c', $Configuration, '-o', $publish, '--nologo', '-v', 'q')
+
+    $null = New-Item -ItemType Directory -Force (Join-Path $moduleDir 'dependencies')
+    # The module root holds only what PowerShell loads by name; everything the cmdlets pull in goes to dependencies/.
+    $rootFiles = @('OciRegistry.dll')
+    foreach ($file in Get-ChildItem $publish -File -Filter '*.dll') {
+        $target = if ($file.Name -in $rootFiles) { $moduleDir } else { Join-Path $moduleDir 'dependencies' }
+        Copy-Item $file.FullName $target
+    }
+    foreach ($required in @('OciRegistry.dll', 'dependencies/OciRegistry.Core.dll', 'dependencies/Polly.Core.dll')) {
+        if (-not (Test-Path (Join-Path $moduleDir $required))) { throw "The publish output lacks $required" }
+    }
+
+    Copy-Item (Join-Path $root 'OciRegistry.psm1') $moduleDir
+    $manifest = Get-Content -Raw (Join-Path $root 'OciRegistry.psd1')
+    $manifest = $manifest -replace "ModuleVersion\s*=\s*'[^']*'", "ModuleVersion        = '$version'"
+    Set-Content -Path (Join-Path $moduleDir 'OciRegistry.psd1') -Value $manifest -NoNewline
+    $null = Test-ModuleManifest (Join-Path $moduleDir 'OciRegistry.psd1')
+    Write-Host "Built $moduleDir"
+    return Join-Path $moduleDir 'OciRegistry.psd1'
+}
+
+function Invoke-UnitTests {
+    $results = Join-Path $out 'TestResults'
+    Remove-Item -Recurse -Force $results -ErrorAction Ignore
+    & dotnet test (Join-Path $root 'tests/OciRegistry.Core.Tests/OciRegistry.Core.Tests.csproj') -c $Configuration --nologo `
+        --logger 'trx;LogFileName=core.trx' --logger 'console;verbosity=minimal' --results-directory $results
+    $trx = Join-Path $results 'core.trx'
+    if (-not (Test-Path $trx)) { return [pscustomobject]@{ Passed = 0; Failed = 1; Skipped = 0 } }
+    [xml] $doc = Get-Content -Raw $trx
+    $counters = $doc.TestRun.ResultSummary.Counters
+    return [pscustomobject]@{
+        Passed  = [int] $counters.passed
+        Failed  = [int] $counters.failed + [int] $counters.error + [int] $counters.timeout + [int] $counters.aborted
+        Skipped = [int] $counters.notExecuted
+    }
+}
+
+function Get-PesterPath {
+    Invoke-Native dotnet @('restore', (Join-Path $root 'tests/Pester.proj'), '--nologo', '-v', 'q')
+    [xml] $proj = Get-Content -Raw (Join-Path $root 'tests/Pester.proj')
+    $version = ($proj.Project.PropertyGroup | Where-Object { $_['PesterVersion'] } | Select-Object -First 1).PesterVersion
+    $packages = $env:NUGET_PACKAGES
+    if (-not $packages) {
+        $line = & dotnet nuget locals global-packages --list | Select-Object -First 1
+        $packages = ($line -replace '^global-packages:\s*', '').Trim()
+    }
+    $psd1 = Join-Path $packages "pester/$version/tools/Pester.psd1"
+    if (-not (Test-Path $psd1)) { throw "Pester $version was not restored to $psd1" }
+    return $psd1
+}
+
+function Invoke-PesterTests([string] $ModuleManifest) {
+    $pester = Get-PesterPath
+    $summary = Join-Path $out 'pester-summary.json'
+    Remove-Item $summary -ErrorAction Ignore
+    $runner = Join-Path $root 'tests/Invoke-PesterRun.ps1'
+    $arguments = @('pwsh', '-NoProfile', '-NonInteractive', '-File', $runner, '-PesterPath', $pester, '-ModuleManifest', $ModuleManifest, '-SummaryPath', $summary)
+    if ($PesterTag) { $arguments += @('-Tag', ($PesterTag -join ',')) }
+    Push-Location $root
+    try { & dotnet @arguments } finally { Pop-Location }
+    if (-not (Test-Path $summary)) { return [pscustomobject]@{ Passed = 0; Failed = 1; Skipped = 0 } }
+    return Get-Content -Raw $summary | ConvertFrom-Json
+}
+
+switch ($Task) {
+    'Clean' {
+        Remove-Item -Recurse -Force $out -ErrorAction Ignore
+        Get-ChildItem $root -Recurse -Directory -Include bin, obj | Remove-Item -Recurse -Force
+    }
+    'Build' { $null = Invoke-Build }
+    'Demo' {
+        $manifest = Invoke-Build
+        Push-Location $root
+        try { & dotnet pwsh -NoProfile -NonInteractive -File (Join-Path $root 'src/Demo/Invoke-OciDemo.ps1') -ModuleManifest $manifest }
+        finally { Pop-Location }
+        exit $LASTEXITCODE
+    }
+    'Test' {
+        $manifest = Invoke-Build
+        $totals = [ordered]@{ Passed = 0; Failed = 0; Skipped = 0 }
+        $parts = @()
+        if (-not $SkipUnit) { $parts += Invoke-UnitTests }
+        $parts += Invoke-PesterTests $manifest
+        foreach ($part in $parts) {
+            $totals.Passed += $part.Passed; $totals.Failed += $part.Failed; $totals.Skipped += $part.Skipped
+        }
+        Write-Host "Tests: $($totals.Passed) passed, $($totals.Failed) failed, $($totals.Skipped) skipped"
+        exit ([int]($totals.Failed -gt 0))
+    }
+}

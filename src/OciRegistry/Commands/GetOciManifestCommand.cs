@@ -1,0 +1,120 @@
+using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
+using OciRegistry.Core.Client;
+using OciRegistry.Core.Models;
+using OciRegistry.Core.References;
+using OciRegistry.Hosting;
+using OciRegistry.Output;
+
+namespace OciRegistry.Commands;
+
+/// <summary>
+/// <para type="synopsis">Gets the manifest or index a reference names, verified, as typed objects.</para>
+/// </summary>
+[Cmdlet(VerbsCommon.Get, "OciManifest", DefaultParameterSetName = ByReference)]
+[OutputType(typeof(OciManifest), typeof(OciIndex), typeof(string))]
+public sealed class GetOciManifestCommand : RegistryCmdlet
+{
+    private const string ByReference = "Reference";
+    private const string ByParts = "Parts";
+
+    /// <summary>The reference: <c>[registry[:port]/]repository[:tag][@digest]</c>.</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ByReference)]
+    [ValidateNotNullOrEmpty]
+    public string Reference { get; set; } = string.Empty;
+
+    /// <summary>The registry host and port, e.g. <c>ghcr.io</c>.</summary>
+    [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ByParts)]
+    [ValidateNotNullOrEmpty]
+    public string Registry { get; set; } = string.Empty;
+
+    /// <summary>The repository path, e.g. <c>org/tool</c>.</summary>
+    [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ByParts)]
+    [ValidateNotNullOrEmpty]
+    public string Repository { get; set; } = string.Empty;
+
+    /// <summary>The tag; <c>latest</c> when neither tag nor digest is given.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true, ParameterSetName = ByParts)]
+    public string? Tag { get; set; }
+
+    /// <summary>The digest to pull and verify.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true, ParameterSetName = ByParts)]
+    public string? Digest { get; set; }
+
+    /// <summary>Resolves an index to the manifest for this platform, e.g. <c>linux/arm64</c>.</summary>
+    [Parameter]
+    public string? Platform { get; set; }
+
+    /// <summary>Emits the exact manifest bytes as a string instead of objects.</summary>
+    [Parameter]
+    public SwitchParameter Raw { get; set; }
+
+    /// <inheritdoc/>
+    protected override void ProcessRecord()
+    {
+        object target = ParameterSetName == ByReference ? Reference : $"{Registry}/{Repository}";
+        Reference reference;
+        Platform? platform;
+        try
+        {
+            reference = ParameterSetName == ByReference
+                ? Core.References.Reference.Parse(Reference)
+                : Core.References.Reference.Create(Registry, Repository, Tag ?? (Digest is null ? "latest" : null), Digest is null ? null : Core.References.Digest.Parse(Digest));
+            platform = Platform is null ? null : Core.Models.Platform.Parse(Platform);
+        }
+        catch (InvalidReferenceException e)
+        {
+            WriteError(ErrorMapping.ToErrorRecord(e, target, "Manifest"));
+            return;
+        }
+
+        RunAsync(ct => PullAsync(reference, platform, target, ct));
+    }
+
+    private async Task PullAsync(Reference reference, Platform? platform, object target, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var client = ClientFor(reference.Registry);
+            var document = await client.GetManifestAsync(reference, cancellationToken).ConfigureAwait(false);
+            Platform? chosen = null;
+            if (platform is not null && document is ImageIndex index)
+            {
+                var entry = await client.GetManifestForPlatformAsync(index, platform, cancellationToken).ConfigureAwait(false);
+                chosen = FindPlatform(index, entry.Digest);
+                document = entry;
+            }
+
+            if (Raw.IsPresent)
+            {
+                QueueObject(System.Text.Encoding.UTF8.GetString(document.GetRawContent()));
+                return;
+            }
+
+            QueueObject(document switch
+            {
+                ImageIndex i => new OciIndex(i, reference),
+                ImageManifest m => new OciManifest(m, reference, chosen),
+                _ => document,
+            });
+        }
+        catch (System.Exception e) when (e is not System.OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            QueueFailure(e, target, "Manifest");
+        }
+    }
+
+    private static Platform? FindPlatform(ImageIndex index, Core.References.Digest digest)
+    {
+        foreach (var entry in index.Manifests)
+        {
+            if (entry.Digest == digest)
+            {
+                return entry.Platform;
+            }
+        }
+
+        return null;
+    }
+}

@@ -1,0 +1,68 @@
+using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
+using OciRegistry.Core.References;
+using OciRegistry.Hosting;
+using OciRegistry.Output;
+
+namespace OciRegistry.Commands;
+
+/// <summary>
+/// <para type="synopsis">Lists the tags of a repository, page by page as the registry sends them.</para>
+/// </summary>
+[Cmdlet(VerbsCommon.Get, "OciTag")]
+[OutputType(typeof(OciTag))]
+public sealed class GetOciTagCommand : RegistryCmdlet
+{
+    /// <summary>The repository: <c>[registry[:port]/]repository</c>; a tag or digest in it is ignored.</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public string Reference { get; set; } = string.Empty;
+
+    /// <summary>How many tags to ask for per page (<c>n</c>); by default the registry decides.</summary>
+    [Parameter]
+    [ValidateRange(1, 100000)]
+    public int? PageSize { get; set; }
+
+    /// <inheritdoc/>
+    protected override void ProcessRecord()
+    {
+        Reference repository;
+        try
+        {
+            repository = Core.References.Reference.ParseRepository(Reference);
+        }
+        catch (InvalidReferenceException e)
+        {
+            WriteError(ErrorMapping.ToErrorRecord(e, Reference, "Tag"));
+            return;
+        }
+
+        RunAsync(ct => ListAsync(repository, ct));
+    }
+
+    private async Task ListAsync(Reference repository, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var client = ClientFor(repository.Registry);
+            var tags = client.ListTagsAsync(repository.Repository, PageSize, cancellationToken);
+            var enumerator = tags.GetAsyncEnumerator(cancellationToken);
+            try
+            {
+                while (await enumerator.MoveNextAsync().ConfigureAwait(false))
+                {
+                    QueueObject(new OciTag(repository.Registry, repository.Repository, enumerator.Current));
+                }
+            }
+            finally
+            {
+                await enumerator.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+        catch (System.Exception e) when (e is not System.OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            QueueFailure(e, Reference, "Repository");
+        }
+    }
+}

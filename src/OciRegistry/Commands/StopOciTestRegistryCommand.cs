@@ -1,0 +1,51 @@
+using System.Management.Automation;
+using OciRegistry.Output;
+
+namespace OciRegistry.Commands;
+
+/// <summary>
+/// <para type="synopsis">Stops test registries started with Start-OciTestRegistry and frees their ports.</para>
+/// </summary>
+[Cmdlet(VerbsLifecycle.Stop, "OciTestRegistry", SupportsShouldProcess = true)]
+[OutputType(typeof(void))]
+public sealed class StopOciTestRegistryCommand : PSCmdlet
+{
+    /// <summary>The registries to stop; without it, every registry started in this session.</summary>
+    [Parameter(Position = 0, ValueFromPipeline = true)]
+    public OciTestRegistry[]? Registry { get; set; }
+
+    /// <inheritdoc/>
+    protected override void ProcessRecord()
+    {
+        if (Registry is null)
+        {
+            return;
+        }
+
+        foreach (var registry in Registry)
+        {
+            StopOne(registry);
+        }
+    }
+
+    /// <inheritdoc/>
+    protected override void EndProcessing()
+    {
+        // Only a bare call stops everything: an empty pipeline stops nothing.
+        if (!MyInvocation.ExpectingInput && !MyInvocation.BoundParameters.ContainsKey(nameof(Registry)))
+        {
+            foreach (var registry in OciTestRegistry.AllRunning())
+            {
+                StopOne(registry);
+            }
+        }
+    }
+
+    private void StopOne(OciTestRegistry registry)
+    {
+        if (registry is not null && ShouldProcess(registry.Url.ToString(), "Stop the test registry"))
+        {
+            registry.Stop();
+        }
+    }
+}

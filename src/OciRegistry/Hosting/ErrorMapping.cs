@@ -1,0 +1,82 @@
+using System;
+using System.IO;
+using System.Linq;
+using System.Management.Automation;
+using System.Net.Http;
+using OciRegistry.Core;
+using OciRegistry.Core.Client;
+using OciRegistry.Core.Models;
+using OciRegistry.Core.References;
+
+namespace OciRegistry.Hosting;
+
+/// <summary>
+/// The one place Core exceptions become ErrorRecords. ErrorIds are public API: never rename one silently.
+/// </summary>
+public static class ErrorMapping
+{
+    /// <summary>Maps <paramref name="exception"/>; <paramref name="subject"/> ("Manifest", "Blob", "Tag") names what was wanted.</summary>
+    public static ErrorRecord ToErrorRecord(Exception exception, object? target, string subject)
+    {
+        if (exception is null)
+        {
+            throw new ArgumentNullException(nameof(exception));
+        }
+
+        var (id, category, action) = Classify(exception, subject);
+        var record = new ErrorRecord(exception, id, category, target);
+        var message = exception is HttpRequestException && exception.InnerException is { } inner
+            ? $"{exception.Message} ({inner.Message})"
+            : exception.Message;
+        record.ErrorDetails = new ErrorDetails(message) { RecommendedAction = action };
+        return record;
+    }
+
+    private static (string Id, ErrorCategory Category, string Action) Classify(Exception exception, string subject) => exception switch
+    {
+        InvalidReferenceException => ("InvalidReference", ErrorCategory.InvalidArgument,
+            "Write the reference as [registry[:port]/]repository[:tag][@digest], e.g. ghcr.io/org/tool:1.4."),
+        RegistryAuthenticationException => ("RegistryAuthenticationFailed", ErrorCategory.AuthenticationError,
+            "Pass -Credential, or run 'docker login <registry>' so that the Docker config holds credentials."),
+        RegistryResponseException { StatusCode: 403 } => ("RegistryAccessDenied", ErrorCategory.PermissionDenied,
+            "Use credentials that may pull from this repository."),
+        RegistryResponseException r when r.IsNotFound => (NotFoundId(r, subject), ErrorCategory.ObjectNotFound,
+            "Check the registry, repository, tag or digest; Get-OciTag lists a repository's tags."),
+        RegistryResponseException { IsTransient: true } => ("RegistryUnavailable", ErrorCategory.ResourceUnavailable,
+            "The registry is busy or failing; try again later."),
+        RegistryResponseException => ("RegistryRequestFailed", ErrorCategory.InvalidOperation,
+            "See the registry's message above."),
+        ContentVerificationException => (subject + "DigestMismatch", ErrorCategory.InvalidResult,
+            "The registry sent content that does not match its digest; nothing was kept. Try again, or report it to the registry's owner."),
+        ContentTooLargeException => (subject + "TooLarge", ErrorCategory.LimitsExceeded,
+            "The content is larger than this module reads into memory."),
+        ManifestFormatException { IsUnsupportedMediaType: true } => ("UnsupportedMediaType", ErrorCategory.InvalidData,
+            "Only OCI and Docker schema 2 manifests and indexes are supported."),
+        ManifestFormatException => ("ManifestInvalid", ErrorCategory.InvalidData,
+            "The registry sent a malformed manifest."),
+        PlatformNotFoundException => ("PlatformNotFound", ErrorCategory.ObjectNotFound,
+            "Pick one of the platforms the index lists (Get-OciManifest without -Platform shows them)."),
+        IdleTimeoutException => ("RegistryTimeout", ErrorCategory.OperationTimeout,
+            "The registry stopped answering; check the network and try again."),
+        HttpRequestException or IOException => ("RegistryConnectionFailed", ErrorCategory.ConnectionError,
+            "Check the registry address, the network and any proxy settings."),
+        OciException => ("OciOperationFailed", ErrorCategory.InvalidOperation, "See the message above."),
+        _ => ("UnexpectedError", ErrorCategory.NotSpecified, "This is a bug in OciRegistry; please report it with the -Verbose output."),
+    };
+
+    private static string NotFoundId(RegistryResponseException exception, string subject)
+    {
+        var codes = exception.Errors.Select(e => e.Code).ToList();
+        if (codes.Contains("NAME_UNKNOWN"))
+        {
+            return "RepositoryNotFound";
+        }
+
+        if (codes.Contains("BLOB_UNKNOWN"))
+        {
+            return "BlobNotFound";
+        }
+
+        return codes.Contains("MANIFEST_UNKNOWN") ? "ManifestNotFound" : subject + "NotFound";
+    }
+}

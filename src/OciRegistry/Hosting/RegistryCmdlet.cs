@@ -1,0 +1,78 @@
+using System;
+using System.Collections.Generic;
+using System.Management.Automation;
+using OciRegistry.Core.Client;
+
+namespace OciRegistry.Hosting;
+
+/// <summary>
+/// The base of cmdlets that talk to registries: the connection parameters, and one client per registry for the
+/// whole pipeline so that tokens and connections are reused across items.
+/// </summary>
+public abstract class RegistryCmdlet : AsyncPSCmdlet
+{
+    private readonly Dictionary<string, RegistryClient> _clients = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Credentials for the registry; without them, Docker's config.json is consulted, then anonymous access.</summary>
+    [Parameter]
+    [Credential]
+    public PSCredential? Credential { get; set; }
+
+    /// <summary>Use plain HTTP for a registry that is not on this machine (loopback registries use HTTP anyway).</summary>
+    [Parameter]
+    public SwitchParameter AllowInsecure { get; set; }
+
+    /// <summary>Accept any TLS certificate (self-signed test registries).</summary>
+    [Parameter]
+    public SwitchParameter SkipCertificateCheck { get; set; }
+
+    /// <summary>The client for <paramref name="registry"/>, created on first use.</summary>
+    protected RegistryClient ClientFor(string registry)
+    {
+        lock (_clients)
+        {
+            if (!_clients.TryGetValue(registry, out var client))
+            {
+                var options = new ClientOptions
+                {
+                    AllowInsecure = AllowInsecure.IsPresent,
+                    SkipCertificateCheck = SkipCertificateCheck.IsPresent,
+                    Trace = e => QueueVerbose(e.ToString()),
+                };
+                if (Credential is not null && Credential != PSCredential.Empty)
+                {
+                    var network = Credential.GetNetworkCredential();
+                    options.Credential = RegistryCredential.FromPassword(Credential.UserName, network.Password);
+                }
+
+                client = new RegistryClient(registry, options);
+                _clients[registry] = client;
+            }
+
+            return client;
+        }
+    }
+
+    /// <summary>Writes <paramref name="exception"/> as a non-terminating error about <paramref name="target"/>.</summary>
+    protected void QueueFailure(Exception exception, object? target, string subject) =>
+        QueueError(ErrorMapping.ToErrorRecord(exception, target, subject));
+
+    /// <inheritdoc/>
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            lock (_clients)
+            {
+                foreach (var client in _clients.Values)
+                {
+                    client.Dispose();
+                }
+
+                _clients.Clear();
+            }
+        }
+
+        base.Dispose(disposing);
+    }
+}

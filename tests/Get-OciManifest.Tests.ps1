@@ -1,0 +1,127 @@
+Describe 'Get-OciManifest' {
+    BeforeAll {
+        Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+        Import-OciRegistryUnderTest
+        $script:registry = Start-OciTestRegistry -SampleContent
+        $script:repo = "$($registry.Host)/samples/hello"
+        $script:id = { param($name) "$name,OciRegistry.Commands.GetOciManifestCommand" }
+    }
+
+    AfterAll { $registry | Stop-OciTestRegistry }
+
+    Context 'typed objects' {
+        It 'returns an index with its platforms for a multi-platform tag' {
+            $index = Get-OciManifest "${repo}:1.0"
+            $index | Should -BeOfType ([OciRegistry.Output.OciIndex])
+            $index.MediaType | Should -Be 'application/vnd.oci.image.index.v1+json'
+            $index.Platforms | Should -Be @('linux/amd64', 'linux/arm64/v8')
+            $index.Tag | Should -Be '1.0'
+            $index.Registry | Should -Be $registry.Host
+            $index.Repository | Should -Be 'samples/hello'
+            $index.Reference | Should -Be "$repo@$($index.Digest)"
+            $index.Digest | Should -Be (Get-Sha256Digest $index.GetRawContent())
+        }
+
+        It 'resolves -Platform to one verified manifest' {
+            $manifest = Get-OciManifest "${repo}:1.0" -Platform linux/arm64
+            $manifest | Should -BeOfType ([OciRegistry.Output.OciManifest])
+            $manifest.Platform.ToString() | Should -Be 'linux/arm64/v8'
+            $manifest.Layers.Count | Should -Be 1
+            $manifest.Layers[0].Title | Should -Not -BeNullOrEmpty
+            $manifest.TotalSize | Should -Be ($manifest.Config.Size + ($manifest.Layers | Measure-Object Size -Sum).Sum)
+        }
+
+        It 'gives every descriptor its source so that it pipes back in' {
+            $index = Get-OciManifest "${repo}:latest"
+            $index.Manifests[0].Registry | Should -Be $registry.Host
+            $index.Manifests[0].Reference | Should -Be "$repo@$($index.Manifests[0].Digest)"
+            $children = $index.Manifests | Get-OciManifest
+            $children.Digest | Should -Be $index.Manifests.Digest
+        }
+
+        It 'takes -Registry, -Repository and -Digest, and pipes by property name' {
+            $index = Get-OciManifest "${repo}:1.0"
+            $byParts = Get-OciManifest -Registry $registry.Host -Repository 'samples/hello' -Digest $index.Digest
+            $byParts.Digest | Should -Be $index.Digest
+            ([pscustomobject]@{ Registry = $registry.Host; Repository = 'samples/hello'; Tag = 'docker' } | Get-OciManifest).MediaType |
+                Should -Be 'application/vnd.docker.distribution.manifest.v2+json'
+        }
+
+        It 'returns an artifact with artifactType and subject' {
+            $artifact = Get-OciManifest "${repo}:readme"
+            $artifact.ArtifactType | Should -Be 'application/vnd.ociregistry.sample.readme'
+            $artifact.Config.MediaType | Should -Be 'application/vnd.oci.empty.v1+json'
+            $artifact.Subject.Digest | Should -Match '^sha256:[0-9a-f]{64}$'
+        }
+
+        It 'emits the exact bytes with -Raw' {
+            $index = Get-OciManifest "${repo}:1.0"
+            Get-OciManifest "${repo}:1.0" -Raw | Should -BeExactly $index.GetRawText()
+        }
+
+        It 'shows each HTTP request with -Verbose' {
+            $lines = Get-OciManifest "${repo}:1.0" -Verbose 4>&1 | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }
+            ($lines.Message -join "`n") | Should -Match 'GET http://127\.0\.0\.1:\d+/v2/samples/hello/manifests/1\.0 -> 200'
+        }
+    }
+
+    Context 'bad input gets a clear error record' {
+        It 'refuses a malformed reference before any request: <Text>' -ForEach @(
+            @{ Text = 'UPPER/case' }, @{ Text = 'https://example.com/x' }, @{ Text = 'repo@sha256:1234' }, @{ Text = 'a//b' }, @{ Text = 'x:bad tag' }
+        ) {
+            { Get-OciManifest $Text -ErrorAction Stop } | Should -Throw -ErrorId (& $id 'InvalidReference')
+        }
+
+        It 'reports an unknown tag as ManifestNotFound (ObjectNotFound)' {
+            $err = $null
+            Get-OciManifest "${repo}:nope" -ErrorAction SilentlyContinue -ErrorVariable err
+            $err[0].FullyQualifiedErrorId | Should -Be (& $id 'ManifestNotFound')
+            $err[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+            $err[0].TargetObject | Should -Be "${repo}:nope"
+            $err[0].ErrorDetails.RecommendedAction | Should -Not -BeNullOrEmpty
+        }
+
+        It 'reports an unknown repository as RepositoryNotFound' {
+            { Get-OciManifest "$($registry.Host)/no/such:1" -ErrorAction Stop } | Should -Throw -ErrorId (& $id 'RepositoryNotFound')
+        }
+
+        It 'carries on past a bad item in a pipeline' {
+            $err = $null
+            $out = "${repo}:1.0", 'BAD REF', "${repo}:missing", "${repo}:docker" | Get-OciManifest -ErrorAction SilentlyContinue -ErrorVariable err
+            @($out).Count | Should -Be 2
+            @($err).Count | Should -Be 2
+        }
+
+        It 'reports a platform the index lacks, naming those it has' {
+            $err = $null
+            Get-OciManifest "${repo}:1.0" -Platform windows/amd64 -ErrorAction SilentlyContinue -ErrorVariable err
+            $err[0].FullyQualifiedErrorId | Should -Be (& $id 'PlatformNotFound')
+            $err[0].Exception.Message | Should -Match 'linux/amd64'
+        }
+
+        It 'refuses content that does not match the digest asked for' {
+            $other = (Get-OciManifest "${repo}:docker").Digest
+            { Get-OciManifest "${repo}:1.0@$other" -ErrorAction Stop } | Should -Throw -ErrorId (& $id 'ManifestDigestMismatch')
+        }
+
+        It 'refuses a manifest larger than 4 MiB' {
+            $big = '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"application/vnd.oci.empty.v1+json","digest":"sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a","size":2},"layers":[],"annotations":{"pad":"' + ('x' * 4.5MB) + '"}}'
+            $registry.AddManifest('edge/cases', [Text.Encoding]::UTF8.GetBytes($big), 'application/vnd.oci.image.manifest.v1+json', 'big')
+            { Get-OciManifest "$($registry.Host)/edge/cases:big" -ErrorAction Stop } | Should -Throw -ErrorId (& $id 'ManifestTooLarge')
+        }
+
+        It 'refuses Docker schema 1 with UnsupportedMediaType' {
+            $schema1 = '{"schemaVersion":1,"name":"edge/cases","tag":"old","architecture":"amd64","fsLayers":[],"history":[]}'
+            $registry.AddManifest('edge/cases', [Text.Encoding]::UTF8.GetBytes($schema1), 'application/vnd.docker.distribution.manifest.v1+prettyjws', 'old')
+            $err = $null
+            Get-OciManifest "$($registry.Host)/edge/cases:old" -ErrorAction SilentlyContinue -ErrorVariable err
+            $err[0].FullyQualifiedErrorId | Should -Be (& $id 'UnsupportedMediaType')
+            $err[0].Exception.Message | Should -Match 'schema 1'
+        }
+
+        It 'reports a refused connection as RegistryConnectionFailed' {
+            $port = Get-FreeTcpPort
+            { Get-OciManifest "127.0.0.1:$port/a/b:1" -ErrorAction Stop } | Should -Throw -ErrorId (& $id 'RegistryConnectionFailed')
+        }
+    }
+}

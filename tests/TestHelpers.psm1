@@ -1,0 +1,93 @@
+# Shared by the Pester suites: the module under test, free ports, and the real peers (docker-registry, skopeo).
+Set-StrictMode -Version 3.0
+
+function Import-OciRegistryUnderTest {
+    <# Imports the built module from out/ (build.ps1 sets OCIREGISTRY_MODULE), never from bin/. #>
+    $manifest = $env:OCIREGISTRY_MODULE
+    if (-not $manifest -or -not (Test-Path $manifest)) {
+        throw 'OCIREGISTRY_MODULE does not name a built module manifest; run the tests through ./build.ps1 -Task Test.'
+    }
+    Import-Module $manifest -Force -Global
+}
+
+function Get-FreeTcpPort {
+    $listener = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
+    $listener.Start()
+    try { return ([System.Net.IPEndPoint] $listener.LocalEndpoint).Port } finally { $listener.Stop() }
+}
+
+function Test-PeerTool([string] $Name) {
+    return [bool](Get-Command $Name -CommandType Application -ErrorAction Ignore)
+}
+
+function Invoke-Skopeo {
+    <# Runs skopeo with TLS verification off (our registries are plain HTTP on loopback); throws on failure. #>
+    param([Parameter(ValueFromRemainingArguments)] [string[]] $Arguments)
+    $output = & skopeo @Arguments 2>&1
+    if ($LASTEXITCODE -ne 0) { throw "skopeo $($Arguments -join ' ') failed ($LASTEXITCODE): $output" }
+    return $output
+}
+
+function Start-DockerRegistry {
+    <#
+    .SYNOPSIS
+        Starts Debian's docker-registry (the reference distribution server) on a free loopback port,
+        optionally behind htpasswd Basic auth. Returns an object with Host, Process, Root and Stop().
+    #>
+    param([pscredential] $BasicAuth)
+    $root = Join-Path ([System.IO.Path]::GetTempPath()) ("docker-registry-" + [guid]::NewGuid().ToString('n'))
+    $null = New-Item -ItemType Directory -Path (Join-Path $root 'data')
+    $port = Get-FreeTcpPort
+    $auth = ''
+    if ($BasicAuth) {
+        $htpasswd = Join-Path $root 'htpasswd'
+        & htpasswd -Bbn $BasicAuth.UserName $BasicAuth.GetNetworkCredential().Password | Set-Content $htpasswd
+        if ($LASTEXITCODE -ne 0) { throw 'htpasswd failed' }
+        $auth = "auth:`n  htpasswd:`n    realm: test-realm`n    path: $htpasswd`n"
+    }
+    @"
+version: 0.1
+log:
+  level: error
+  accesslog:
+    disabled: true
+storage:
+  filesystem:
+    rootdirectory: $(Join-Path $root 'data')
+  delete:
+    enabled: true
+http:
+  addr: 127.0.0.1:$port
+$auth
+"@ | Set-Content (Join-Path $root 'config.yml')
+    $process = Start-Process -FilePath 'docker-registry' -ArgumentList 'serve', (Join-Path $root 'config.yml') -PassThru `
+        -RedirectStandardOutput (Join-Path $root 'stdout.log') -RedirectStandardError (Join-Path $root 'stderr.log')
+    $deadline = [DateTime]::UtcNow.AddSeconds(20)
+    while ($true) {
+        try {
+            $client = [System.Net.Sockets.TcpClient]::new()
+            $client.Connect('127.0.0.1', $port)
+            $client.Dispose()
+            break
+        }
+        catch {
+            if ($process.HasExited -or [DateTime]::UtcNow -gt $deadline) {
+                throw "docker-registry did not start: $(Get-Content -Raw (Join-Path $root 'stderr.log') -ErrorAction Ignore)"
+            }
+            Start-Sleep -Milliseconds 100
+        }
+    }
+    $registry = [pscustomobject]@{ Host = "127.0.0.1:$port"; Port = $port; Process = $process; Root = $root }
+    $registry | Add-Member -MemberType ScriptMethod -Name Stop -Value {
+        if (-not $this.Process.HasExited) { $this.Process.Kill(); $this.Process.WaitForExit(5000) }
+        Remove-Item -Recurse -Force $this.Root -ErrorAction Ignore
+    }
+    return $registry
+}
+
+function Get-Sha256Digest([byte[]] $Bytes) {
+    $hash = [System.Security.Cryptography.SHA256]::HashData($Bytes)
+    return 'sha256:' + [System.Convert]::ToHexString($hash).ToLowerInvariant()
+}
+
+Export-ModuleMember -Function Import-OciRegistryUnderTest, Get-FreeTcpPort, Test-PeerTool, Invoke-Skopeo, Start-DockerRegistry, Get-Sha256Digest
