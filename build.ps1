@@ -37,7 +37,7 @@ $env:DOTNET_NOLOGO = '1'
 
 function Invoke-Native {
     param([string] $File, [string[]] $Arguments)
-    & $File @Arguments
+    & $File @Arguments | Out-Host
     if ($LASTEXITCODE -ne 0) { throw "$File $($Arguments -join ' ') failed with exit code $LASTEXITCODE" }
 }
 
@@ -77,7 +77,7 @@ function Invoke-UnitTests {
     $results = Join-Path $out 'TestResults'
     Remove-Item -Recurse -Force $results -ErrorAction Ignore
     & dotnet test (Join-Path $root 'tests/OciRegistry.Core.Tests/OciRegistry.Core.Tests.csproj') -c $Configuration --nologo `
-        --logger 'trx;LogFileName=core.trx' --logger 'console;verbosity=minimal' --results-directory $results
+        --logger 'trx;LogFileName=core.trx' --logger 'console;verbosity=minimal' --results-directory $results | Out-Host
     $trx = Join-Path $results 'core.trx'
     if (-not (Test-Path $trx)) { return [pscustomobject]@{ Passed = 0; Failed = 1; Skipped = 0 } }
     [xml] $doc = Get-Content -Raw $trx
@@ -95,7 +95,7 @@ function Get-PesterPath {
     $version = ($proj.Project.PropertyGroup | Where-Object { $_['PesterVersion'] } | Select-Object -First 1).PesterVersion
     $packages = $env:NUGET_PACKAGES
     if (-not $packages) {
-        $line = & dotnet nuget locals global-packages --list | Select-Object -First 1
+        $line = & dotnet nuget locals global-packages --list --force-english-output | Select-Object -First 1
         $packages = ($line -replace '^global-packages:\s*', '').Trim()
     }
     $psd1 = Join-Path $packages "pester/$version/tools/Pester.psd1"
@@ -111,7 +111,7 @@ function Invoke-PesterTests([string] $ModuleManifest) {
     $arguments = @('pwsh', '-NoProfile', '-NonInteractive', '-File', $runner, '-PesterPath', $pester, '-ModuleManifest', $ModuleManifest, '-SummaryPath', $summary)
     if ($PesterTag) { $arguments += @('-Tag', ($PesterTag -join ',')) }
     Push-Location $root
-    try { & dotnet @arguments } finally { Pop-Location }
+    try { & dotnet @arguments | Out-Host } finally { Pop-Location }
     if (-not (Test-Path $summary)) { return [pscustomobject]@{ Passed = 0; Failed = 1; Skipped = 0 } }
     return Get-Content -Raw $summary | ConvertFrom-Json
 }

@@ -67,7 +67,7 @@ Describe 'Get-OciManifest' {
 
     Context 'bad input gets a clear error record' {
         It 'refuses a malformed reference before any request: <Text>' -ForEach @(
-            @{ Text = 'UPPER/case' }, @{ Text = 'https://example.com/x' }, @{ Text = 'repo@sha256:1234' }, @{ Text = 'a//b' }, @{ Text = 'x:bad tag' }
+            @{ Text = 'lower/UPPER' }, @{ Text = 'https://example.com/x' }, @{ Text = 'repo@sha256:1234' }, @{ Text = 'a//b' }, @{ Text = 'x:bad tag' }
         ) {
             { Get-OciManifest $Text -ErrorAction Stop } | Should -Throw -ErrorId (& $id 'InvalidReference')
         }

@@ -46,7 +46,7 @@ Describe 'Interop with docker-registry and skopeo' -Tag Interop -Skip:($missing.
             })
         $index | ConvertTo-Json -Depth 10 | Set-Content (Join-Path $layout 'index.json')
         $script:many = Start-OciTestRegistry -Path $layout -Repository 'many/tags'
-        Invoke-Skopeo sync --quiet --src-tls-verify=false --dest-tls-verify=false --src docker --dest docker "$($many.Host)/many/tags" "$dst/"
+        Invoke-Skopeo sync --src-tls-verify=false --dest-tls-verify=false --src docker --dest docker "$($many.Host)/many/tags" "$dst/many"
 
         # A registry behind htpasswd Basic auth.
         Invoke-Skopeo @copy --dest-creds 'tester:S3cret-pass' "docker://$src/samples/hello:docker" "docker://$($locked.Host)/private/hello:1"
