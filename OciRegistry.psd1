@@ -13,6 +13,7 @@
     CmdletsToExport      = @(
         'Get-OciManifest'
         'Get-OciTag'
+        'Save-OciBlob'
         'Start-OciTestRegistry'
         'Stop-OciTestRegistry'
     )

@@ -25,6 +25,18 @@ try {
     $manifest | Format-List Reference, MediaType, Platform, TotalSize, Config | Out-Host
     $manifest.Layers | Format-Table Title, MediaType, Size, Digest -AutoSize | Out-Host
 
+    Write-Host "`n== Save-OciBlob: the manifest's config and layers, streamed, verified against their digests, named by title" -ForegroundColor Cyan
+    $folder = Join-Path ([System.IO.Path]::GetTempPath()) "oci-demo-$PID"
+    $saved = $manifest | Save-OciBlob -Destination $folder -UseTitle
+    $saved | Format-Table Name, Length, Digest, Attempts -AutoSize | Out-Host
+    $layer = $saved | Where-Object Name -like '*.tar'
+    Write-Host "   The layer is a tar archive; its file says:" -NoNewline
+    & tar -xOf $layer.FullName | Out-Host
+
+    Write-Host "`n== Saving again fetches nothing: the files on disk are re-hashed, not trusted by size" -ForegroundColor Cyan
+    $manifest | Save-OciBlob -Destination $folder -UseTitle | Format-Table Name, AlreadyPresent -AutoSize | Out-Host
+    Remove-Item -Recurse -Force $folder
+
     Write-Host "`n== The index entries pipe straight back in: `$index.Manifests | Get-OciManifest" -ForegroundColor Cyan
     $index.Manifests | Get-OciManifest | Format-Table Digest, MediaType, @{ n = 'Layers'; e = { $_.Layers.Count } }, TotalSize -AutoSize | Out-Host
 

@@ -146,6 +146,41 @@ public sealed class RegistryClient : IDisposable
         }
     }
 
+    /// <summary>
+    /// Opens a blob for reading from <paramref name="offset"/> (a <c>Range: bytes=offset-</c> request when it is not
+    /// zero). The caller owns the response; the status is 200 or 206 and the caller checks <c>Content-Range</c>.
+    /// A 416 for an offset at the end of the blob comes back as the response too.
+    /// </summary>
+    public async Task<HttpResponseMessage> OpenBlobAsync(Reference repository, Digest digest, long offset, CancellationToken cancellationToken = default)
+    {
+        CheckRegistry(repository);
+        var request = new HttpRequestMessage(HttpMethod.Get, Url(repository.Repository, "blobs/" + digest));
+        if (offset > 0)
+        {
+            request.Headers.Range = new RangeHeaderValue(offset, null);
+        }
+
+        var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        if (response.IsSuccessStatusCode || (offset > 0 && (int)response.StatusCode == 416))
+        {
+            return response;
+        }
+
+        throw await ErrorResponseReader.ReadAsync(response, _options.TimeProvider, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The size of a blob, from a HEAD request's <c>Content-Length</c>; null when the registry does not say.</summary>
+    public async Task<long?> GetBlobSizeAsync(Reference repository, Digest digest, CancellationToken cancellationToken = default)
+    {
+        CheckRegistry(repository);
+        using var request = new HttpRequestMessage(HttpMethod.Head, Url(repository.Repository, "blobs/" + digest));
+        using var response = await SendAsync(request, cancellationToken).ConfigureAwait(false);
+        return response.Content?.Headers.ContentLength;
+    }
+
+    /// <summary>The options this client was made with (the transfer code shares its clock and retry settings).</summary>
+    internal ClientOptions Options => _options;
+
     /// <summary>Sends a request through the chain and turns any non-success status into a typed exception.</summary>
     internal async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {

@@ -1,5 +1,7 @@
 using System;
 using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Linq;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
@@ -7,14 +9,18 @@ using System.Threading.Tasks;
 namespace OciRegistry.Hosting;
 
 /// <summary>
-/// The base of cmdlets that do network work. The work runs on the thread pool with a token that
-/// <see cref="StopProcessing"/> cancels (Ctrl+C); everything it wants written is queued and written here, on
-/// the pipeline thread, because background code must never call <c>Write*</c> itself.
+/// The base of cmdlets that do network work. Work runs on the thread pool with a token that
+/// <see cref="StopProcessing"/> cancels (Ctrl+C); everything it wants written is queued and written on the
+/// pipeline thread, because background code must never call <c>Write*</c> itself. Work items can run side by
+/// side (<see cref="Start"/>) while the pipeline keeps feeding input; <see cref="WaitForAll"/> drains the writes
+/// until every item has ended.
 /// </summary>
 public abstract class AsyncPSCmdlet : PSCmdlet, IDisposable
 {
     private readonly CancellationTokenSource _stopping = new();
-    private BlockingCollection<Action>? _pending;
+    private readonly BlockingCollection<Action> _pending = new();
+    private readonly List<Task> _work = [];
+    private int _running;
 
     /// <summary>Cancelled when the user presses Ctrl+C or the pipeline stops.</summary>
     protected CancellationToken StopToken => _stopping.Token;
@@ -22,8 +28,14 @@ public abstract class AsyncPSCmdlet : PSCmdlet, IDisposable
     /// <summary>Runs <paramref name="work"/> off the pipeline thread and drains its writes until it ends.</summary>
     protected void RunAsync(Func<CancellationToken, Task> work)
     {
-        using var pending = new BlockingCollection<Action>();
-        _pending = pending;
+        Start(work);
+        WaitForAll();
+    }
+
+    /// <summary>Starts <paramref name="work"/> on the thread pool and returns at once.</summary>
+    protected void Start(Func<CancellationToken, Task> work)
+    {
+        Interlocked.Increment(ref _running);
         var task = Task.Run(async () =>
         {
             try
@@ -32,24 +44,61 @@ public abstract class AsyncPSCmdlet : PSCmdlet, IDisposable
             }
             finally
             {
-                pending.CompleteAdding();
+                Interlocked.Decrement(ref _running);
+                _pending.Add(static () => { });
             }
         });
+        _work.Add(task);
+    }
 
+    /// <summary>Writes whatever is queued now, without waiting for more.</summary>
+    protected void WriteQueued() => Drain(untilIdle: false);
+
+    /// <summary>Writes queued items until every started work item has ended, then surfaces their failures.</summary>
+    protected void WaitForAll()
+    {
+        Drain(untilIdle: true);
+        var failed = _work.FirstOrDefault(t => t.IsFaulted);
+        var cancelled = _work.Any(t => t.IsCanceled) || (failed?.Exception?.InnerExceptions.All(e => e is OperationCanceledException) ?? false);
+        _work.Clear();
+        if (_stopping.IsCancellationRequested && (cancelled || failed is not null))
+        {
+            throw new PipelineStoppedException();
+        }
+
+        if (failed is not null)
+        {
+            var inner = failed.Exception!.InnerException!;
+            ThrowTerminatingError(ErrorMapping.ToErrorRecord(inner, null, "Content"));
+        }
+    }
+
+    private void Drain(bool untilIdle)
+    {
         try
         {
-            foreach (var write in pending.GetConsumingEnumerable())
+            while (true)
             {
-                write();
+                while (_pending.TryTake(out var write))
+                {
+                    write();
+                }
+
+                if (!untilIdle || Volatile.Read(ref _running) == 0)
+                {
+                    return;
+                }
+
+                _pending.Take()();
             }
         }
-        catch
+        catch (Exception e) when (e is not PipelineStoppedException || !_stopping.IsCancellationRequested)
         {
-            // A write threw (-ErrorAction Stop, a stopped downstream): end the work before passing it on.
+            // A write threw (-ErrorAction Stop, a stopped downstream command): end the work before passing it on.
             _stopping.Cancel();
             try
             {
-                task.Wait();
+                Task.WaitAll([.. _work]);
             }
             catch (AggregateException)
             {
@@ -57,40 +106,10 @@ public abstract class AsyncPSCmdlet : PSCmdlet, IDisposable
 
             throw;
         }
-        finally
-        {
-            _pending = null;
-        }
-
-        try
-        {
-            task.GetAwaiter().GetResult();
-        }
-        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
-        {
-            throw new PipelineStoppedException();
-        }
     }
 
-    /// <summary>Queues an action for the pipeline thread; runs it at once when called there outside <see cref="RunAsync"/>.</summary>
-    protected void Post(Action write)
-    {
-        var pending = _pending;
-        if (pending is null)
-        {
-            write();
-            return;
-        }
-
-        try
-        {
-            pending.Add(write);
-        }
-        catch (InvalidOperationException)
-        {
-            // The work has ended; a late trace line has nowhere to go.
-        }
-    }
+    /// <summary>Queues an action for the pipeline thread; it runs at the next drain.</summary>
+    protected void Post(Action write) => _pending.Add(write);
 
     /// <summary>Queues an output object.</summary>
     protected void QueueObject(object value) => Post(() => WriteObject(value));
@@ -122,6 +141,8 @@ public abstract class AsyncPSCmdlet : PSCmdlet, IDisposable
     {
         if (disposing)
         {
+            _stopping.Cancel();
+            _pending.Dispose();
             _stopping.Dispose();
         }
     }

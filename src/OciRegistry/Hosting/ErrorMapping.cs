@@ -7,6 +7,7 @@ using OciRegistry.Core;
 using OciRegistry.Core.Client;
 using OciRegistry.Core.Models;
 using OciRegistry.Core.References;
+using OciRegistry.Core.Transfer;
 
 namespace OciRegistry.Hosting;
 
@@ -48,6 +49,8 @@ public static class ErrorMapping
             "See the registry's message above."),
         ContentVerificationException => (subject + "DigestMismatch", ErrorCategory.InvalidResult,
             "The registry sent content that does not match its digest; nothing was kept. Try again, or report it to the registry's owner."),
+        TargetExistsException => (subject + "TargetExists", ErrorCategory.ResourceExists,
+            "Pass -Force to replace the file, or choose another destination."),
         ContentTooLargeException => (subject + "TooLarge", ErrorCategory.LimitsExceeded,
             "The content is larger than this module reads into memory."),
         ManifestFormatException { IsUnsupportedMediaType: true } => ("UnsupportedMediaType", ErrorCategory.InvalidData,

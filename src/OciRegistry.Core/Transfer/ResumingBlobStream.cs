@@ -1,0 +1,204 @@
+using System;
+using System.IO;
+using System.Net.Http;
+using System.Threading;
+using System.Threading.Tasks;
+using OciRegistry.Core.Client;
+using OciRegistry.Core.References;
+
+namespace OciRegistry.Core.Transfer;
+
+/// <summary>
+/// Reads a blob from a position to its end, reconnecting with <c>Range: bytes=N-</c> when the connection drops,
+/// resets, goes silent or ends early. A 206 must start at N (<c>Content-Range</c>); a 200 has its first N bytes
+/// skipped. Each reconnect asks the registry afresh, so a redirect to a CDN is followed anew.
+/// </summary>
+/// <remarks>
+/// The seed's retryReader, with one change: the count of failures in a row resets whenever bytes arrived since the
+/// last one, so a connection cut every few megabytes still finishes, while one that delivers nothing gives up.
+/// </remarks>
+internal sealed class ResumingBlobStream : Stream
+{
+    private readonly RegistryClient _client;
+    private readonly Reference _repository;
+    private readonly Digest _digest;
+    private readonly long _size;
+    private readonly Action<TimeSpan>? _onWait;
+    private readonly Random _random = new();
+    private HttpResponseMessage? _response;
+    private Stream? _body;
+    private long _position;
+    private long _positionAtLastFailure = -1;
+    private int _failuresInARow;
+
+    public ResumingBlobStream(RegistryClient client, Reference repository, Digest digest, long size, long position, Action<TimeSpan>? onWait)
+    {
+        _client = client;
+        _repository = repository;
+        _digest = digest;
+        _size = size;
+        _position = position;
+        _onWait = onWait;
+    }
+
+    /// <summary>How many times the stream connected (the first request included).</summary>
+    public int Attempts { get; private set; }
+
+    public override bool CanRead => true;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => false;
+
+    public override long Length => _size;
+
+    public override long Position
+    {
+        get => _position;
+        set => throw new NotSupportedException();
+    }
+
+    public override async Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
+    {
+        if (_position >= _size || count == 0)
+        {
+            return 0;
+        }
+
+        count = (int)Math.Min(count, _size - _position);
+        while (true)
+        {
+            // Connecting goes through the client's retry policy already; only a body that breaks off is ours to resume.
+            _body ??= await ConnectAsync(cancellationToken).ConfigureAwait(false);
+            if (_body is null)
+            {
+                return 0;
+            }
+
+            try
+            {
+                var read = await _body.ReadAsync(buffer, offset, count, cancellationToken).ConfigureAwait(false);
+                if (read > 0)
+                {
+                    _position += read;
+                    return read;
+                }
+
+                throw new IOException($"the connection ended after {_position} of {_size} bytes");
+            }
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested && e is IOException or HttpRequestException)
+            {
+                Disconnect();
+                await WaitBeforeReconnectAsync(e, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    public override int Read(byte[] buffer, int offset, int count) =>
+        throw new NotSupportedException("Blob streams are read asynchronously.");
+
+    private async Task<Stream?> ConnectAsync(CancellationToken cancellationToken)
+    {
+        Attempts++;
+        _response = await _client.OpenBlobAsync(_repository, _digest, _position, cancellationToken).ConfigureAwait(false);
+        var status = (int)_response.StatusCode;
+        if (status == 416)
+        {
+            // The registry says there is nothing past our position: only right if we are at the end.
+            var total = _response.Content.Headers.ContentRange?.Length;
+            if (total == _size && _position == _size)
+            {
+                return null;
+            }
+
+            throw new OciException($"the registry refused the range bytes={_position}- of {_digest} (HTTP 416) though the blob is {_size} bytes");
+        }
+
+        var body = await _response.Content.ReadAsStreamAsync().ConfigureAwait(false);
+        if (status == 206)
+        {
+            var range = _response.Content.Headers.ContentRange;
+            if (range is null || !range.HasRange || range.From != _position)
+            {
+                throw new OciException($"the registry answered a request for bytes={_position}- of {_digest} with the range '{range}'");
+            }
+
+            return body;
+        }
+
+        // A 200 is the whole blob: skip what we already have.
+        await SkipAsync(body, _position, cancellationToken).ConfigureAwait(false);
+        return body;
+    }
+
+    private static async Task SkipAsync(Stream body, long count, CancellationToken cancellationToken)
+    {
+        var scratch = new byte[Math.Min(count, 256 * 1024)];
+        while (count > 0)
+        {
+            var read = await body.ReadAsync(scratch, 0, (int)Math.Min(scratch.Length, count), cancellationToken).ConfigureAwait(false);
+            if (read == 0)
+            {
+                throw new IOException("the connection ended while skipping bytes already downloaded");
+            }
+
+            count -= read;
+        }
+    }
+
+    private async Task WaitBeforeReconnectAsync(Exception failure, CancellationToken cancellationToken)
+    {
+        var options = _client.Options.Retry;
+        if (_position > _positionAtLastFailure)
+        {
+            // Bytes arrived since the last failure: a cut connection, not a dead registry. Reconnect at once.
+            _failuresInARow = 0;
+            _positionAtLastFailure = _position;
+            return;
+        }
+
+        _failuresInARow++;
+        if (_failuresInARow > options.MaxRetries)
+        {
+            throw new IOException($"gave up on {_digest} at byte {_position} of {_size} after {_failuresInARow} failed reconnects: {failure.Message}", failure);
+        }
+
+        double random;
+        lock (_random)
+        {
+            random = _random.NextDouble();
+        }
+
+        var delay = options.ComputeDelay(_failuresInARow - 1, (failure as RegistryResponseException)?.RetryAfter, random);
+        _onWait?.Invoke(delay);
+        await _client.Options.TimeProvider.Delay(delay, cancellationToken).ConfigureAwait(false);
+    }
+
+    private void Disconnect()
+    {
+        _body?.Dispose();
+        _response?.Dispose();
+        _body = null;
+        _response = null;
+    }
+
+    public override void Flush()
+    {
+    }
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            Disconnect();
+        }
+
+        base.Dispose(disposing);
+    }
+}

@@ -1,0 +1,66 @@
+using System;
+using System.Linq;
+
+namespace OciRegistry.Core.Transfer;
+
+/// <summary>
+/// Decides whether a name from a registry (an <c>org.opencontainers.image.title</c> annotation) may become a file
+/// name inside a destination folder, on any OS: one plain component, nothing that climbs out, names a drive or
+/// a device, or that Windows would silently alter.
+/// </summary>
+public static class SafeFileName
+{
+    private static readonly string[] ReservedNames =
+    [
+        "CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$",
+        "COM1", "COM2", "COM3", "COM4", "COM5", "COM6", "COM7", "COM8", "COM9", "COM¹", "COM²", "COM³",
+        "LPT1", "LPT2", "LPT3", "LPT4", "LPT5", "LPT6", "LPT7", "LPT8", "LPT9", "LPT¹", "LPT²", "LPT³",
+    ];
+
+    /// <summary>Null when <paramref name="name"/> is safe, else why it is not.</summary>
+    public static string? Problem(string? name)
+    {
+        if (string.IsNullOrEmpty(name))
+        {
+            return "the name is empty";
+        }
+
+        if (name!.Length > 255)
+        {
+            return "the name is longer than 255 characters";
+        }
+
+        if (name is "." or ".." || name.Split('/', '\\').Any(part => part == ".."))
+        {
+            return "the name climbs out of the destination ('..')";
+        }
+
+        if (name.IndexOf('/') >= 0 || name.IndexOf('\\') >= 0)
+        {
+            return "the name contains a path separator";
+        }
+
+        if (name.IndexOf(':') >= 0)
+        {
+            return "the name contains ':' (a drive or an alternate data stream on Windows)";
+        }
+
+        if (name.Any(c => c < 0x20 || c == 0x7F || "<>\"|?*".IndexOf(c) >= 0))
+        {
+            return "the name contains a control character or one of < > \" | ? *";
+        }
+
+        if (name.EndsWith(".", StringComparison.Ordinal) || name.EndsWith(" ", StringComparison.Ordinal) || name.StartsWith(" ", StringComparison.Ordinal))
+        {
+            return "the name starts with a space or ends with a space or a dot, which Windows would drop";
+        }
+
+        var stem = name.Split('.')[0].TrimEnd(' ');
+        if (ReservedNames.Any(r => string.Equals(r, stem, StringComparison.OrdinalIgnoreCase)))
+        {
+            return $"'{stem}' is a reserved device name on Windows";
+        }
+
+        return null;
+    }
+}

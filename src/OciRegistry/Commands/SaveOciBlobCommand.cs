@@ -1,0 +1,241 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
+using OciRegistry.Core.References;
+using OciRegistry.Core.Transfer;
+using OciRegistry.Hosting;
+using OciRegistry.Output;
+
+namespace OciRegistry.Commands;
+
+/// <summary>
+/// <para type="synopsis">Downloads blobs to disk, verified against their digests, resuming interrupted transfers.</para>
+/// </summary>
+[Cmdlet(VerbsData.Save, "OciBlob", SupportsShouldProcess = true, DefaultParameterSetName = ByManifest)]
+[OutputType(typeof(FileInfo))]
+public sealed class SaveOciBlobCommand : RegistryCmdlet
+{
+    private const string ByBlob = "Blob";
+    private const string ByManifest = "Manifest";
+
+    private readonly HashSet<string> _targets = new(StringComparer.Ordinal);
+    private SemaphoreSlim? _throttle;
+    private int _nextActivity = 1;
+
+    /// <summary>A manifest from Get-OciManifest: its config and layers are saved.</summary>
+    [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = ByManifest)]
+    public OciManifest? Manifest { get; set; }
+
+    /// <summary>The repository (<c>registry/repository</c>), or <c>registry/repository@digest</c>.</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = ByBlob)]
+    [ValidateNotNullOrEmpty]
+    public string Reference { get; set; } = string.Empty;
+
+    /// <summary>The blob's digest; may instead be part of <c>-Reference</c>.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true, ParameterSetName = ByBlob)]
+    public string? Digest { get; set; }
+
+    /// <summary>The blob's size; asked of the registry when not given.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true, ParameterSetName = ByBlob)]
+    [ValidateRange(0, long.MaxValue)]
+    public long? Size { get; set; }
+
+    /// <summary>The blob's title annotation (a file name), used with <c>-UseTitle</c>.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true, ParameterSetName = ByBlob)]
+    public string? Title { get; set; }
+
+    /// <summary>The media type, reported on the output.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true, ParameterSetName = ByBlob)]
+    public string? MediaType { get; set; }
+
+    /// <summary>The folder to save into (default: the current location); files are named <c>sha256-&lt;hex&gt;</c>.</summary>
+    [Parameter]
+    public string? Destination { get; set; }
+
+    /// <summary>One file to save a single blob to, instead of <c>-Destination</c>.</summary>
+    [Parameter]
+    public string? Path { get; set; }
+
+    /// <summary>Names files after their <c>org.opencontainers.image.title</c> annotation; unsafe titles are refused.</summary>
+    [Parameter]
+    public SwitchParameter UseTitle { get; set; }
+
+    /// <summary>Replaces an existing file with different content.</summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
+    /// <summary>How many blobs download at once.</summary>
+    [Parameter]
+    [ValidateRange(1, 64)]
+    public int ThrottleLimit { get; set; } = 4;
+
+    /// <inheritdoc/>
+    protected override void BeginProcessing()
+    {
+        _throttle = new SemaphoreSlim(ThrottleLimit, ThrottleLimit);
+        if (Path is not null && Destination is not null)
+        {
+            ThrowTerminatingError(new ErrorRecord(new ArgumentException("Give -Path (one file) or -Destination (a folder), not both."), "PathAndDestination", ErrorCategory.InvalidArgument, Path));
+        }
+    }
+
+    /// <inheritdoc/>
+    protected override void ProcessRecord()
+    {
+        if (ParameterSetName == ByManifest)
+        {
+            var source = Core.References.Reference.Parse(Manifest!.Reference);
+            foreach (var blob in new[] { Manifest.Config }.Concat(Manifest.Layers))
+            {
+                Queue(source, blob.Digest, blob.Size, blob.Title, blob.MediaType, Manifest.Reference);
+            }
+        }
+        else
+        {
+            try
+            {
+                var repository = Core.References.Reference.ParseRepository(Reference);
+                var digest = Digest ?? repository.Digest?.ToString() ?? throw new InvalidReferenceException(Reference, "name the blob with -Digest or as repository@digest");
+                Queue(repository, digest, Size, Title, MediaType, Reference);
+            }
+            catch (InvalidReferenceException e)
+            {
+                WriteError(ErrorMapping.ToErrorRecord(e, Reference, "Blob"));
+            }
+        }
+
+        WriteQueued();
+    }
+
+    /// <inheritdoc/>
+    protected override void EndProcessing() => WaitForAll();
+
+    private void Queue(Reference repository, string digestText, long? size, string? title, string? mediaType, object target)
+    {
+        if (!Core.References.Digest.TryParse(digestText, out var digest, out var problem))
+        {
+            WriteError(ErrorMapping.ToErrorRecord(new InvalidReferenceException(digestText, problem), target, "Blob"));
+            return;
+        }
+
+        string file;
+        try
+        {
+            file = TargetFor(digest, title);
+        }
+        catch (ArgumentException e)
+        {
+            WriteError(new ErrorRecord(e, "UnsafeTitle", ErrorCategory.InvalidArgument, title) { ErrorDetails = new ErrorDetails(e.Message) { RecommendedAction = "Save without -UseTitle; the file is then named after its digest." } });
+            return;
+        }
+
+        if (!_targets.Add(file))
+        {
+            return;
+        }
+
+        if (Path is not null && _targets.Count > 1)
+        {
+            WriteError(new ErrorRecord(new ArgumentException("-Path names one file, but more than one blob came in; use -Destination."), "PathNeedsOneBlob", ErrorCategory.InvalidArgument, digestText));
+            return;
+        }
+
+        var sizeText = size is null ? string.Empty : $" ({Hosting.Size.Format(size.Value)})";
+        if (!ShouldProcess(file, $"Save {digest}{sizeText}"))
+        {
+            return;
+        }
+
+        var activity = _nextActivity++;
+        var interactive = ProgressIsShown();
+        Start(ct => SaveAsync(repository, digest, size, mediaType, file, activity, interactive, target, ct));
+    }
+
+    private async Task SaveAsync(Reference repository, Digest digest, long? size, string? mediaType, string file, int activity, bool interactive, object target, CancellationToken cancellationToken)
+    {
+        await _throttle!.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var client = ClientFor(repository.Registry);
+            var known = size ?? await client.GetBlobSizeAsync(repository, digest, cancellationToken).ConfigureAwait(false)
+                ?? throw new Core.OciException($"the registry did not say how large {digest} is; pass -Size");
+            var view = interactive ? new TransferProgressView(activity, -1, $"Saving {digest.Encoded.Substring(0, 12)} to {System.IO.Path.GetFileName(file)}", QueueProgress) : null;
+            var progress = view is null ? null : new Progress(view.Report);
+            Directory.CreateDirectory(System.IO.Path.GetDirectoryName(file)!);
+            var result = await new BlobDownloader(client).DownloadAsync(repository, digest, known, file, Force.IsPresent, progress, cancellationToken).ConfigureAwait(false);
+            QueueVerbose(result.AlreadyPresent
+                ? $"{digest} is already at {file} (verified)"
+                : $"Saved {digest} to {file}: {Hosting.Size.Format(result.Size)} in {result.Elapsed.TotalSeconds:0.00} s, {result.Attempts} connection(s)" +
+                  (result.Resumed ? $", resumed from byte {result.ResumedFrom}" : string.Empty));
+            QueueObject(SavedBlob.From(result, mediaType));
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            QueueFailure(e, target, "Blob");
+        }
+        finally
+        {
+            _throttle.Release();
+        }
+    }
+
+    private string TargetFor(Digest digest, string? title)
+    {
+        if (Path is not null)
+        {
+            return GetUnresolvedProviderPathFromPSPath(Path);
+        }
+
+        var folder = GetUnresolvedProviderPathFromPSPath(Destination ?? ".");
+        var name = digest.FileName;
+        if (UseTitle.IsPresent)
+        {
+            if (title is null)
+            {
+                WriteVerbose($"{digest} has no title annotation; saving it as {name}.");
+            }
+            else if (SafeFileName.Problem(title) is { } problem)
+            {
+                throw new ArgumentException($"Refusing the title '{title}' of {digest}: {problem}.");
+            }
+            else
+            {
+                name = title;
+            }
+        }
+
+        var full = System.IO.Path.GetFullPath(System.IO.Path.Combine(folder, name));
+        var root = System.IO.Path.GetFullPath(folder).TrimEnd(System.IO.Path.DirectorySeparatorChar) + System.IO.Path.DirectorySeparatorChar;
+        return full.StartsWith(root, StringComparison.Ordinal)
+            ? full
+            : throw new ArgumentException($"Refusing to write {digest} outside {folder}.");
+    }
+
+    private bool ProgressIsShown()
+    {
+        var preference = SessionState.PSVariable.GetValue("ProgressPreference");
+        var silent = preference is ActionPreference.SilentlyContinue || string.Equals(preference?.ToString(), "SilentlyContinue", StringComparison.OrdinalIgnoreCase);
+        var ci = Environment.GetEnvironmentVariable("CI") is { Length: > 0 } || Environment.GetEnvironmentVariable("TF_BUILD") is { Length: > 0 };
+        return !silent && !ci && !Console.IsOutputRedirected;
+    }
+
+    /// <inheritdoc/>
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _throttle?.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+
+    private sealed class Progress(Action<TransferProgress> report) : IProgress<TransferProgress>
+    {
+        public void Report(TransferProgress value) => report(value);
+    }
+}
