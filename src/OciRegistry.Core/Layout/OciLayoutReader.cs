@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 using System.Text.Json;
 using OciRegistry.Core.Models;
 using OciRegistry.Core.References;
@@ -69,23 +70,27 @@ public static class OciLayoutReader
 
         CheckLayoutFile(root);
         var index = ReadIndex(root);
-        var loader = new Loader(root, repository, store);
-        var tags = new List<string>();
+        var loader = new Loader(root);
+        var tags = new List<KeyValuePair<string, Digest>>();
         foreach (var descriptor in index.Manifests)
         {
             loader.Register(descriptor, depth: 1);
             if (descriptor.Annotations.TryGetValue(RefNameAnnotation, out var name) && Reference.IsValidTag(name) &&
                 IsManifestOrIndex(descriptor.MediaType))
             {
-                store.SetTag(repository, name, descriptor.Digest);
-                if (!tags.Contains(name))
-                {
-                    tags.Add(name);
-                }
+                tags.RemoveAll(tag => tag.Key == name);
+                tags.Add(new KeyValuePair<string, Digest>(name, descriptor.Digest));
             }
         }
 
-        return tags;
+        // Nothing reaches the store until the whole layout has been checked.
+        loader.AddTo(store, repository);
+        foreach (var tag in tags)
+        {
+            store.SetTag(repository, tag.Key, tag.Value);
+        }
+
+        return tags.Select(tag => tag.Key).ToList();
     }
 
     private static void CheckLayoutFile(string root)
@@ -163,10 +168,32 @@ public static class OciLayoutReader
         }
     }
 
-    /// <summary>One load: the layout, where it goes, and what has been registered already.</summary>
-    private sealed class Loader(string root, string repository, ContentStore store)
+    /// <summary>One load: the layout, and the manifests and blob files found so far.</summary>
+    private sealed class Loader(string root)
     {
         private readonly HashSet<Digest> _visited = [];
+        private readonly List<ManifestDocument> _manifests = [];
+        private readonly List<KeyValuePair<Descriptor, string>> _blobs = [];
+
+        public void AddTo(ContentStore store, string repository)
+        {
+            try
+            {
+                foreach (var manifest in _manifests)
+                {
+                    store.AddManifestCore(repository, manifest.GetRawContent(), manifest.MediaType, manifest.Digest, []);
+                }
+
+                foreach (var blob in _blobs)
+                {
+                    store.AddBlobFile(repository, blob.Key.Digest, blob.Key.Size, blob.Value);
+                }
+            }
+            catch (ArgumentException e)
+            {
+                throw new OciLayoutException(root, $"the content cannot be served: {e.Message}", e);
+            }
+        }
 
         public void Register(Descriptor descriptor, int depth)
         {
@@ -222,16 +249,12 @@ public static class OciLayoutReader
             try
             {
                 var document = ManifestParser.Parse(bytes, descriptor.MediaType, descriptor.Digest);
-                store.AddManifestCore(repository, bytes, document.MediaType, descriptor.Digest, []);
+                _manifests.Add(document);
                 return document;
             }
             catch (ManifestFormatException e)
             {
                 throw new OciLayoutException(root, $"{what} is malformed: {e.Message}", e);
-            }
-            catch (ArgumentException e)
-            {
-                throw new OciLayoutException(root, $"{what} cannot be served: {e.Message}", e);
             }
         }
 
@@ -260,14 +283,7 @@ public static class OciLayoutReader
                 throw new OciLayoutException(root, $"the blob {descriptor.Digest} is {file.Length} bytes, but its descriptor says {descriptor.Size}");
             }
 
-            try
-            {
-                store.AddBlobFile(repository, descriptor.Digest, file.Length, path);
-            }
-            catch (ArgumentException e)
-            {
-                throw new OciLayoutException(root, $"the blob {descriptor.Digest} cannot be served: {e.Message}", e);
-            }
+            _blobs.Add(new KeyValuePair<Descriptor, string>(descriptor, path));
         }
 
         // Only ever built from a parsed digest: algorithm and hex digits, no separators, no "..".

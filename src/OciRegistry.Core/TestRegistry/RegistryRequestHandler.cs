@@ -23,9 +23,7 @@ internal sealed class RegistryRequestHandler(ContentStore store)
     /// <summary>Answers one request. Exceptions are the caller's to turn into a 500 or an abort.</summary>
     public Task HandleAsync(RegistryExchange exchange, CancellationToken cancellationToken)
     {
-        var url = exchange.Request.Url;
-        var path = url is null ? "/" : Uri.UnescapeDataString(url.AbsolutePath);
-        var route = RegistryRoute.Match(path);
+        var route = RegistryRoute.Match(RegistryRoute.PathOf(exchange.Request.RawUrl));
         var method = exchange.Request.HttpMethod;
         var readable = method is "GET" or "HEAD";
         switch (route.Kind)
@@ -146,7 +144,7 @@ internal sealed class RegistryRequestHandler(ContentStore store)
     // https://github.com/opencontainers/distribution-spec/blob/main/spec.md#listing-tags
     private Task ServeTagListAsync(RegistryExchange exchange, string name, CancellationToken cancellationToken)
     {
-        var query = ParseQuery(exchange.Request.Url?.Query);
+        var query = ParseQuery(exchange.Request.RawUrl);
         int? limit = null;
         if (query.TryGetValue("n", out var nText))
         {
@@ -227,16 +225,19 @@ internal sealed class RegistryRequestHandler(ContentStore store)
         return true;
     }
 
-    // The first occurrence of each name wins; '+' is a space in a query string.
-    private static Dictionary<string, string> ParseQuery(string? query)
+    // The query of the raw request target; the first occurrence of each name wins; '+' is a space.
+    private static Dictionary<string, string> ParseQuery(string? rawTarget)
     {
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (string.IsNullOrEmpty(query))
+        var start = rawTarget?.IndexOf('?') ?? -1;
+        if (start < 0)
         {
             return values;
         }
 
-        foreach (var pair in query!.TrimStart('?').Split('&'))
+        var query = rawTarget!.Substring(start + 1);
+        var fragment = query.IndexOf('#');
+        foreach (var pair in (fragment < 0 ? query : query.Substring(0, fragment)).Split('&'))
         {
             if (pair.Length == 0)
             {

@@ -26,7 +26,10 @@ internal sealed class RegistryRoute
     /// <summary>The tag or digest of a manifest route, the digest of a blob route.</summary>
     public string Reference { get; }
 
-    /// <summary>Matches an unescaped absolute path.</summary>
+    /// <summary>
+    /// Matches the path of a request target as it was sent (still percent-encoded, no query). The path is split
+    /// before the name and reference are unescaped, so an escaped '/' or '..' cannot move a segment.
+    /// </summary>
     public static RegistryRoute Match(string path)
     {
         if (path is "/v2" or Prefix)
@@ -43,7 +46,7 @@ internal sealed class RegistryRoute
         const string TagList = "/tags/list";
         if (rest.EndsWith(TagList, StringComparison.Ordinal))
         {
-            return new RegistryRoute(RegistryRouteKind.TagList, rest.Substring(0, rest.Length - TagList.Length));
+            return new RegistryRoute(RegistryRouteKind.TagList, Unescape(rest.Substring(0, rest.Length - TagList.Length)));
         }
 
         // Pushing starts with POST /v2/<name>/blobs/uploads/ and continues under that path.
@@ -52,7 +55,7 @@ internal sealed class RegistryRoute
         uploads = uploads >= 0 || !rest.EndsWith(Uploads, StringComparison.Ordinal) ? uploads : rest.Length - Uploads.Length;
         if (uploads >= 0)
         {
-            return new RegistryRoute(RegistryRouteKind.BlobUpload, rest.Substring(0, uploads));
+            return new RegistryRoute(RegistryRouteKind.BlobUpload, Unescape(rest.Substring(0, uploads)));
         }
 
         var lastSlash = rest.LastIndexOf('/');
@@ -61,11 +64,11 @@ internal sealed class RegistryRoute
             return new RegistryRoute(RegistryRouteKind.NotFound);
         }
 
-        var reference = rest.Substring(lastSlash + 1);
+        var reference = Unescape(rest.Substring(lastSlash + 1));
         var head = rest.Substring(0, lastSlash);
         var kindSlash = head.LastIndexOf('/');
         var kind = head.Substring(kindSlash + 1);
-        var name = kindSlash < 0 ? string.Empty : head.Substring(0, kindSlash);
+        var name = kindSlash < 0 ? string.Empty : Unescape(head.Substring(0, kindSlash));
         return kind switch
         {
             "manifests" => new RegistryRoute(RegistryRouteKind.Manifest, name, reference),
@@ -73,4 +76,26 @@ internal sealed class RegistryRoute
             _ => new RegistryRoute(RegistryRouteKind.NotFound),
         };
     }
+
+    /// <summary>The path of a request target: the raw target without its query, and without scheme and authority
+    /// when a client sent the absolute form (RFC 9112 §3.2.2).</summary>
+    public static string PathOf(string? rawTarget)
+    {
+        var target = rawTarget ?? "/";
+        var query = target.IndexOfAny(['?', '#']);
+        if (query >= 0)
+        {
+            target = target.Substring(0, query);
+        }
+
+        if (target.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || target.StartsWith("https://", StringComparison.OrdinalIgnoreCase))
+        {
+            var pathStart = target.IndexOf('/', target.IndexOf("//", StringComparison.Ordinal) + 2);
+            target = pathStart < 0 ? "/" : target.Substring(pathStart);
+        }
+
+        return target;
+    }
+
+    private static string Unescape(string text) => Uri.UnescapeDataString(text);
 }

@@ -4,6 +4,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
 using System.Threading;
 using System.Threading.Tasks;
 
@@ -65,6 +66,7 @@ public sealed class TestRegistryServer : IDisposable
     /// <param name="options">Address and port; loopback and a free port when null.</param>
     /// <param name="cancellationToken">Stops the retries when a free port keeps being taken.</param>
     /// <exception cref="OciException">The server could not listen (the port is taken, or the address is not local).</exception>
+    /// <exception cref="NotSupportedException">The address is a specific IPv6 address and the platform's HttpListener cannot bind one.</exception>
     public static async Task<TestRegistryServer> StartAsync(TestRegistryOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new TestRegistryOptions();
@@ -72,6 +74,12 @@ public sealed class TestRegistryServer : IDisposable
         if (options.Port is < 0 or > IPEndPoint.MaxPort)
         {
             throw new ArgumentException($"{options.Port} is not a TCP port", nameof(options));
+        }
+
+        // The managed HttpListener (everywhere but Windows) rejects IPv6 literals in its prefixes.
+        if (address.AddressFamily == AddressFamily.InterNetworkV6 && !IsWildcard(address) && !RuntimeInformation.IsOSPlatform(OSPlatform.Windows))
+        {
+            throw new NotSupportedException($"HttpListener cannot listen on the IPv6 address {address} on this platform; use 127.0.0.1 or IPv6Any");
         }
 
         // HttpListener cannot bind port 0 on Linux: ask the OS for a free port, release it and bind that,
