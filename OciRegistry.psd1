@@ -14,6 +14,7 @@
         'Get-OciManifest'
         'Get-OciTag'
         'Save-OciBlob'
+        'Save-OciImage'
         'Start-OciTestRegistry'
         'Stop-OciTestRegistry'
     )

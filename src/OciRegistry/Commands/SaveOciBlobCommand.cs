@@ -151,7 +151,7 @@ public sealed class SaveOciBlobCommand : RegistryCmdlet
         }
 
         var activity = _nextActivity++;
-        var interactive = ProgressIsShown();
+        var interactive = ShouldShowProgress();
         Start(ct => SaveAsync(repository, digest, size, mediaType, file, activity, interactive, target, ct));
     }
 
@@ -164,7 +164,7 @@ public sealed class SaveOciBlobCommand : RegistryCmdlet
             var known = size ?? await client.GetBlobSizeAsync(repository, digest, cancellationToken).ConfigureAwait(false)
                 ?? throw new Core.OciException($"the registry did not say how large {digest} is; pass -Size");
             var view = interactive ? new TransferProgressView(activity, -1, $"Saving {digest.Encoded.Substring(0, 12)} to {System.IO.Path.GetFileName(file)}", QueueProgress) : null;
-            var progress = view is null ? null : new Progress(view.Report);
+            var progress = view is null ? null : new CallbackProgress<TransferProgress>(view.Report);
             Directory.CreateDirectory(System.IO.Path.GetDirectoryName(file)!);
             var result = await new BlobDownloader(client).DownloadAsync(repository, digest, known, file, Force.IsPresent, progress, cancellationToken).ConfigureAwait(false);
             QueueVerbose(result.AlreadyPresent
@@ -215,13 +215,6 @@ public sealed class SaveOciBlobCommand : RegistryCmdlet
             : throw new ArgumentException($"Refusing to write {digest} outside {folder}.");
     }
 
-    private bool ProgressIsShown()
-    {
-        var preference = SessionState.PSVariable.GetValue("ProgressPreference");
-        var silent = preference is ActionPreference.SilentlyContinue || string.Equals(preference?.ToString(), "SilentlyContinue", StringComparison.OrdinalIgnoreCase);
-        var ci = Environment.GetEnvironmentVariable("CI") is { Length: > 0 } || Environment.GetEnvironmentVariable("TF_BUILD") is { Length: > 0 };
-        return !silent && !ci && !Console.IsOutputRedirected;
-    }
 
     /// <inheritdoc/>
     protected override void Dispose(bool disposing)
@@ -234,8 +227,4 @@ public sealed class SaveOciBlobCommand : RegistryCmdlet
         base.Dispose(disposing);
     }
 
-    private sealed class Progress(Action<TransferProgress> report) : IProgress<TransferProgress>
-    {
-        public void Report(TransferProgress value) => report(value);
-    }
 }

@@ -53,6 +53,18 @@ public abstract class RegistryCmdlet : AsyncPSCmdlet
         }
     }
 
+    /// <summary>
+    /// Whether to draw progress bars: not when <c>$ProgressPreference</c> is SilentlyContinue, and not in CI or with
+    /// redirected output, where redraws become noise and a verbose line per item says more.
+    /// </summary>
+    protected bool ShouldShowProgress()
+    {
+        var preference = SessionState.PSVariable.GetValue("ProgressPreference");
+        var silent = preference is ActionPreference.SilentlyContinue || string.Equals(preference?.ToString(), "SilentlyContinue", StringComparison.OrdinalIgnoreCase);
+        var ci = Environment.GetEnvironmentVariable("CI") is { Length: > 0 } || Environment.GetEnvironmentVariable("TF_BUILD") is { Length: > 0 };
+        return !silent && !ci && !Console.IsOutputRedirected;
+    }
+
     /// <summary>Writes <paramref name="exception"/> as a non-terminating error about <paramref name="target"/>.</summary>
     protected void QueueFailure(Exception exception, object? target, string subject) =>
         QueueError(ErrorMapping.ToErrorRecord(exception, target, subject));

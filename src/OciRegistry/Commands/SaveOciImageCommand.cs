@@ -1,0 +1,96 @@
+using System;
+using System.Collections.Concurrent;
+using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
+using OciRegistry.Core.Models;
+using OciRegistry.Core.References;
+using OciRegistry.Core.Transfer;
+using OciRegistry.Hosting;
+using OciRegistry.Output;
+
+namespace OciRegistry.Commands;
+
+/// <summary>
+/// <para type="synopsis">Saves an image, or an index with all or one of its platforms, into an OCI image layout folder.</para>
+/// </summary>
+[Cmdlet(VerbsData.Save, "OciImage", SupportsShouldProcess = true)]
+[OutputType(typeof(OciSavedImage))]
+public sealed class SaveOciImageCommand : RegistryCmdlet
+{
+    private const int ParentActivity = 1;
+
+    /// <summary>The image reference: <c>[registry[:port]/]repository[:tag][@digest]</c>.</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public string Reference { get; set; } = string.Empty;
+
+    /// <summary>The layout folder; created if needed, shared with other images already in it.</summary>
+    [Parameter(Mandatory = true, Position = 1)]
+    [ValidateNotNullOrEmpty]
+    public string Path { get; set; } = string.Empty;
+
+    /// <summary>Saves only this platform's manifest of an index, e.g. <c>linux/amd64</c>; without it, every platform.</summary>
+    [Parameter]
+    public string? Platform { get; set; }
+
+    /// <summary>How many blobs download at once.</summary>
+    [Parameter]
+    [ValidateRange(1, 64)]
+    public int ThrottleLimit { get; set; } = 4;
+
+    /// <inheritdoc/>
+    protected override void ProcessRecord()
+    {
+        Reference reference;
+        Platform? platform;
+        try
+        {
+            reference = Core.References.Reference.Parse(Reference);
+            platform = Platform is null ? null : Core.Models.Platform.Parse(Platform);
+        }
+        catch (InvalidReferenceException e)
+        {
+            WriteError(ErrorMapping.ToErrorRecord(e, Reference, "Manifest"));
+            return;
+        }
+
+        var layout = GetUnresolvedProviderPathFromPSPath(Path);
+        if (!ShouldProcess(layout, $"Save {reference}{(platform is null ? string.Empty : " for " + platform)}"))
+        {
+            return;
+        }
+
+        var views = new ConcurrentDictionary<Digest, TransferProgressView>();
+        var next = ParentActivity;
+        var showProgress = ShouldShowProgress();
+        RunAsync(async ct =>
+        {
+            try
+            {
+                IProgress<TransferProgress>? progress = showProgress
+                    ? new CallbackProgress<TransferProgress>(p => views.GetOrAdd(p.Digest, d => new TransferProgressView(Interlocked.Increment(ref next), ParentActivity, $"Blob {d.Encoded.Substring(0, 12)}", QueueProgress)).Report(p))
+                    : null;
+                if (showProgress)
+                {
+                    QueueProgress(new ProgressRecord(ParentActivity, $"Saving {reference}", $"into {layout}"));
+                }
+
+                var result = await new ImageDownloader(ClientFor(reference.Registry)).SaveAsync(reference, layout, platform, ThrottleLimit, progress, ct).ConfigureAwait(false);
+                if (showProgress)
+                {
+                    QueueProgress(new ProgressRecord(ParentActivity, $"Saving {reference}", "done") { RecordType = ProgressRecordType.Completed });
+                }
+
+                QueueVerbose($"Saved {reference} to {layout}: {result.Manifests} manifest(s), {result.Blobs} blob(s) ({result.BlobsReused} already there), {Size.Format(result.BytesDownloaded)} downloaded in {result.Elapsed.TotalSeconds:0.00} s");
+                QueueObject(new OciSavedImage(result, reference));
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+            {
+                QueueFailure(e, Reference, "Manifest");
+            }
+        });
+    }
+
+
+}
