@@ -7,6 +7,7 @@
     Test     Build, then the xunit suite, then Pester in a child pwsh against out/; ends with one line
              "Tests: N passed, N failed, N skipped" and a non-zero exit code when anything failed.
     Demo     Build, then starts the test registry with the built-in sample content and pulls from it.
+    Bench    Build, then tests/Benchmarks: downloads timed side by side with curl and skopeo against docker-registry.
     Clean    removes out/ and the projects' bin/ and obj/.
 .EXAMPLE
     dotnet tool restore; dotnet pwsh ./build.ps1 -Task Demo
@@ -15,7 +16,7 @@
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Demo', 'Clean')]
+    [ValidateSet('Build', 'Test', 'Demo', 'Bench', 'Clean')]
     [string] $Task = 'Build',
 
     [ValidateSet('Debug', 'Release')]
@@ -126,6 +127,13 @@ switch ($Task) {
         $manifest = Invoke-Build
         Push-Location $root
         try { & dotnet pwsh -NoProfile -NonInteractive -File (Join-Path $root 'src/Demo/Invoke-OciDemo.ps1') -ModuleManifest $manifest }
+        finally { Pop-Location }
+        exit $LASTEXITCODE
+    }
+    'Bench' {
+        $manifest = Invoke-Build
+        Push-Location $root
+        try { & dotnet pwsh -NoProfile -NonInteractive -File (Join-Path $root 'tests/Benchmarks/Invoke-Benchmarks.ps1') -ModuleManifest $manifest }
         finally { Pop-Location }
         exit $LASTEXITCODE
     }

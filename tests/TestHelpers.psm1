@@ -79,7 +79,7 @@ $auth
     }
     $registry = [pscustomobject]@{ Host = "127.0.0.1:$port"; Port = $port; Process = $process; Root = $root }
     $registry | Add-Member -MemberType ScriptMethod -Name Stop -Value {
-        if (-not $this.Process.HasExited) { $this.Process.Kill(); $this.Process.WaitForExit(5000) }
+        if (-not $this.Process.HasExited) { $this.Process.Kill(); $null = $this.Process.WaitForExit(5000) }
         Remove-Item -Recurse -Force $this.Root -ErrorAction Ignore
     }
     return $registry

@@ -1,4 +1,5 @@
 using System;
+using System.Buffers;
 using System.Diagnostics;
 using System.IO;
 using System.Security.Cryptography;
@@ -95,14 +96,13 @@ public sealed class BlobDownloader
 
         var network = new ResumingBlobStream(_client, repository, digest, size, resumedFrom,
             wait => progress?.Report(new TransferProgress(digest, TransferState.Waiting, -1, size, resumedFrom, wait)));
-        var verifying = new VerifyingStream(network, hash, digest, size, resumedFrom, $"the blob {digest}");
         try
         {
             using (file)
-            using (verifying)
+            using (network)
+            using (hash)
             {
-                await CopyAsync(verifying, file, digest, size, resumedFrom, progress, cancellationToken).ConfigureAwait(false);
-                await file.FlushAsync(cancellationToken).ConfigureAwait(false);
+                await CopyVerifiedAsync(network, file, hash, digest, size, resumedFrom, progress, cancellationToken).ConfigureAwait(false);
                 file.Flush(flushToDisk: true);
             }
 
@@ -187,38 +187,57 @@ public sealed class BlobDownloader
     }
 
     /// <summary>
-    /// Copies with two buffers so that writing one to disk overlaps receiving and hashing the next: on two cores
-    /// that keeps the network, SHA-256 and the disk busy at once.
+    /// Receives, hashes and writes in a pipeline: while one buffer is hashed and written (in parallel with each
+    /// other), the next ones are already being received. Hashing and writing keep the order of the bytes. No byte
+    /// past <paramref name="size"/> is accepted, and the digest is checked when the last byte is in.
     /// </summary>
-    private static async Task CopyAsync(Stream source, FileStream file, Digest digest, long size, long resumedFrom, IProgress<TransferProgress>? progress, CancellationToken cancellationToken)
+    /// <remarks>
+    /// This is the verifying step; it is not a stream wrapper (as STYLE.md suggests) because a wrapper hashes on
+    /// the reading thread, in series with the network. On two cores, overlapping SHA-256 (about 1.35 GB/s) with
+    /// the socket and the disk is what keeps a verified download close to an unverified one.
+    /// </remarks>
+    private static async Task CopyVerifiedAsync(Stream network, FileStream file, IncrementalHash hash, Digest digest, long size, long done, IProgress<TransferProgress>? progress, CancellationToken cancellationToken)
     {
-        var front = new byte[BufferSize];
-        var back = new byte[BufferSize];
-        var done = resumedFrom;
-        Task pendingWrite = Task.CompletedTask;
+        const int Depth = 4;
+        var resumedFrom = done;
+        var buffers = new byte[Depth][];
+        var stages = new Task[Depth];
+        for (var i = 0; i < Depth; i++)
+        {
+            stages[i] = Task.CompletedTask;
+        }
+
+        var last = Task.CompletedTask;
         try
         {
-            while (true)
+            for (var k = 0; ; k = (k + 1) % Depth)
             {
-                var read = await FillAsync(source, front, cancellationToken).ConfigureAwait(false);
-                await pendingWrite.ConfigureAwait(false);
+                await stages[k].ConfigureAwait(false);
+                var buffer = buffers[k] ??= ArrayPool<byte>.Shared.Rent(BufferSize);
+                var read = await FillAsync(network, buffer, BufferSize, cancellationToken).ConfigureAwait(false);
                 if (read == 0)
                 {
-                    return;
+                    break;
                 }
 
-                pendingWrite = file.WriteAsync(front, 0, read, CancellationToken.None);
+                if (done + read > size)
+                {
+                    throw new ContentVerificationException($"the blob {digest} is larger than the {size} bytes its descriptor declares; the content was discarded", digest);
+                }
+
                 done += read;
+                last = stages[k] = HashAndWriteAsync(last, hash, file, buffer, read);
                 progress?.Report(new TransferProgress(digest, TransferState.Downloading, done, size, resumedFrom));
-                (front, back) = (back, front);
             }
+
+            await last.ConfigureAwait(false);
         }
         catch
         {
-            // Let the last write land before the file is closed, so the partial file holds every byte received.
+            // Let the writes in flight land before the file is closed: the partial file then holds every byte received.
             try
             {
-                await pendingWrite.ConfigureAwait(false);
+                await last.ConfigureAwait(false);
             }
             catch (IOException)
             {
@@ -226,15 +245,44 @@ public sealed class BlobDownloader
 
             throw;
         }
+        finally
+        {
+            foreach (var buffer in buffers)
+            {
+                if (buffer is not null)
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                }
+            }
+        }
+
+        if (done != size)
+        {
+            throw new IOException($"the blob {digest} ended after {done} of {size} bytes");
+        }
+
+        var actual = Digest.FromHash(digest.Algorithm, hash.GetHashAndReset());
+        if (actual != digest)
+        {
+            throw new ContentVerificationException($"the blob {digest}", digest, actual);
+        }
+    }
+
+    private static async Task HashAndWriteAsync(Task previous, IncrementalHash hash, FileStream file, byte[] buffer, int count)
+    {
+        await previous.ConfigureAwait(false);
+        var hashing = Task.Run(() => hash.AppendData(buffer, 0, count));
+        file.Write(buffer, 0, count);
+        await hashing.ConfigureAwait(false);
     }
 
     /// <summary>Reads until the buffer is full or the stream ends, so disk writes stay large.</summary>
-    private static async Task<int> FillAsync(Stream source, byte[] buffer, CancellationToken cancellationToken)
+    private static async Task<int> FillAsync(Stream source, byte[] buffer, int length, CancellationToken cancellationToken)
     {
         var filled = 0;
-        while (filled < buffer.Length)
+        while (filled < length)
         {
-            var read = await source.ReadAsync(buffer, filled, buffer.Length - filled, cancellationToken).ConfigureAwait(false);
+            var read = await source.ReadAsync(buffer, filled, length - filled, cancellationToken).ConfigureAwait(false);
             if (read == 0)
             {
                 break;
