@@ -18,6 +18,7 @@
         'Start-OciTestRegistry'
         'Stop-OciTestRegistry'
     )
+    FormatsToProcess     = @('OciRegistry.Format.ps1xml')
     FunctionsToExport    = @()
     VariablesToExport    = @()
     AliasesToExport      = @()
