@@ -53,6 +53,7 @@ function Invoke-Build {
     $moduleDir = Join-Path $out "OciRegistry/$version"
     Remove-Item -Recurse -Force $publish, (Join-Path $out 'OciRegistry') -ErrorAction Ignore
     Invoke-Native dotnet @('publish', (Join-Path $root 'src/OciRegistry/OciRegistry.csproj'), '-c', $Configuration, '-o', $publish, '--nologo', '-v', 'q')
+    Invoke-Native dotnet @('publish', (Join-Path $root 'src/OciRegistry.LoadContext/OciRegistry.LoadContext.csproj'), '-c', $Configuration, '-o', $publish, '--nologo', '-v', 'q')
 
     $null = New-Item -ItemType Directory -Force (Join-Path $moduleDir 'dependencies')
     # The module root holds only what PowerShell loads by name; everything the cmdlets pull in goes to dependencies/.
@@ -61,7 +62,7 @@ function Invoke-Build {
         $target = if ($file.Name -in $rootFiles) { $moduleDir } else { Join-Path $moduleDir 'dependencies' }
         Copy-Item $file.FullName $target
     }
-    foreach ($required in @('OciRegistry.dll', 'dependencies/OciRegistry.Core.dll', 'dependencies/Polly.Core.dll')) {
+    foreach ($required in @('OciRegistry.dll', 'dependencies/OciRegistry.Core.dll', 'dependencies/Polly.Core.dll', 'dependencies/OciRegistry.LoadContext.dll')) {
         if (-not (Test-Path (Join-Path $moduleDir $required))) { throw "The publish output lacks $required" }
     }
 
@@ -99,6 +100,8 @@ function Get-PesterPath {
         $line = & dotnet nuget locals global-packages --list --force-english-output | Select-Object -First 1
         $packages = ($line -replace '^global-packages:\s*', '').Trim()
     }
+    # Tests find other restored packages (another module's Polly) through this.
+    $env:OCIREGISTRY_TEST_PACKAGES = $packages
     $psd1 = Join-Path $packages "pester/$version/tools/Pester.psd1"
     if (-not (Test-Path $psd1)) { throw "Pester $version was not restored to $psd1" }
     return $psd1
