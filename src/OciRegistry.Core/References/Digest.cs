@@ -17,8 +17,9 @@ public sealed class Digest : IEquatable<Digest>
     /// <summary>The generic grammar <c>algorithm ":" encoded</c>, before the algorithm's own rules.</summary>
     internal const string Pattern = "[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-zA-Z0-9=_-]+";
 
-    private static readonly Regex Grammar = new("^" + Pattern + "$", RegexOptions.CultureInvariant);
-    private static readonly Regex LowerHex = new("^[a-f0-9]+$", RegexOptions.CultureInvariant);
+    // \z, not $: in .NET '$' also matches before a final '\n', which would let "sha256:<63 hex>\n" through.
+    private static readonly Regex Grammar = new("^" + Pattern + "\\z", RegexOptions.CultureInvariant);
+    private static readonly Regex LowerHex = new("^[a-f0-9]+\\z", RegexOptions.CultureInvariant);
 
     private Digest(string algorithm, string encoded)
     {

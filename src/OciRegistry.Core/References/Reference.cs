@@ -25,10 +25,12 @@ public sealed class Reference
     private const string RepositoryExpr = "[a-z0-9]+(?:(?:\\.|_|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:\\.|_|__|-+)[a-z0-9]+)*)*";
     private const string DomainComponent = "(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])";
 
-    private static readonly Regex RepositoryGrammar = new("^" + RepositoryExpr + "$", RegexOptions.CultureInvariant);
-    private static readonly Regex TagGrammar = new("^[a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}$", RegexOptions.CultureInvariant);
+    // \z, not $ (here and in RegistryGrammar): in .NET '$' also matches before a final '\n', which would let
+    // "alpine:latest\n" or "example.com\n/app" through.
+    private static readonly Regex RepositoryGrammar = new("^" + RepositoryExpr + "\\z", RegexOptions.CultureInvariant);
+    private static readonly Regex TagGrammar = new("^[a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}\\z", RegexOptions.CultureInvariant);
     private static readonly Regex RegistryGrammar = new(
-        "^(?:" + DomainComponent + "(?:\\." + DomainComponent + ")*|\\[[a-fA-F0-9:.]+\\])(?::[0-9]{1,5})?$",
+        "^(?:" + DomainComponent + "(?:\\." + DomainComponent + ")*|\\[[a-fA-F0-9:.]+\\])(?::[0-9]{1,5})?\\z",
         RegexOptions.CultureInvariant);
 
     private Reference(string registry, string repository, string? tag, Digest? digest)
