@@ -114,7 +114,14 @@ public sealed class Digest : IEquatable<Digest>
             throw new ArgumentNullException(nameof(hash));
         }
 
-        if (HexLength(algorithm) != hash.Length * 2)
+        var expected = HexLength(algorithm);
+        if (expected == 0)
+        {
+            // Checked on its own: an unknown algorithm has length 0, which an empty array would otherwise match.
+            throw new ArgumentException($"the digest algorithm '{algorithm}' is not supported", nameof(algorithm));
+        }
+
+        if (expected != hash.Length * 2)
         {
             throw new ArgumentException($"a {algorithm} hash is not {hash.Length} bytes long", nameof(hash));
         }
