@@ -19,6 +19,7 @@ internal sealed class RecordedRequest
         Uri = request.RequestUri!;
         Headers = request.Headers.ToDictionary(h => h.Key, h => string.Join(", ", h.Value), StringComparer.OrdinalIgnoreCase);
         Authorization = request.Headers.Authorization?.ToString();
+        ContentType = request.Content?.Headers.ContentType?.MediaType;
         Body = body;
     }
 
@@ -32,6 +33,8 @@ internal sealed class RecordedRequest
     public string? Authorization { get; }
 
     public string? Body { get; }
+
+    public string? ContentType { get; }
 
     /// <summary>The decoded query parameters.</summary>
     public IReadOnlyDictionary<string, string> Query =>
