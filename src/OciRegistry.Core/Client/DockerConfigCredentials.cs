@@ -82,6 +82,11 @@ public static class DockerConfigCredentials
             // The message of a JsonException names a position, never the content.
             throw new OciException($"the Docker config '{path}' is not valid JSON: {e.Message}", e);
         }
+        catch (InvalidOperationException)
+        {
+            // GetString or a property name on text holding invalid UTF-8 or a lone surrogate escape ("\uD800").
+            throw new OciException($"the Docker config '{path}' holds text that is not valid Unicode");
+        }
     }
 
     /// <summary>The key a registry is stored under, in the forms docker writes: <c>https://index.docker.io/v1/</c> is Docker Hub.</summary>
