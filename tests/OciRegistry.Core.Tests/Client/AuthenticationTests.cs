@@ -254,6 +254,9 @@ public sealed class AuthenticationTests
         """{"token":"has space"}""",
         """{"token":"caf\u00e9"}""",
         """{"access_token":"\u0000"}""",
+        """{"token":"\uD800"}""",
+        """{"access_token":"t\uDC00"}""",
+        "{\"token\":\"t\u00ff\u00fe\"}",
     };
 
     [Theory]
