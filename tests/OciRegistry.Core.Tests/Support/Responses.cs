@@ -30,6 +30,15 @@ internal static class Responses
     public static HttpResponseMessage Content(byte[] body, string contentType, int status = 200) =>
         new((HttpStatusCode)status) { Content = Bytes(body, contentType) };
 
+    /// <summary>A body that arrives as a network stream; <paramref name="announce"/> sends Content-Length.</summary>
+    public static HttpResponseMessage Streamed(NetworkStream body, string contentType, long? announce = null)
+    {
+        var content = new StreamContent(body);
+        content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
+        content.Headers.ContentLength = announce;
+        return new HttpResponseMessage(HttpStatusCode.OK) { Content = content };
+    }
+
     /// <summary>A spec error body: <c>{"errors":[{"code":…,"message":…}]}</c>.</summary>
     public static HttpResponseMessage Error(int status, string code, string message) =>
         Json($$"""{"errors":[{"code":"{{code}}","message":"{{message}}"}]}""", status);
