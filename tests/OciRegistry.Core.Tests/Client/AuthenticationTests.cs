@@ -13,8 +13,7 @@ namespace OciRegistry.Core.Tests.Client;
 /// <summary>Bearer and Basic challenges, token caching and refresh, through <see cref="RegistryClient.GetManifestAsync"/>.</summary>
 public sealed class AuthenticationTests
 {
-    private const string Realm = "https://auth.example/token";
-    private const string Challenge = "Bearer realm=\"" + Realm + "\",service=\"registry.example\"";
+    private const string Challenge = BearerRegistry.DefaultChallenge;
 
     private static readonly Reference App = Reference.Parse(TestClient.Registry + "/team/app:1.0");
 
@@ -365,57 +364,5 @@ public sealed class AuthenticationTests
         await Assert.ThrowsAsync<RegistryAuthenticationException>(() => client.GetManifestAsync(App));
 
         Assert.Single(stub.Requests);
-    }
-
-    /// <summary>A registry that wants a bearer token from <see cref="Realm"/> and a token service that issues t1, t2, ….</summary>
-    private sealed class BearerRegistry
-    {
-        private int _issued;
-
-        public BearerRegistry() => Stub = new StubHandler(Handle);
-
-        public StubHandler Stub { get; }
-
-        public string Challenge { get; init; } = AuthenticationTests.Challenge;
-
-        public string TokenHost { get; init; } = "auth.example";
-
-        public Func<int, string> TokenBody { get; init; } = n => $$"""{"token":"t{{n}}","expires_in":300}""";
-
-        public int TokenStatus { get; init; } = 200;
-
-        public bool AcceptTokens { get; init; } = true;
-
-        public HashSet<string> Valid { get; } = [];
-
-        public IReadOnlyList<RecordedRequest> TokenRequests => Stub.Requests.Where(r => r.Uri.Host == TokenHost).ToList();
-
-        private HttpResponseMessage Handle(HttpRequestMessage request)
-        {
-            if (request.RequestUri!.Host == TokenHost)
-            {
-                if (TokenStatus != 200)
-                {
-                    return Responses.Error(TokenStatus, "UNAUTHORIZED", "authentication required");
-                }
-
-                var n = ++_issued;
-                lock (Valid)
-                {
-                    Valid.Add("t" + n);
-                }
-
-                return Responses.Json(TokenBody(n));
-            }
-
-            var auth = request.Headers.Authorization;
-            bool ok;
-            lock (Valid)
-            {
-                ok = AcceptTokens && auth?.Scheme == "Bearer" && Valid.Contains(auth.Parameter ?? string.Empty);
-            }
-
-            return ok ? Manifests.Response(Manifests.Oci()) : Responses.Challenge(Challenge, """{"errors":[{"code":"UNAUTHORIZED","message":"authentication required"}]}""");
-        }
     }
 }

@@ -66,7 +66,7 @@ public sealed class IdleTimeoutTests
     public async Task GetManifestAsync_BodyStallsHalfway_ThrowsIdleTimeoutExceptionOnRead()
     {
         var body = Manifests.Bytes(Manifests.Oci());
-        var stub = new StubHandler(_ => Responses.Streamed(new NetworkStream(body, pieceSize: 16, stallAfter: body.Length / 2), MediaTypes.OciManifest, body.Length));
+        var stub = new StubHandler(_ => Responses.Streamed(new WireStream(body, pieceSize: 16, stallAfter: body.Length / 2), MediaTypes.OciManifest, body.Length));
         using var client = TestClient.Create(stub, configure: o => o.IdleTimeout = Idle);
         var clock = Stopwatch.StartNew();
 
@@ -80,7 +80,7 @@ public sealed class IdleTimeoutTests
     {
         var body = Manifests.Bytes(Manifests.Oci());
         var pieceSize = (body.Length / 4) + 1;
-        var stub = new StubHandler(_ => Responses.Streamed(new NetworkStream(body, pieceSize, pause: TimeSpan.FromMilliseconds(80)), MediaTypes.OciManifest));
+        var stub = new StubHandler(_ => Responses.Streamed(new WireStream(body, pieceSize, pause: TimeSpan.FromMilliseconds(80)), MediaTypes.OciManifest));
         using var client = TestClient.Create(stub, configure: o => o.IdleTimeout = Idle);
 
         var manifest = await client.GetManifestAsync(App);

@@ -168,7 +168,7 @@ public sealed class ManifestFetchTests
     [Fact]
     public async Task GetManifestAsync_AnnouncedLengthOverTheCap_ThrowsContentTooLargeWithoutReading()
     {
-        var stub = new StubHandler(_ => Responses.Streamed(new NetworkStream(new byte[10]), MediaTypes.OciManifest, announce: 5_000_000));
+        var stub = new StubHandler(_ => Responses.Streamed(new WireStream(new byte[10]), MediaTypes.OciManifest, announce: 5_000_000));
         using var client = TestClient.Create(stub);
 
         var e = await Assert.ThrowsAsync<ContentTooLargeException>(() => client.GetManifestAsync(Reference.Parse(Repository + ":1")));
@@ -180,7 +180,7 @@ public sealed class ManifestFetchTests
     [Fact]
     public async Task GetManifestAsync_UnannouncedBodyOverTheCap_ThrowsContentTooLarge()
     {
-        var stub = new StubHandler(_ => Responses.Streamed(new NetworkStream(new byte[300], pieceSize: 7), MediaTypes.OciManifest));
+        var stub = new StubHandler(_ => Responses.Streamed(new WireStream(new byte[300], pieceSize: 7), MediaTypes.OciManifest));
         using var client = TestClient.Create(stub, configure: o => o.MaxManifestBytes = 256);
 
         var e = await Assert.ThrowsAsync<ContentTooLargeException>(() => client.GetManifestAsync(Reference.Parse(Repository + ":1")));
@@ -193,7 +193,7 @@ public sealed class ManifestFetchTests
     public async Task GetManifestAsync_UnannouncedBodyExactlyAtTheCap_IsRead()
     {
         var bytes = Manifests.Bytes(Body);
-        var stub = new StubHandler(_ => Responses.Streamed(new NetworkStream(bytes, pieceSize: 10), MediaTypes.OciManifest));
+        var stub = new StubHandler(_ => Responses.Streamed(new WireStream(bytes, pieceSize: 10), MediaTypes.OciManifest));
         using var client = TestClient.Create(stub, configure: o => o.MaxManifestBytes = bytes.Length);
 
         var manifest = await client.GetManifestAsync(Reference.Parse(Repository + ":1"));

@@ -31,7 +31,7 @@ internal static class Responses
         new((HttpStatusCode)status) { Content = Bytes(body, contentType) };
 
     /// <summary>A body that arrives as a network stream; <paramref name="announce"/> sends Content-Length.</summary>
-    public static HttpResponseMessage Streamed(NetworkStream body, string contentType, long? announce = null)
+    public static HttpResponseMessage Streamed(WireStream body, string contentType, long? announce = null)
     {
         var content = new StreamContent(body);
         content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);

@@ -9,7 +9,7 @@ namespace OciRegistry.Core.Tests.Support;
 /// A body as a network delivers it: not seekable (so no length is announced unless a header says so), handed out
 /// in pieces, optionally with a pause before each piece or a stall after some bytes that only cancellation ends.
 /// </summary>
-internal sealed class NetworkStream(byte[] data, int pieceSize = 1024, int stallAfter = -1, TimeSpan pause = default) : Stream
+internal sealed class WireStream(byte[] data, int pieceSize = 1024, int stallAfter = -1, TimeSpan pause = default) : Stream
 {
     private int _position;
 
