@@ -79,8 +79,15 @@ public static class DockerConfigCredentials
         }
         catch (JsonException e)
         {
-            // The message of a JsonException names a position, never the content.
-            throw new OciException($"the Docker config '{path}' is not valid JSON: {e.Message}", e);
+            // Only the position: a JsonException's message quotes the offending text ("'tSecret…' is an invalid JSON
+            // literal"), which in this file can be a password. For the same reason it is not kept as the inner exception.
+            throw new OciException($"the Docker config '{path}' is not valid JSON (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1})");
+        }
+        catch (InvalidOperationException)
+        {
+            // GetString or a property name on text holding invalid UTF-8 or a lone surrogate escape ("\uD800");
+            // not kept as the inner exception for the same reason as above.
+            throw new OciException($"the Docker config '{path}' holds text that is not valid Unicode");
         }
     }
 
