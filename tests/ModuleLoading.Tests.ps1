@@ -1,17 +1,20 @@
 Describe 'Loading next to other modules' {
+    AfterAll { Remove-Item -Recurse -Force $other -ErrorAction Ignore }
+
     BeforeAll {
         Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
         $script:manifest = $env:OCIREGISTRY_MODULE
         $script:otherPolly = Join-Path $env:OCIREGISTRY_TEST_PACKAGES 'polly.core/8.4.2/lib/netstandard2.0/Polly.Core.dll'
+        $script:otherTime = Join-Path $env:OCIREGISTRY_TEST_PACKAGES 'microsoft.bcl.timeprovider/8.0.1/lib/netstandard2.0/Microsoft.Bcl.TimeProvider.dll'
+        # A module pinned to another Polly build (and the TimeProvider it needs), as Az or Graph modules would be.
+        $script:other = Join-Path ([IO.Path]::GetTempPath()) "OtherModule-$PID"
+        $null = New-Item -ItemType Directory -Force $other
+        Copy-Item $otherPolly, $otherTime $other
+        "Add-Type -Path (Join-Path `$PSScriptRoot 'Microsoft.Bcl.TimeProvider.dll'), (Join-Path `$PSScriptRoot 'Polly.Core.dll')" | Set-Content (Join-Path $other 'OtherModule.psm1')
     }
 
     It 'keeps its own Polly in a private load context when another module loaded a different Polly first' {
         Test-Path $otherPolly | Should -BeTrue
-        # A module pinned to another Polly build, imported first, as Az or Graph modules would be.
-        $other = Join-Path $TestDrive 'OtherModule'
-        $null = New-Item -ItemType Directory -Force $other
-        Copy-Item $otherPolly $other
-        "Add-Type -Path (Join-Path `$PSScriptRoot 'Polly.Core.dll')" | Set-Content (Join-Path $other 'OtherModule.psm1')
         $output = Invoke-ChildPwsh @"
 `$ErrorActionPreference = 'Stop'
 Import-Module '$other/OtherModule.psm1'
@@ -34,7 +37,7 @@ foreach (`$a in [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { `$_.
         $output = Invoke-ChildPwsh @"
 `$ErrorActionPreference = 'Stop'
 Import-Module '$manifest'
-Add-Type -Path '$otherPolly'
+Import-Module '$other/OtherModule.psm1'
 `$pipeline = [Polly.ResiliencePipelineBuilder]::new().Build()
 'built ' + `$pipeline.GetType().Assembly.GetName().Version
 "@
