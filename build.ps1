@@ -8,6 +8,7 @@
              "Tests: N passed, N failed, N skipped" and a non-zero exit code when anything failed.
     Demo     Build, then starts the test registry with the built-in sample content and pulls from it.
     Bench    Build, then tests/Benchmarks: downloads timed side by side with curl and skopeo against docker-registry.
+    Package  Build, then out/packages/OciRegistry.<version>.nupkg for a PowerShell repository (Install-PSResource).
     Clean    removes out/ and the projects' bin/ and obj/.
 .EXAMPLE
     dotnet tool restore; dotnet pwsh ./build.ps1 -Task Demo
@@ -16,7 +17,7 @@
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Demo', 'Bench', 'Clean')]
+    [ValidateSet('Build', 'Test', 'Demo', 'Bench', 'Package', 'Clean')]
     [string] $Task = 'Build',
 
     [ValidateSet('Debug', 'Release')]
@@ -75,6 +76,21 @@ function Invoke-Build {
     return Join-Path $moduleDir 'OciRegistry.psd1'
 }
 
+function Invoke-Package([string] $ModuleManifest) {
+    # Publish-PSResource to a throwaway local repository writes the .nupkg PowerShell repositories expect.
+    $packages = Join-Path $out 'packages'
+    Remove-Item -Recurse -Force $packages -ErrorAction Ignore
+    $null = New-Item -ItemType Directory $packages
+    $name = "OciRegistryBuild$PID"
+    Register-PSResourceRepository -Name $name -Uri $packages -Trusted
+    try { Publish-PSResource -Path (Split-Path $ModuleManifest) -Repository $name -SkipDependenciesCheck }
+    finally { Unregister-PSResourceRepository -Name $name }
+    $nupkg = Get-ChildItem $packages -Filter '*.nupkg' | Select-Object -First 1
+    if (-not $nupkg) { throw "Publish-PSResource wrote no package to $packages" }
+    Write-Host "Packaged $($nupkg.FullName)"
+    return $nupkg.FullName
+}
+
 function Invoke-UnitTests {
     $results = Join-Path $out 'TestResults'
     Remove-Item -Recurse -Force $results -ErrorAction Ignore
@@ -126,6 +142,7 @@ switch ($Task) {
         Get-ChildItem $root -Recurse -Directory -Include bin, obj | Remove-Item -Recurse -Force
     }
     'Build' { $null = Invoke-Build }
+    'Package' { $null = Invoke-Package (Invoke-Build) }
     'Demo' {
         $manifest = Invoke-Build
         Push-Location $root
@@ -142,6 +159,7 @@ switch ($Task) {
     }
     'Test' {
         $manifest = Invoke-Build
+        $env:OCIREGISTRY_PACKAGE = Invoke-Package $manifest
         $totals = [ordered]@{ Passed = 0; Failed = 0; Skipped = 0 }
         $parts = @()
         if (-not $SkipUnit) { $parts += Invoke-UnitTests }

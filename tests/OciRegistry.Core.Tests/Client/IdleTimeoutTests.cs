@@ -80,8 +80,9 @@ public sealed class IdleTimeoutTests
     {
         var body = Manifests.Bytes(Manifests.Oci());
         var pieceSize = (body.Length / 4) + 1;
-        var stub = new StubHandler(_ => Responses.Streamed(new WireStream(body, pieceSize, pause: TimeSpan.FromMilliseconds(80)), MediaTypes.OciManifest));
-        using var client = TestClient.Create(stub, configure: o => o.IdleTimeout = Idle);
+        // Each pause is far below the idle time, with room for a loaded machine: the timer must reset on every read.
+        var stub = new StubHandler(_ => Responses.Streamed(new WireStream(body, pieceSize, pause: TimeSpan.FromMilliseconds(100)), MediaTypes.OciManifest));
+        using var client = TestClient.Create(stub, configure: o => o.IdleTimeout = TimeSpan.FromMilliseconds(1500));
 
         var manifest = await client.GetManifestAsync(App);
 
