@@ -72,8 +72,16 @@ function Invoke-Build {
     $manifest = $manifest -replace "ModuleVersion\s*=\s*'[^']*'", "ModuleVersion        = '$version'"
     Set-Content -Path (Join-Path $moduleDir 'OciRegistry.psd1') -Value $manifest -NoNewline
     $null = Test-ModuleManifest (Join-Path $moduleDir 'OciRegistry.psd1')
+    Invoke-HelpBuild (Join-Path $moduleDir 'OciRegistry.psd1')
     Write-Host "Built $moduleDir"
     return Join-Path $moduleDir 'OciRegistry.psd1'
+}
+
+function Invoke-HelpBuild([string] $ModuleManifest) {
+    # Get-Help reads <module>/en-US: MAML for the cmdlets, about_*.help.txt for the topics, made from src/Help/en-US.
+    $source = Join-Path $root 'src/Help/en-US'
+    $target = Join-Path (Split-Path $ModuleManifest) 'en-US'
+    $null = & (Join-Path $root 'src/Help/ConvertTo-MamlHelp.ps1') -SourcePath $source -ModuleManifest $ModuleManifest -OutputPath $target
 }
 
 function Invoke-Package([string] $ModuleManifest) {
