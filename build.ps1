@@ -44,11 +44,13 @@ function Invoke-Native {
 }
 
 function Get-ModuleVersion {
-    [xml] $props = Get-Content -Raw (Join-Path $root 'Directory.Build.props')
+    [xml] $props = Get-Content -Raw (Join-Path $root 'src/Directory.Build.props')
     return ($props.Project.PropertyGroup | Where-Object { $_['VersionPrefix'] } | Select-Object -First 1).VersionPrefix
 }
 
 function Invoke-Build {
+    $sdk = (& dotnet --version) -as [version]
+    if (-not $sdk -or $sdk.Major -lt 10) { throw "The .NET SDK 10 or later is needed; dotnet --version says '$(& dotnet --version)'." }
     $version = Get-ModuleVersion
     $publish = Join-Path $out 'publish'
     $moduleDir = Join-Path $out "OciRegistry/$version"
