@@ -69,7 +69,7 @@ function Invoke-Build {
         if (-not (Test-Path (Join-Path $moduleDir $required))) { throw "The publish output lacks $required" }
     }
 
-    Copy-Item (Join-Path $root 'OciRegistry.psm1'), (Join-Path $root 'OciRegistry.Format.ps1xml') $moduleDir
+    Copy-Item (Join-Path $root 'OciRegistry.psm1'), (Join-Path $root 'src/OciRegistry/OciRegistry.Format.ps1xml') $moduleDir
     $manifest = Get-Content -Raw (Join-Path $root 'OciRegistry.psd1')
     $manifest = $manifest -replace "ModuleVersion\s*=\s*'[^']*'", "ModuleVersion        = '$version'"
     Set-Content -Path (Join-Path $moduleDir 'OciRegistry.psd1') -Value $manifest -NoNewline
