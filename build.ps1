@@ -44,11 +44,13 @@ function Invoke-Native {
 }
 
 function Get-ModuleVersion {
-    [xml] $props = Get-Content -Raw (Join-Path $root 'Directory.Build.props')
+    [xml] $props = Get-Content -Raw (Join-Path $root 'src/Directory.Build.props')
     return ($props.Project.PropertyGroup | Where-Object { $_['VersionPrefix'] } | Select-Object -First 1).VersionPrefix
 }
 
 function Invoke-Build {
+    $sdk = (& dotnet --version) -as [version]
+    if (-not $sdk -or $sdk.Major -lt 10) { throw "The .NET SDK 10 or later is needed; dotnet --version says '$(& dotnet --version)'." }
     $version = Get-ModuleVersion
     $publish = Join-Path $out 'publish'
     $moduleDir = Join-Path $out "OciRegistry/$version"
@@ -67,7 +69,7 @@ function Invoke-Build {
         if (-not (Test-Path (Join-Path $moduleDir $required))) { throw "The publish output lacks $required" }
     }
 
-    Copy-Item (Join-Path $root 'OciRegistry.psm1'), (Join-Path $root 'OciRegistry.Format.ps1xml') $moduleDir
+    Copy-Item (Join-Path $root 'OciRegistry.psm1'), (Join-Path $root 'src/OciRegistry/OciRegistry.Format.ps1xml') $moduleDir
     $manifest = Get-Content -Raw (Join-Path $root 'OciRegistry.psd1')
     $manifest = $manifest -replace "ModuleVersion\s*=\s*'[^']*'", "ModuleVersion        = '$version'"
     Set-Content -Path (Join-Path $moduleDir 'OciRegistry.psd1') -Value $manifest -NoNewline

@@ -44,6 +44,18 @@ Import-Module '$other/OtherModule.psm1'
         $output | Should -Contain 'built 8.0.0.0'
     }
 
+    It 'works again after Remove-Module and a second Import-Module' {
+        $output = Invoke-ChildPwsh @"
+`$ErrorActionPreference = 'Stop'
+Import-Module '$manifest'
+Remove-Module OciRegistry
+Import-Module '$manifest'
+`$registry = Start-OciTestRegistry -SampleContent
+try { @(Get-OciTag "`$(`$registry.Host)/samples/hello").Count } finally { `$registry.Stop() }
+"@
+        [int]($output | Select-Object -Last 1) | Should -Be 4
+    }
+
     It 'imports quickly' {
         $output = Invoke-ChildPwsh "(Measure-Command { Import-Module '$manifest' }).TotalMilliseconds"
         [double]($output | Select-Object -Last 1) | Should -BeLessThan 1500 -Because 'import does no network or heavy work (the 300 ms budget is shown by the benchmark, not asserted here)'

@@ -18,6 +18,7 @@ public sealed class DependencyLoadContext : AssemblyLoadContext
 {
     private static readonly object Gate = new();
     private static DependencyLoadContext? _instance;
+    private static bool _hooked;
     private readonly string _folder;
     private readonly HashSet<string> _hostAssemblies;
 
@@ -30,19 +31,20 @@ public sealed class DependencyLoadContext : AssemblyLoadContext
 
     /// <summary>
     /// Makes the default context answer requests for <c>OciRegistry.Core</c> (and only those) from the private
-    /// context. Idempotent; <see cref="Unhook"/> undoes it.
+    /// context. Idempotent; <see cref="Unhook"/> undoes it, and a later call hooks again.
     /// </summary>
     public static void Hook(string dependencyFolder)
     {
         lock (Gate)
         {
-            if (_instance is not null)
+            // One context per process: an assembly loaded into it stays, so a re-import after Remove-Module must
+            // find the same one. Only the hook comes and goes.
+            _instance ??= new DependencyLoadContext(dependencyFolder);
+            if (!_hooked)
             {
-                return;
+                Default.Resolving += ResolveCore;
+                _hooked = true;
             }
-
-            _instance = new DependencyLoadContext(dependencyFolder);
-            Default.Resolving += ResolveCore;
         }
     }
 
@@ -52,6 +54,7 @@ public sealed class DependencyLoadContext : AssemblyLoadContext
         lock (Gate)
         {
             Default.Resolving -= ResolveCore;
+            _hooked = false;
         }
     }
 
