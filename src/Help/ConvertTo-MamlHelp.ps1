@@ -174,7 +174,8 @@ function ConvertTo-Paragraphs($Blocks) {
         switch ($block.Kind) {
             'Para' { ConvertFrom-InlineMarkdown $block.Text }
             'Item' { "$($block.Lang) $(ConvertFrom-InlineMarkdown $block.Text)" }
-            'Code' { ($block.Text -split "`n" | ForEach-Object { "    $_" }) -join "`n" }
+            # Get-Help trims the start of a paragraph, so indenting code would shift only its first line.
+            'Code' { $block.Text }
             'Table' { $block.Text }
             default { ConvertFrom-InlineMarkdown $block.Text }
         }
