@@ -153,3 +153,77 @@ Describe 'about_OciRegistry' {
         $about -match "\b$Id\b" | Should -BeTrue -Because "about_OciRegistry.md should explain the ErrorId $Id from ErrorMapping.cs"
     }
 }
+
+Describe 'ConvertTo-MamlHelp' {
+    BeforeAll {
+        $source = Join-Path $TestDrive 'pages'
+        $null = New-Item -ItemType Directory -Path $source
+        $fence = '```'
+        @"
+# Get-OciTag
+
+## SYNOPSIS
+Lists <tags> & "quotes".
+
+## DESCRIPTION
+Uses ``code``, **bold** and [a link](https://example.com/?a=1&b=2).
+
+## EXAMPLES
+
+### Example 1: Less than < and ampersand &
+${fence}powershell
+if (1 -lt 2 -and 'a' -ne '<b>') { 'x & y' }
+$fence
+
+Remarks with <angle> brackets.
+
+## PARAMETERS
+
+### -Reference
+The <repository>.
+
+### -NoSuchParameter
+Nothing.
+"@ | Set-Content -LiteralPath (Join-Path $source 'Get-OciTag.md')
+        "# Get-Nothing`n`n## SYNOPSIS`nNothing." | Set-Content -LiteralPath (Join-Path $source 'Get-Nothing.md')
+
+        $converter = Join-Path $PSScriptRoot '../src/Help/ConvertTo-MamlHelp.ps1'
+        $output = Join-Path $TestDrive 'en-US'
+        $warnings = @(& $converter -SourcePath $source -ModuleManifest $env:OCIREGISTRY_MODULE -OutputPath $output 3>&1 |
+                Where-Object { $_ -is [System.Management.Automation.WarningRecord] } | ForEach-Object Message)
+        [xml] $maml = Get-Content -Raw -LiteralPath (Join-Path $output 'OciRegistry.dll-Help.xml')
+        $tag = $maml.helpItems.command | Where-Object { $_.details.name -eq 'Get-OciTag' }
+    }
+
+    It 'keeps markup characters as text' {
+        $tag.details.description.para | Should -BeExactly 'Lists <tags> & "quotes".'
+        $tag.examples.example.code | Should -BeExactly "if (1 -lt 2 -and 'a' -ne '<b>') { 'x & y' }"
+        $tag.examples.example.title | Should -Match 'Example 1: Less than < and ampersand &'
+        @($tag.examples.example.remarks.para)[0] | Should -BeExactly 'Remarks with <angle> brackets.'
+    }
+
+    It 'turns inline markdown into plain text' {
+        $tag.description.para | Should -BeExactly 'Uses code, bold and a link (https://example.com/?a=1&b=2).'
+    }
+
+    It 'takes the syntax from the compiled cmdlet, not from the page' {
+        @($tag.syntax.syntaxItem.parameter.name) | Should -Be @('Reference', 'PageSize', 'Credential', 'AllowInsecure', 'SkipCertificateCheck')
+        $reference = $tag.parameters.parameter | Where-Object name -EQ 'Reference'
+        $reference.position | Should -Be '0'
+        $reference.pipelineInput | Should -Be 'True (ByValue, ByPropertyName)'
+        $reference.description.para | Should -BeExactly 'The <repository>.'
+    }
+
+    It 'warns about <What>' -ForEach @(
+        @{ What = 'a cmdlet without a page'; Pattern = 'Get-OciManifest has no help page' }
+        @{ What = 'a parameter without a description'; Pattern = '-PageSize of Get-OciTag has no description' }
+        @{ What = 'a page for a parameter the cmdlet lacks'; Pattern = '-NoSuchParameter is not a parameter of Get-OciTag' }
+        @{ What = 'a page for a cmdlet the module lacks'; Pattern = 'exports no cmdlet Get-Nothing' }
+    ) {
+        ($warnings -join "`n") | Should -Match ([regex]::Escape($Pattern))
+    }
+
+    It 'leaves a cmdlet without a page out of the help file, so that Get-Help shows it has none' {
+        $maml.helpItems.command.details.name | Should -Not -Contain 'Get-OciManifest'
+    }
+}
