@@ -51,8 +51,13 @@ $standardDescriptions = @{
 #region Markdown
 
 function ConvertFrom-InlineMarkdown([string] $Text) {
-    # Plain text for the console: links keep their target, emphasis and code marks go.
-    $Text = [regex]::Replace($Text, '\[([^\]]+)\]\(([^)\s]+)\)', { param($m) if ($m.Groups[1].Value -eq $m.Groups[2].Value) { $m.Groups[1].Value } else { "$($m.Groups[1].Value) ($($m.Groups[2].Value))" } })
+    # Plain text for the console: web links keep their address, links between pages only their text, and
+    # emphasis and code marks go.
+    $Text = [regex]::Replace($Text, '\[([^\]]+)\]\(([^)\s]+)\)', {
+            param($m)
+            $label, $target = $m.Groups[1].Value, $m.Groups[2].Value
+            if ($target -notmatch '^https?://' -or $label -eq $target) { $label } else { "$label ($target)" }
+        })
     $Text = [regex]::Replace($Text, '(`+)(.+?)\1', '$2')
     $Text = [regex]::Replace($Text, '\*\*(.+?)\*\*', '$1')
     $Text = [regex]::Replace($Text, '\\([\\`*_{}\[\]()#+\-.!<>|])', '$1')
