@@ -16,6 +16,11 @@
         'Save-OciBlob'
         'Start-OciTestRegistry'
         'Stop-OciTestRegistry'
+        'New-OciTestRegistryFault'
+        'Add-OciTestRegistryFault'
+        'Clear-OciTestRegistryFault'
+        'Get-OciTestRegistryRequest'
+        'Clear-OciTestRegistryRequest'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()
