@@ -52,30 +52,48 @@ internal sealed class ResponseBodyStream : Stream
         set => throw new NotSupportedException();
     }
 
-    public override async Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
+    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
     {
         if (_plan is null)
         {
+            // Counted before the write: a client that has read the last byte finds the log complete.
             _entry.AddBytes(count);
-            await _inner.WriteAsync(buffer, offset, count, cancellationToken).ConfigureAwait(false);
-            return;
+            return _inner.WriteAsync(buffer, offset, count, cancellationToken);
         }
 
+        return WriteWithFaultsAsync(buffer, offset, count, cancellationToken);
+    }
+
+    public override Task FlushAsync(CancellationToken cancellationToken) => _inner.FlushAsync(cancellationToken);
+
+    public override void Flush() => _inner.Flush();
+
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException("The response body is written asynchronously.");
+
+    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    private async Task WriteWithFaultsAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
+    {
+        var plan = _plan!;
         _clock.Start();
         while (count > 0)
         {
             var piece = (long)count;
-            if (_plan.StallAt is { } stallAt)
+            if (plan.StallAt is { } stallAt)
             {
                 piece = Math.Min(piece, stallAt - _position);
             }
 
-            if (_plan.CutAt is { } cutAt)
+            if (plan.CutAt is { } cutAt)
             {
                 piece = Math.Min(piece, cutAt - _position);
             }
 
-            if (_plan.BytesPerSecond is { } rate)
+            if (plan.BytesPerSecond is { } rate)
             {
                 piece = Math.Min(piece, Math.Max(1, Math.Min(rate / TrickleSlicesPerSecond, RegistryExchange.ChunkSize)));
             }
@@ -93,21 +111,8 @@ internal sealed class ResponseBodyStream : Stream
         }
     }
 
-    public override Task FlushAsync(CancellationToken cancellationToken) => _inner.FlushAsync(cancellationToken);
-
-    public override void Flush() => _inner.Flush();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException("The response body is written asynchronously.");
-
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
     private async Task WritePieceAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
     {
-        // Counted before the write: a client that has read the last byte finds the log complete.
         _entry.AddBytes(count);
         if (_plan!.CorruptAt is { } flip && flip >= _position && flip < _position + count)
         {
