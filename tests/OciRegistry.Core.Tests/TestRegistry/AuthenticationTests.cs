@@ -119,6 +119,25 @@ public sealed class AuthenticationTests
         Assert.Equal("Basic", response.Headers.WwwAuthenticate.Single().Scheme);
     }
 
+    [Theory]
+    [InlineData("repository::pull")]
+    [InlineData("repository:Faults/Test:pull")]
+    [InlineData("repository:faults/test:pul")]
+    [InlineData("repository:faults/test")]
+    [InlineData("registry:catalog:*")]
+    [InlineData("::::")]
+    [InlineData("%zz%")]
+    [InlineData("")]
+    public async Task Bearer_HostileOrForeignScope_GrantsATokenWithoutThatPull(string scope)
+    {
+        await using var registry = await RegistryUnderTest.StartAsync(Bearer());
+
+        var token = (await TokenGetAsync(registry, BasicHeader(Account.UserName, Account.Password), scope)).GetProperty("token").GetString();
+        using var response = await SendAsync(registry, registry.ManifestPath, "Bearer " + token);
+
+        await RegistryAssert.ErrorAsync(response, HttpStatusCode.Forbidden, "DENIED");
+    }
+
     [Fact]
     public async Task Bearer_AnonymousPullAllowed_HandsOutPullTokensWithoutCredentials()
     {
