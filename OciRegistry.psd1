@@ -17,6 +17,11 @@
         'Save-OciImage'
         'Start-OciTestRegistry'
         'Stop-OciTestRegistry'
+        'New-OciTestRegistryFault'
+        'Add-OciTestRegistryFault'
+        'Clear-OciTestRegistryFault'
+        'Get-OciTestRegistryRequest'
+        'Clear-OciTestRegistryRequest'
     )
     FormatsToProcess     = @('OciRegistry.Format.ps1xml')
     FunctionsToExport    = @()
