@@ -59,7 +59,10 @@ internal sealed class AuthenticationHandler : DelegatingHandler
             return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
         }
 
-        if (challenges.Any(c => c.Is("Basic")) && _credential is { IsIdentityToken: false } && !_useBasic)
+        // Retry with Basic unless this very request already carried it: another request may have switched the
+        // client to Basic while this one was on the wire without it.
+        var sentBasic = string.Equals(request.Headers.Authorization?.Scheme, "Basic", StringComparison.OrdinalIgnoreCase);
+        if (challenges.Any(c => c.Is("Basic")) && _credential is { IsIdentityToken: false } && !sentBasic)
         {
             _useBasic = true;
             response.Dispose();
