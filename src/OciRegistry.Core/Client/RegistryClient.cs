@@ -14,7 +14,7 @@ namespace OciRegistry.Core.Client;
 
 /// <summary>
 /// A client for one registry: one <see cref="HttpClient"/> over the handler chain
-/// user agent → retry → auth → redirect → trace → idle timeout → network.
+/// user agent → retry → auth → redirect → warnings → trace → idle timeout → network.
 /// </summary>
 /// <remarks>API: https://github.com/opencontainers/distribution-spec/blob/main/spec.md.</remarks>
 public sealed class RegistryClient : IDisposable
@@ -34,15 +34,25 @@ public sealed class RegistryClient : IDisposable
         Registry = registry;
         var scheme = _options.AllowInsecure || Reference.IsLoopbackRegistry(registry) ? "http" : "https";
         BaseAddress = new Uri($"{scheme}://{Reference.EndpointFor(registry)}/");
-        var credential = _options.Credential ?? (_options.UseDockerConfig ? DockerConfigCredentials.Find(registry, _options.DockerConfigPath) : null);
+        var credentials = _options.Credential is not null || !_options.UseDockerConfig
+            ? CredentialSource.Fixed(_options.Credential)
+            : CredentialSource.Stored(
+                new StoredCredentials(registry, _options.DockerConfigPath, _options.ContainersAuthPaths, _options.CredentialHelperTimeout, _options.CredentialHelperSearchPath),
+                _options.Warning,
+                _options.Trace);
         HttpMessageHandler handler = new IdleTimeoutHandler(_options.IdleTimeout) { InnerHandler = _options.PrimaryHandler ?? CreatePrimaryHandler(_options) };
         if (_options.Trace is { } trace)
         {
             handler = new TraceHandler(trace) { InnerHandler = handler };
         }
 
+        if (_options.Warning is { } warning)
+        {
+            handler = new WarningHandler(warning) { InnerHandler = handler };
+        }
+
         handler = new RedirectHandler(_options.Trace) { InnerHandler = handler };
-        handler = new AuthenticationHandler(credential, _options.TimeProvider, _options.Trace) { InnerHandler = handler };
+        handler = new AuthenticationHandler(credentials, _options.TimeProvider, _options.Trace) { InnerHandler = handler };
         handler = new RetryHandler(_options.Retry, _options.TimeProvider, _options.Trace) { InnerHandler = handler };
         handler = new UserAgentHandler(_options.UserAgent) { InnerHandler = handler };
         _http = new HttpClient(handler, disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
