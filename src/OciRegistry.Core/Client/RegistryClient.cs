@@ -131,29 +131,87 @@ public sealed class RegistryClient : IDisposable
             throw new InvalidReferenceException(repository ?? string.Empty, "not a valid repository name");
         }
 
-        Uri? next = Url(repository, "tags/list" + (pageSize is { } n ? "?n=" + n : string.Empty));
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        for (var page = 0; next is not null; page++)
+        var first = Url(repository, "tags/list" + (pageSize is { } n ? "?n=" + n : string.Empty));
+        var pages = PagedList.ReadAsync(this, first, "tag list of " + repository, Limits.TagListPageBytes, Limits.MaxTagPages, (_, bytes) => ParseTagList(bytes), cancellationToken);
+        await foreach (var tag in pages.ConfigureAwait(false))
         {
-            if (page >= Limits.MaxTagPages || !seen.Add(next.AbsoluteUri))
-            {
-                throw new OciException($"the tag list of {repository} kept pointing to pages already read; stopping");
-            }
-
-            IReadOnlyList<string> tags;
-            using (var request = new HttpRequestMessage(HttpMethod.Get, next))
-            using (var response = await SendAsync(request, cancellationToken).ConfigureAwait(false))
-            {
-                var bytes = await BodyReader.ReadCappedAsync(response.Content, Limits.TagListPageBytes, "tag list", cancellationToken).ConfigureAwait(false);
-                tags = ParseTagList(bytes);
-                next = NextLink(response, next);
-            }
-
-            foreach (var tag in tags)
-            {
-                yield return tag;
-            }
+            yield return tag;
         }
+    }
+
+    /// <summary>
+    /// Lists the repositories of the registry (<c>GET /v2/_catalog</c>), page by page as the registry sends them,
+    /// following <c>Link</c>. Many hosted registries refuse the catalog (401, 403 or 404).
+    /// </summary>
+    /// <param name="pageSize">The <c>n</c> to ask for; null lets the registry choose.</param>
+    /// <param name="cancellationToken">Stops the listing.</param>
+    public IAsyncEnumerable<string> ListRepositoriesAsync(int? pageSize = null, CancellationToken cancellationToken = default)
+    {
+        var first = new Uri(BaseAddress, "v2/_catalog" + (pageSize is { } n ? "?n=" + n : string.Empty));
+        return PagedList.ReadAsync(this, first, "catalog of " + Registry, Limits.CatalogPageBytes, Limits.MaxCatalogPages,
+            (_, bytes) => CatalogReader.ParsePage(bytes, _options.Warning), cancellationToken);
+    }
+
+    /// <summary>
+    /// Lists the manifests that refer to <paramref name="subject"/> (their <c>subject</c> is it): signatures, SBOMs,
+    /// attestations. Uses the referrers API, or the referrers tag schema on registries without it; a tag is resolved
+    /// to its digest first. Each descriptor has its <c>artifactType</c> and annotations and knows its repository.
+    /// </summary>
+    /// <param name="subject">The manifest, by digest (<c>repo@sha256:…</c>) or by tag.</param>
+    /// <param name="artifactType">Only referrers of this artifact type; null for all.</param>
+    /// <param name="cancellationToken">Stops the listing.</param>
+    public IAsyncEnumerable<Descriptor> ListReferrersAsync(Reference subject, string? artifactType = null, CancellationToken cancellationToken = default)
+    {
+        CheckRegistry(subject);
+        return ReferrersReader.ListAsync(this, subject, artifactType, cancellationToken);
+    }
+
+    /// <summary>
+    /// Reads a small blob (a config, an artifact's payload) into memory and verifies it against
+    /// <paramref name="digest"/>. Fails with <see cref="ContentTooLargeException"/> past <paramref name="maxBytes"/>
+    /// (before the request when <paramref name="expectedSize"/> already says so) and with
+    /// <see cref="ContentVerificationException"/> when size or digest do not match; large blobs are for the transfer
+    /// code, which streams them to disk.
+    /// </summary>
+    /// <param name="repository">The repository holding the blob (tag and digest ignored).</param>
+    /// <param name="digest">The blob's digest.</param>
+    /// <param name="maxBytes">The most to read into memory, at most <see cref="Limits.MaxBlobReadBytes"/>.</param>
+    /// <param name="expectedSize">The size a descriptor gives, checked too; null when unknown.</param>
+    /// <param name="cancellationToken">Stops the read.</param>
+    public async Task<byte[]> ReadBlobAsync(Reference repository, Digest digest, long maxBytes = Limits.BlobReadBytes, long? expectedSize = null, CancellationToken cancellationToken = default)
+    {
+        CheckRegistry(repository);
+        if (digest is null)
+        {
+            throw new ArgumentNullException(nameof(digest));
+        }
+
+        if (maxBytes <= 0 || maxBytes > Limits.MaxBlobReadBytes)
+        {
+            throw new ArgumentOutOfRangeException(nameof(maxBytes), maxBytes, $"The cap must be between 1 and {Limits.MaxBlobReadBytes} bytes.");
+        }
+
+        var what = $"blob {digest}";
+        if (expectedSize > maxBytes)
+        {
+            throw new ContentTooLargeException(what, maxBytes, expectedSize);
+        }
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, Url(repository.Repository, "blobs/" + digest));
+        using var response = await SendAsync(request, cancellationToken).ConfigureAwait(false);
+        var bytes = await BodyReader.ReadCappedAsync(response.Content, maxBytes, what, cancellationToken).ConfigureAwait(false);
+        if (expectedSize is { } size && bytes.Length != size)
+        {
+            throw new ContentVerificationException($"the blob {repository.AtDigest(digest)} is {bytes.Length} bytes, not the {size} its descriptor says; the content was discarded", digest);
+        }
+
+        var actual = digest.ComputeSame(bytes);
+        if (actual != digest)
+        {
+            throw new ContentVerificationException($"the blob {repository.AtDigest(digest)}", digest, actual);
+        }
+
+        return bytes;
     }
 
     /// <summary>
@@ -202,6 +260,10 @@ public sealed class RegistryClient : IDisposable
 
         throw await ErrorResponseReader.ReadAsync(response, _options.TimeProvider, cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>Sends a request through the chain and returns whatever comes back, for callers that act on error statuses.</summary>
+    internal Task<HttpResponseMessage> SendUncheckedAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+        _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
 
     internal Uri Url(string repository, string rest) => new(BaseAddress, "v2/" + repository + "/" + rest);
 
