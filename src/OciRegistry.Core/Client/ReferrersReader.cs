@@ -51,7 +51,7 @@ internal static class ReferrersReader
                 if (status == 404 || (response.IsSuccessStatusCode && !isIndex))
                 {
                     client.Options.Trace?.Invoke(new HttpTraceEvent(HttpTraceKind.Fallback, "GET", UrlRedactor.Redact(first),
-                        $"(no referrers API: HTTP {status}{(isIndex ? string.Empty : ", not an index")}; reading the referrers tag {TagFor(digest)})"));
+                        $"(no referrers API: {(status == 404 ? "HTTP 404" : "the answer is not an index")}; reading the referrers tag {TagFor(digest)})"));
                 }
                 else if (!response.IsSuccessStatusCode)
                 {

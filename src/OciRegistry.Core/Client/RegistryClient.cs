@@ -141,15 +141,39 @@ public sealed class RegistryClient : IDisposable
 
     /// <summary>
     /// Lists the repositories of the registry (<c>GET /v2/_catalog</c>), page by page as the registry sends them,
-    /// following <c>Link</c>. Many hosted registries refuse the catalog (401, 403 or 404).
+    /// following <c>Link</c>. A registry without a catalog (404) fails with <see cref="CatalogUnavailableException"/>;
+    /// hosted registries that keep it to administrators answer 401 or 403.
     /// </summary>
     /// <param name="pageSize">The <c>n</c> to ask for; null lets the registry choose.</param>
     /// <param name="cancellationToken">Stops the listing.</param>
-    public IAsyncEnumerable<string> ListRepositoriesAsync(int? pageSize = null, CancellationToken cancellationToken = default)
+    public async IAsyncEnumerable<string> ListRepositoriesAsync(int? pageSize = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var first = new Uri(BaseAddress, "v2/_catalog" + (pageSize is { } n ? "?n=" + n : string.Empty));
-        return PagedList.ReadAsync(this, first, "catalog of " + Registry, Limits.CatalogPageBytes, Limits.MaxCatalogPages,
-            (_, bytes) => CatalogReader.ParsePage(bytes, _options.Warning), cancellationToken);
+        var pages = PagedList.ReadAsync(this, first, "catalog of " + Registry, Limits.CatalogPageBytes, Limits.MaxCatalogPages,
+            (_, bytes) => CatalogReader.ParsePage(bytes, _options.Warning), cancellationToken).GetAsyncEnumerator(cancellationToken);
+        try
+        {
+            while (true)
+            {
+                try
+                {
+                    if (!await pages.MoveNextAsync().ConfigureAwait(false))
+                    {
+                        yield break;
+                    }
+                }
+                catch (RegistryResponseException e) when (e.StatusCode == 404 && !e.Errors.Any(x => x.Code == "NAME_UNKNOWN"))
+                {
+                    throw new CatalogUnavailableException(Registry, e);
+                }
+
+                yield return pages.Current;
+            }
+        }
+        finally
+        {
+            await pages.DisposeAsync().ConfigureAwait(false);
+        }
     }
 
     /// <summary>

@@ -83,4 +83,25 @@ public sealed class CatalogTests
 
         Assert.Contains("scope=registry%3Acatalog%3A%2A", network.Requests.Single(r => r.Uri.Host == "auth.example").Uri.Query, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("404 page not found")]
+    [InlineData("{\"errors\":[{\"code\":\"NOT_FOUND\",\"message\":\"no such endpoint\"}]}")]
+    public async Task ListRepositoriesAsync_NoCatalog_IsCatalogUnavailable(string body)
+    {
+        using var client = new FakeNetwork(_ => FakeNetwork.Text(404, body)).Client();
+
+        var e = await Assert.ThrowsAsync<CatalogUnavailableException>(() => client.ListRepositoriesAsync().ToListAsync().AsTask());
+
+        Assert.Equal(FakeNetwork.Registry, e.Registry);
+        Assert.IsType<RegistryResponseException>(e.InnerException);
+    }
+
+    [Fact]
+    public async Task ListRepositoriesAsync_Refused_IsAnAuthenticationError()
+    {
+        using var client = new FakeNetwork(_ => FakeNetwork.Error(401, "UNAUTHORIZED", "authentication required")).Client();
+
+        await Assert.ThrowsAsync<RegistryAuthenticationException>(() => client.ListRepositoriesAsync().ToListAsync().AsTask());
+    }
 }
