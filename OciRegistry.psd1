@@ -17,6 +17,9 @@
         'Save-OciImage'
         'Start-OciTestRegistry'
         'Stop-OciTestRegistry'
+        'Get-OciReferrer'
+        'Get-OciBlob'
+        'Get-OciRepository'
     )
     FormatsToProcess     = @('OciRegistry.Format.ps1xml')
     FunctionsToExport    = @()
