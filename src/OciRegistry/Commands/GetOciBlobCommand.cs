@@ -16,7 +16,9 @@ namespace OciRegistry.Commands;
 /// works, or as one byte array with <c>-AsByteArray</c>. Blobs larger than <c>-MaxSize</c> (4 MiB by default) are refused;
 /// save large blobs with <c>Save-OciBlob</c>.</para>
 /// </summary>
-[Cmdlet(VerbsCommon.Get, "OciBlob", DefaultParameterSetName = ByBlob)]
+// The manifest set is the default so that a piped OciManifest binds as a manifest (and is asked for -Config or
+// -Layer) rather than by its Reference and Digest properties, which would read the manifest itself as a blob.
+[Cmdlet(VerbsCommon.Get, "OciBlob", DefaultParameterSetName = ByManifest)]
 [OutputType(typeof(string), typeof(byte[]))]
 public sealed class GetOciBlobCommand : RegistryCmdlet
 {
