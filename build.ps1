@@ -8,6 +8,7 @@
              "Tests: N passed, N failed, N skipped" and a non-zero exit code when anything failed.
     Demo     Build, then starts the test registry with the built-in sample content and pulls from it.
     Bench    Build, then tests/Benchmarks: downloads timed side by side with curl and skopeo against docker-registry.
+    Package  Build, then out/packages/OciRegistry.<version>.nupkg for a PowerShell repository (Install-PSResource).
     Clean    removes out/ and the projects' bin/ and obj/.
 .EXAMPLE
     dotnet tool restore; dotnet pwsh ./build.ps1 -Task Demo
@@ -16,7 +17,7 @@
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Demo', 'Bench', 'Clean')]
+    [ValidateSet('Build', 'Test', 'Demo', 'Bench', 'Package', 'Clean')]
     [string] $Task = 'Build',
 
     [ValidateSet('Debug', 'Release')]
@@ -43,16 +44,19 @@ function Invoke-Native {
 }
 
 function Get-ModuleVersion {
-    [xml] $props = Get-Content -Raw (Join-Path $root 'Directory.Build.props')
+    [xml] $props = Get-Content -Raw (Join-Path $root 'src/Directory.Build.props')
     return ($props.Project.PropertyGroup | Where-Object { $_['VersionPrefix'] } | Select-Object -First 1).VersionPrefix
 }
 
 function Invoke-Build {
+    $sdk = (& dotnet --version) -as [version]
+    if (-not $sdk -or $sdk.Major -lt 10) { throw "The .NET SDK 10 or later is needed; dotnet --version says '$(& dotnet --version)'." }
     $version = Get-ModuleVersion
     $publish = Join-Path $out 'publish'
     $moduleDir = Join-Path $out "OciRegistry/$version"
     Remove-Item -Recurse -Force $publish, (Join-Path $out 'OciRegistry') -ErrorAction Ignore
     Invoke-Native dotnet @('publish', (Join-Path $root 'src/OciRegistry/OciRegistry.csproj'), '-c', $Configuration, '-o', $publish, '--nologo', '-v', 'q')
+    Invoke-Native dotnet @('publish', (Join-Path $root 'src/OciRegistry.LoadContext/OciRegistry.LoadContext.csproj'), '-c', $Configuration, '-o', $publish, '--nologo', '-v', 'q')
 
     $null = New-Item -ItemType Directory -Force (Join-Path $moduleDir 'dependencies')
     # The module root holds only what PowerShell loads by name; everything the cmdlets pull in goes to dependencies/.
@@ -61,17 +65,32 @@ function Invoke-Build {
         $target = if ($file.Name -in $rootFiles) { $moduleDir } else { Join-Path $moduleDir 'dependencies' }
         Copy-Item $file.FullName $target
     }
-    foreach ($required in @('OciRegistry.dll', 'dependencies/OciRegistry.Core.dll', 'dependencies/Polly.Core.dll')) {
+    foreach ($required in @('OciRegistry.dll', 'dependencies/OciRegistry.Core.dll', 'dependencies/Polly.Core.dll', 'dependencies/OciRegistry.LoadContext.dll')) {
         if (-not (Test-Path (Join-Path $moduleDir $required))) { throw "The publish output lacks $required" }
     }
 
-    Copy-Item (Join-Path $root 'OciRegistry.psm1'), (Join-Path $root 'OciRegistry.Format.ps1xml') $moduleDir
+    Copy-Item (Join-Path $root 'OciRegistry.psm1'), (Join-Path $root 'src/OciRegistry/OciRegistry.Format.ps1xml') $moduleDir
     $manifest = Get-Content -Raw (Join-Path $root 'OciRegistry.psd1')
     $manifest = $manifest -replace "ModuleVersion\s*=\s*'[^']*'", "ModuleVersion        = '$version'"
     Set-Content -Path (Join-Path $moduleDir 'OciRegistry.psd1') -Value $manifest -NoNewline
     $null = Test-ModuleManifest (Join-Path $moduleDir 'OciRegistry.psd1')
     Write-Host "Built $moduleDir"
     return Join-Path $moduleDir 'OciRegistry.psd1'
+}
+
+function Invoke-Package([string] $ModuleManifest) {
+    # Publish-PSResource to a throwaway local repository writes the .nupkg PowerShell repositories expect.
+    $packages = Join-Path $out 'packages'
+    Remove-Item -Recurse -Force $packages -ErrorAction Ignore
+    $null = New-Item -ItemType Directory $packages
+    $name = "OciRegistryBuild$PID"
+    Register-PSResourceRepository -Name $name -Uri $packages -Trusted
+    try { Publish-PSResource -Path (Split-Path $ModuleManifest) -Repository $name -SkipDependenciesCheck }
+    finally { Unregister-PSResourceRepository -Name $name }
+    $nupkg = Get-ChildItem $packages -Filter '*.nupkg' | Select-Object -First 1
+    if (-not $nupkg) { throw "Publish-PSResource wrote no package to $packages" }
+    Write-Host "Packaged $($nupkg.FullName)"
+    return $nupkg.FullName
 }
 
 function Invoke-UnitTests {
@@ -99,6 +118,8 @@ function Get-PesterPath {
         $line = & dotnet nuget locals global-packages --list --force-english-output | Select-Object -First 1
         $packages = ($line -replace '^global-packages:\s*', '').Trim()
     }
+    # Tests find other restored packages (another module's Polly) through this.
+    $env:OCIREGISTRY_TEST_PACKAGES = $packages
     $psd1 = Join-Path $packages "pester/$version/tools/Pester.psd1"
     if (-not (Test-Path $psd1)) { throw "Pester $version was not restored to $psd1" }
     return $psd1
@@ -123,6 +144,7 @@ switch ($Task) {
         Get-ChildItem $root -Recurse -Directory -Include bin, obj | Remove-Item -Recurse -Force
     }
     'Build' { $null = Invoke-Build }
+    'Package' { $null = Invoke-Package (Invoke-Build) }
     'Demo' {
         $manifest = Invoke-Build
         Push-Location $root
@@ -139,6 +161,7 @@ switch ($Task) {
     }
     'Test' {
         $manifest = Invoke-Build
+        $env:OCIREGISTRY_PACKAGE = Invoke-Package $manifest
         $totals = [ordered]@{ Passed = 0; Failed = 0; Skipped = 0 }
         $parts = @()
         if (-not $SkipUnit) { $parts += Invoke-UnitTests }

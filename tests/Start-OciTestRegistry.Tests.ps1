@@ -83,4 +83,141 @@ Describe 'Start-OciTestRegistry and Stop-OciTestRegistry' {
         { Start-OciTestRegistry -Path $empty -ErrorAction Stop } |
             Should -Throw -ErrorId 'LayoutUnreadable,OciRegistry.Commands.StartOciTestRegistryCommand'
     }
+
+    It 'frees the CDN port on stop too' {
+        $registry = Start-OciTestRegistry
+        $cdnPort = $registry.CdnUrl.Port
+        $cdnPort | Should -Not -Be $registry.Port
+        $registry | Stop-OciTestRegistry
+        $probe = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, $cdnPort)
+        { $probe.Start() } | Should -Not -Throw
+        $probe.Stop()
+    }
+
+    It 'does not keep pwsh from exiting while a registry runs' {
+        # The host may be 'dotnet pwsh.dll' (a tool install) or pwsh itself.
+        $start = [Diagnostics.ProcessStartInfo]::new([Environment]::ProcessPath)
+        if ([IO.Path]::GetFileNameWithoutExtension($start.FileName) -eq 'dotnet') { $start.ArgumentList.Add((Join-Path $PSHOME 'pwsh.dll')) }
+        $script = "Import-Module '$env:OCIREGISTRY_MODULE'; `$r = Start-OciTestRegistry -SampleContent -Unreliable; `$null = Get-OciManifest `"`$(`$r.Host)/samples/hello:1.0`"; 'done'"
+        foreach ($argument in '-NoProfile', '-NonInteractive', '-Command', $script) { $start.ArgumentList.Add($argument) }
+        $start.RedirectStandardOutput = $true
+        $watch = [Diagnostics.Stopwatch]::StartNew()
+        $child = [Diagnostics.Process]::Start($start)
+        $output = $child.StandardOutput.ReadToEndAsync()
+        $exited = $child.WaitForExit(60000)
+        if (-not $exited) { $child.Kill() }
+        $exited | Should -BeTrue -Because 'a running test registry must not keep the process alive'
+        $output.Result -split '\r?\n' | Should -Contain 'done'
+        $watch.Elapsed.TotalSeconds | Should -BeLessThan 30
+    }
+
+    Context 'authentication' {
+        BeforeAll {
+            $script:cred = [pscredential]::new('tester', (ConvertTo-SecureString 'p@ss word' -AsPlainText -Force))
+            $script:wrong = [pscredential]::new('tester', (ConvertTo-SecureString 'nope' -AsPlainText -Force))
+            $script:manifestId = 'RegistryAuthenticationFailed,OciRegistry.Commands.GetOciManifestCommand'
+            $script:tagId = 'RegistryAuthenticationFailed,OciRegistry.Commands.GetOciTagCommand'
+        }
+
+        It 'uses Basic with -Credential: pulls with it, refuses without it or with a wrong one' {
+            $registry = Start-OciTestRegistry -SampleContent -Credential $cred
+            try {
+                $registry.Authentication | Should -Be 'Basic'
+                $repo = "$($registry.Host)/samples/hello"
+                (Get-OciManifest "${repo}:1.0" -Credential $cred).Platforms | Should -Contain 'linux/amd64'
+                (Get-OciTag $repo -Credential $cred).Tag | Should -Contain 'latest'
+                { Get-OciManifest "${repo}:1.0" -ErrorAction Stop } | Should -Throw -ErrorId $manifestId
+                { Get-OciTag $repo -Credential $wrong -ErrorAction Stop } | Should -Throw -ErrorId $tagId
+                $log = Get-OciTestRegistryRequest $registry
+                ($log | Where-Object StatusCode -EQ 200).AuthorizationScheme | Select-Object -Unique | Should -Be 'Basic'
+                ($log | Where-Object StatusCode -EQ 401).Count | Should -BeGreaterOrEqual 2
+            }
+            finally { $registry | Stop-OciTestRegistry }
+        }
+
+        It 'uses Bearer tokens from its /token endpoint for -Credential, and refuses anonymous pulls' {
+            $registry = Start-OciTestRegistry -SampleContent -Authentication Bearer -Credential $cred
+            try {
+                $registry.TokenUrl | Should -Be "$($registry.Url)token"
+                $repo = "$($registry.Host)/samples/hello"
+                (Get-OciManifest "${repo}:1.0" -Credential $cred).Tag | Should -Be '1.0'
+                (Get-OciTag $repo -Credential $cred).Count | Should -BeGreaterThan 2
+                { Get-OciManifest "${repo}:1.0" -ErrorAction Stop } | Should -Throw -ErrorId $manifestId
+                { Get-OciTag $repo -Credential $wrong -ErrorAction Stop } | Should -Throw -ErrorId $tagId
+                $tokens = Get-OciTestRegistryRequest $registry -Path '/token'
+                ($tokens | Where-Object StatusCode -EQ 200).AuthorizationScheme | Select-Object -Unique | Should -Be 'Basic'
+                ($tokens | Where-Object StatusCode -EQ 401).Count | Should -Be 2
+                (Get-OciTestRegistryRequest $registry -Path '/v2/samples/*' | Where-Object StatusCode -EQ 200).AuthorizationScheme | Select-Object -Unique | Should -Be 'Bearer'
+            }
+            finally { $registry | Stop-OciTestRegistry }
+        }
+
+        It 'hands out anonymous tokens with -Authentication Bearer alone' {
+            $registry = Start-OciTestRegistry -SampleContent -Authentication Bearer
+            try {
+                (Get-OciTag "$($registry.Host)/samples/hello").Tag | Should -Contain '1.0'
+                (Get-OciTestRegistryRequest $registry -Path '/token').HasAuthorization | Should -Not -Contain $true
+            }
+            finally { $registry | Stop-OciTestRegistry }
+        }
+
+        It 'expires tokens after -TokenLifetime, so a long pipeline fetches a fresh one' {
+            $registry = Start-OciTestRegistry -SampleContent -Authentication Bearer -Credential $cred -TokenLifetime 1
+            try {
+                $repo = "$($registry.Host)/samples/hello"
+                $manifests = '1.0', 'latest' | ForEach-Object { Start-Sleep -Milliseconds 1100; "${repo}:$_" } | Get-OciManifest -Credential $cred
+                $manifests.Count | Should -Be 2
+                @(Get-OciTestRegistryRequest $registry -Path '/token' | Where-Object StatusCode -EQ 200).Count | Should -Be 2
+            }
+            finally { $registry | Stop-OciTestRegistry }
+        }
+
+        It 'refuses Basic without -Credential, and token lifetimes under a second' {
+            { Start-OciTestRegistry -Authentication Basic -ErrorAction Stop } |
+                Should -Throw -ErrorId 'CredentialRequired,OciRegistry.Commands.StartOciTestRegistryCommand'
+            { Start-OciTestRegistry -Authentication Bearer -TokenLifetime 0.5 -ErrorAction Stop } |
+                Should -Throw -ErrorId 'InvalidTokenLifetime,OciRegistry.Commands.StartOciTestRegistryCommand'
+        }
+    }
+
+    Context 'faults at start' {
+        It 'switches the seed''s unreliable wrapper on with -Unreliable, and a verified pull still succeeds' {
+            $registry = Start-OciTestRegistry -SampleContent -Unreliable
+            try {
+                $registry.Authentication | Should -Be 'Bearer'
+                $registry.Faults.Kind | Should -Be @('Fail', 'Redirect', 'CutBody')
+                $repo = "$($registry.Host)/samples/hello"
+                $manifest = Get-OciManifest "${repo}:1.0" -Platform linux/amd64
+                $file = $manifest.Layers | Save-OciBlob -Destination $TestDrive
+                Get-Sha256Digest ([IO.File]::ReadAllBytes($file.FullName)) | Should -Be $manifest.Layers[0].Digest
+                (Get-OciTag $repo).Tag | Should -Contain 'readme'
+
+                $log = Get-OciTestRegistryRequest $registry
+                # Every path failed exactly once with 503.
+                $log | Where-Object StatusCode -EQ 503 | Group-Object Path | Where-Object Count -NE 1 | Should -BeNullOrEmpty
+                ($log | Where-Object StatusCode -EQ 503 | Group-Object Path).Count | Should -Be ($log | Group-Object Path).Count
+                # Content came from the CDN origin, which never saw an Authorization header.
+                $cdn = $log | Where-Object Origin -EQ 'Cdn'
+                $cdn | Should -Not -BeNullOrEmpty
+                $cdn.HasAuthorization | Should -Not -Contain $true
+                # The blob was cut halfway and resumed from there.
+                $size = $manifest.Layers[0].Size
+                $blob = $cdn | Where-Object Path -Like '*/blobs/*'
+                $blob[0].Aborted | Should -BeTrue
+                $blob[0].BytesSent | Should -Be ([math]::Floor($size / 2))
+                $blob[1].Range | Should -Be "bytes=$([math]::Floor($size / 2))-"
+            }
+            finally { $registry | Stop-OciTestRegistry }
+        }
+
+        It 'injects -Fault objects from the first request on' {
+            $registry = Start-OciTestRegistry -SampleContent -Fault (New-OciTestRegistryFault Fail -StatusCode 403 -Path '*/manifests/*' -Count 1)
+            try {
+                { Get-OciManifest "$($registry.Host)/samples/hello:1.0" -ErrorAction Stop } |
+                    Should -Throw -ErrorId 'RegistryAccessDenied,OciRegistry.Commands.GetOciManifestCommand'
+                (Get-OciManifest "$($registry.Host)/samples/hello:1.0").Tag | Should -Be '1.0'
+            }
+            finally { $registry | Stop-OciTestRegistry }
+        }
+    }
 }

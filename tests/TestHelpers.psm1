@@ -85,9 +85,23 @@ $auth
     return $registry
 }
 
+function Invoke-ChildPwsh {
+    <# Runs a script in a fresh pwsh (no profile) and returns its output; the module is not imported there. #>
+    param([Parameter(Mandatory)] [string] $Script)
+    $entry = [System.Reflection.Assembly]::GetEntryAssembly().Location
+    $output = if ($entry -like '*.dll') {
+        & ([Environment]::ProcessPath) $entry -NoProfile -NonInteractive -Command $Script 2>&1
+    }
+    else {
+        & ([Environment]::ProcessPath) -NoProfile -NonInteractive -Command $Script 2>&1
+    }
+    if ($LASTEXITCODE -ne 0) { throw "The child pwsh failed ($LASTEXITCODE): $($output -join [Environment]::NewLine)" }
+    return $output
+}
+
 function Get-Sha256Digest([byte[]] $Bytes) {
     $hash = [System.Security.Cryptography.SHA256]::HashData($Bytes)
     return 'sha256:' + [System.Convert]::ToHexString($hash).ToLowerInvariant()
 }
 
-Export-ModuleMember -Function Import-OciRegistryUnderTest, Get-FreeTcpPort, Test-PeerTool, Invoke-Skopeo, Start-DockerRegistry, Get-Sha256Digest
+Export-ModuleMember -Function Import-OciRegistryUnderTest, Get-FreeTcpPort, Test-PeerTool, Invoke-Skopeo, Start-DockerRegistry, Get-Sha256Digest, Invoke-ChildPwsh

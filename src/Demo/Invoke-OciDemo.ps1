@@ -10,45 +10,68 @@ Import-Module $ModuleManifest -Force
 $registry = Start-OciTestRegistry -SampleContent
 try {
     $repo = "$($registry.Host)/samples/hello"
-    Write-Host "`n== A test registry is listening at $($registry.Url) (repositories: $($registry.Repositories -join ', '))" -ForegroundColor Cyan
+    # Objects go to the default views (OciRegistry.Format.ps1xml): short digests and human sizes that fit 80
+    # columns. The properties behind them are full digests and byte counts; Format-List * shows them all.
+    Write-Host "`n== Start-OciTestRegistry -SampleContent   (an in-process registry on loopback)" -ForegroundColor Cyan
+    $registry | Out-Host
 
     Write-Host "`n== Get-OciTag $repo" -ForegroundColor Cyan
-    Get-OciTag $repo | Format-Table Tag, Reference -AutoSize | Out-Host
+    Get-OciTag $repo | Out-Host
 
-    Write-Host "`n== Get-OciManifest ${repo}:1.0   (a multi-platform index)" -ForegroundColor Cyan
+    Write-Host "`n== Get-OciManifest ${repo}:1.0   (a multi-platform index, and its entries)" -ForegroundColor Cyan
     $index = Get-OciManifest "${repo}:1.0"
-    $index | Format-List Reference, MediaType, Digest, Size, Platforms | Out-Host
-    $index.Manifests | Format-Table @{ n = 'Platform'; e = { $_.Platform } }, MediaType, Size, Digest -AutoSize | Out-Host
+    $index | Out-Host
+    $index.Manifests | Out-Host
 
-    Write-Host "`n== Get-OciManifest ${repo}:1.0 -Platform linux/arm64   (resolved and verified by digest)" -ForegroundColor Cyan
+    Write-Host "`n== Get-OciManifest ${repo}:1.0 -Platform linux/arm64   (resolved and verified by digest, and its layers)" -ForegroundColor Cyan
     $manifest = Get-OciManifest "${repo}:1.0" -Platform linux/arm64
-    $manifest | Format-List Reference, MediaType, Platform, TotalSize, Config | Out-Host
-    $manifest.Layers | Format-Table Title, MediaType, Size, Digest -AutoSize | Out-Host
+    $manifest | Out-Host
+    $manifest.Layers | Out-Host
 
     Write-Host "`n== Save-OciBlob: the manifest's config and layers, streamed, verified against their digests, named by title" -ForegroundColor Cyan
     $folder = Join-Path ([System.IO.Path]::GetTempPath()) "oci-demo-$PID"
     $saved = $manifest | Save-OciBlob -Destination $folder -UseTitle
-    $saved | Format-Table Name, Length, Digest, Attempts -AutoSize | Out-Host
+    $saved | Out-Host
     $layer = $saved | Where-Object Name -like '*.tar'
-    Write-Host "   The layer is a tar archive; its file says:" -NoNewline
+    Write-Host "   The layer is a tar archive; its file says: " -NoNewline
     & tar -xOf $layer.FullName | Out-Host
 
     Write-Host "`n== Saving again fetches nothing: the files on disk are re-hashed, not trusted by size" -ForegroundColor Cyan
-    $manifest | Save-OciBlob -Destination $folder -UseTitle | Format-Table Name, AlreadyPresent -AutoSize | Out-Host
+    $manifest | Save-OciBlob -Destination $folder -UseTitle | Out-Host
     Remove-Item -Recurse -Force $folder
 
     Write-Host "`n== The index entries pipe straight back in: `$index.Manifests | Get-OciManifest" -ForegroundColor Cyan
-    $index.Manifests | Get-OciManifest | Format-Table Digest, MediaType, @{ n = 'Layers'; e = { $_.Layers.Count } }, TotalSize -AutoSize | Out-Host
+    $index.Manifests | Get-OciManifest | Out-Host
 
     Write-Host "`n== An OCI artifact with a subject: Get-OciManifest ${repo}:readme" -ForegroundColor Cyan
-    Get-OciManifest "${repo}:readme" | Format-List Reference, ArtifactType, Subject, Layers | Out-Host
+    $readme = Get-OciManifest "${repo}:readme"
+    $readme | Out-Host
+    $readme | Format-List ArtifactType, @{ n = 'Layer'; e = { $_.Layers[0].Title } } | Out-Host
+    Write-Host "   Its subject, the manifest it annotates:"
+    $readme.Subject | Out-Host
 
-    Write-Host "`n== A Docker schema 2 image: Get-OciManifest ${repo}:docker -Raw" -ForegroundColor Cyan
+    Write-Host "`n== A Docker schema 2 image: Get-OciManifest ${repo}:docker, then -Raw for the exact bytes" -ForegroundColor Cyan
+    Get-OciManifest "${repo}:docker" | Out-Host
     Get-OciManifest "${repo}:docker" -Raw | Out-Host
+
+    Write-Host "`n== Behind the view, full values: `$manifest | Format-List Reference, Digest, TotalSize, Config   (or *)" -ForegroundColor Cyan
+    $manifest | Format-List Reference, Digest, TotalSize, Config | Out-Host
+
+    Write-Host "`n== Tab completes platforms and tags from the registry (here through TabExpansion2)" -ForegroundColor Cyan
+    foreach ($line in "Get-OciManifest ${repo}:1.0 -Platform ", "Get-OciManifest ${repo}:") {
+        Write-Host "   $line<Tab>"
+        foreach ($offered in (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches) {
+            Write-Host "      $($offered.CompletionText)"
+        }
+    }
 
     Write-Host "`n== Bad input gets a clear error record" -ForegroundColor Cyan
     Get-OciManifest "${repo}:no-such-tag" -ErrorAction SilentlyContinue -ErrorVariable failure
-    "$($failure[0].FullyQualifiedErrorId): $($failure[0].Exception.Message)" | Out-Host
+    [pscustomobject]@{
+        ErrorId  = $failure[0].FullyQualifiedErrorId
+        Category = $failure[0].CategoryInfo.Category
+        Message  = $failure[0].Exception.Message
+    } | Format-List | Out-Host
 }
 finally {
     $registry | Stop-OciTestRegistry

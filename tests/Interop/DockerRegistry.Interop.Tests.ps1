@@ -2,6 +2,7 @@
 # against our test registry. CI installs both tools, so CI never skips these.
 BeforeDiscovery {
     $script:missing = @('docker-registry', 'skopeo', 'htpasswd') | Where-Object { -not (Get-Command $_ -CommandType Application -ErrorAction Ignore) }
+    if ($missing) { Write-Warning "Interop tests skipped: $($missing -join ', ') not installed (apt-get install -y docker-registry skopeo apache2-utils)." }
 }
 
 Describe 'Interop with docker-registry and skopeo' -Tag Interop -Skip:($missing.Count -gt 0) {

@@ -85,15 +85,14 @@ internal sealed class AuthenticationHandler : DelegatingHandler
             return "registry:catalog:*";
         }
 
-        foreach (var marker in new[] { "/manifests/", "/blobs/", "/tags/", "/referrers/" })
+        // The last marker ends the name: a repository may itself have a component called "manifests" or "blobs"
+        // ("team/manifests/app/tags/list"), so the first marker found is not necessarily the API's.
+        var at = new[] { "/manifests/", "/blobs/", "/tags/", "/referrers/" }.Max(marker => path.LastIndexOf(marker, StringComparison.Ordinal));
+        if (at > 4 && path.StartsWith("/v2/", StringComparison.Ordinal))
         {
-            var at = path.LastIndexOf(marker, StringComparison.Ordinal);
-            if (at > 4 && path.StartsWith("/v2/", StringComparison.Ordinal))
-            {
-                var name = path.Substring(4, at - 4);
-                var write = request.Method != HttpMethod.Get && request.Method != HttpMethod.Head;
-                return "repository:" + name + (write ? ":pull,push" : ":pull");
-            }
+            var name = path.Substring(4, at - 4);
+            var write = request.Method != HttpMethod.Get && request.Method != HttpMethod.Head;
+            return "repository:" + name + (write ? ":pull,push" : ":pull");
         }
 
         return string.Empty;

@@ -79,9 +79,10 @@ internal static class ErrorResponseReader
                 }
             }
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
-            // Not JSON: fall through to text (Docker Hub answers 429 with plain text).
+            // Not JSON (Docker Hub answers 429 with plain text), or JSON whose strings are not valid Unicode
+            // (InvalidOperationException from GetString): fall through to text.
         }
 
         var text = Printable(Encoding.UTF8.GetString(body), MaxBodyText);

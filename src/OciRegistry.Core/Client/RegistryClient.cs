@@ -332,6 +332,11 @@ public sealed class RegistryClient : IDisposable
         {
             throw new OciException($"the tag list is not valid JSON: {e.Message}", e);
         }
+        catch (InvalidOperationException e)
+        {
+            // GetString on a string holding invalid UTF-8 or a lone surrogate escape ("\uD800").
+            throw new OciException("the tag list holds text that is not valid Unicode", e);
+        }
     }
 
     /// <summary>The <c>rel="next"</c> target of RFC 8288 <c>Link</c> headers, resolved against the page's URL; same origin only.</summary>

@@ -34,8 +34,9 @@ internal sealed record TokenResponse(string Token, TimeSpan ExpiresIn)
                 : DefaultLifetime;
             return new TokenResponse(token, lifetime);
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
+            // InvalidOperationException: a string holding invalid UTF-8 or a lone surrogate escape ("\uD800").
             return null;
         }
     }

@@ -45,7 +45,11 @@ public static class UrlRedactor
             return string.Empty;
         }
 
-        return Uri.TryCreate(url, UriKind.Absolute, out var uri) ? Redact(uri) : RedactQuery(url!);
+        // Only text with a scheme is parsed as a URL: on Unix, Uri also takes "/v2/x?token=abc" as an absolute file
+        // path, escapes its '?' into the path and so would print the query unredacted.
+        return url!.IndexOf("://", StringComparison.Ordinal) > 0 && Uri.TryCreate(url, UriKind.Absolute, out var uri)
+            ? Redact(uri)
+            : RedactQuery(url);
     }
 
     private static string RedactQuery(string text)

@@ -209,8 +209,24 @@ public static class ManifestParser
         }
 
         return value.ValueKind == JsonValueKind.String
-            ? value.GetString()
+            ? ReadString(value, $"{path}.{name}")
             : throw new ManifestFormatException($"'{path}.{name}' is not a string");
+    }
+
+    /// <summary>
+    /// A JSON string may hold invalid UTF-8 or a lone surrogate escape (<c>"\uD800"</c>): JsonDocument accepts both,
+    /// but turning them into a .NET string throws <see cref="InvalidOperationException"/>, which must not escape.
+    /// </summary>
+    private static string ReadString(JsonElement value, string path)
+    {
+        try
+        {
+            return value.GetString()!;
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new ManifestFormatException($"'{path}' is not valid Unicode text", innerException: e);
+        }
     }
 
     private static List<string> Strings(JsonElement parent, string name, string path)
@@ -228,7 +244,7 @@ public static class ManifestParser
 
         foreach (var item in array.EnumerateArray())
         {
-            list.Add(item.ValueKind == JsonValueKind.String ? item.GetString()! : throw new ManifestFormatException($"'{path}.{name}' holds a value that is not a string"));
+            list.Add(item.ValueKind == JsonValueKind.String ? ReadString(item, $"{path}.{name}") : throw new ManifestFormatException($"'{path}.{name}' holds a value that is not a string"));
         }
 
         return list;
@@ -249,9 +265,19 @@ public static class ManifestParser
 
         foreach (var property in obj.EnumerateObject())
         {
-            map[property.Name] = property.Value.ValueKind == JsonValueKind.String
-                ? property.Value.GetString()!
-                : throw new ManifestFormatException($"'{path}.annotations.{property.Name}' is not a string");
+            string key;
+            try
+            {
+                key = property.Name;
+            }
+            catch (InvalidOperationException e)
+            {
+                throw new ManifestFormatException($"'{path}.annotations' has a key that is not valid Unicode text", innerException: e);
+            }
+
+            map[key] = property.Value.ValueKind == JsonValueKind.String
+                ? ReadString(property.Value, $"{path}.annotations.{key}")
+                : throw new ManifestFormatException($"'{path}.annotations.{key}' is not a string");
         }
 
         return map;

@@ -17,8 +17,9 @@ public sealed class Digest : IEquatable<Digest>
     /// <summary>The generic grammar <c>algorithm ":" encoded</c>, before the algorithm's own rules.</summary>
     internal const string Pattern = "[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-zA-Z0-9=_-]+";
 
-    private static readonly Regex Grammar = new("^" + Pattern + "$", RegexOptions.CultureInvariant);
-    private static readonly Regex LowerHex = new("^[a-f0-9]+$", RegexOptions.CultureInvariant);
+    // \z, not $: in .NET '$' also matches before a final '\n', which would let "sha256:<63 hex>\n" through.
+    private static readonly Regex Grammar = new("^" + Pattern + "\\z", RegexOptions.CultureInvariant);
+    private static readonly Regex LowerHex = new("^[a-f0-9]+\\z", RegexOptions.CultureInvariant);
 
     private Digest(string algorithm, string encoded)
     {
@@ -113,7 +114,14 @@ public sealed class Digest : IEquatable<Digest>
             throw new ArgumentNullException(nameof(hash));
         }
 
-        if (HexLength(algorithm) != hash.Length * 2)
+        var expected = HexLength(algorithm);
+        if (expected == 0)
+        {
+            // Checked on its own: an unknown algorithm has length 0, which an empty array would otherwise match.
+            throw new ArgumentException($"the digest algorithm '{algorithm}' is not supported", nameof(algorithm));
+        }
+
+        if (expected != hash.Length * 2)
         {
             throw new ArgumentException($"a {algorithm} hash is not {hash.Length} bytes long", nameof(hash));
         }

@@ -1,6 +1,8 @@
 using System;
 using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
 using System.Net;
+using System.Net.Sockets;
 using System.Text.RegularExpressions;
 
 namespace OciRegistry.Core.References;
@@ -25,10 +27,12 @@ public sealed class Reference
     private const string RepositoryExpr = "[a-z0-9]+(?:(?:\\.|_|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:\\.|_|__|-+)[a-z0-9]+)*)*";
     private const string DomainComponent = "(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])";
 
-    private static readonly Regex RepositoryGrammar = new("^" + RepositoryExpr + "$", RegexOptions.CultureInvariant);
-    private static readonly Regex TagGrammar = new("^[a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}$", RegexOptions.CultureInvariant);
+    // \z, not $ (here and in RegistryGrammar): in .NET '$' also matches before a final '\n', which would let
+    // "alpine:latest\n" or "example.com\n/app" through.
+    private static readonly Regex RepositoryGrammar = new("^" + RepositoryExpr + "\\z", RegexOptions.CultureInvariant);
+    private static readonly Regex TagGrammar = new("^[a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}\\z", RegexOptions.CultureInvariant);
     private static readonly Regex RegistryGrammar = new(
-        "^(?:" + DomainComponent + "(?:\\." + DomainComponent + ")*|\\[[a-fA-F0-9:.]+\\])(?::[0-9]{1,5})?$",
+        "^(?:" + DomainComponent + "(?:\\." + DomainComponent + ")*|\\[[a-fA-F0-9:.]+\\])(?::[0-9]{1,5})?\\z",
         RegexOptions.CultureInvariant);
 
     private Reference(string registry, string repository, string? tag, Digest? digest)
@@ -141,6 +145,22 @@ public sealed class Reference
         return colon < 0 ? registry : registry.Substring(0, colon);
     }
 
+    /// <summary>
+    /// What the grammar cannot say: a port is at most 65535 and a bracketed host is an IPv6 address. Without this,
+    /// <c>example.com:99999</c> or <c>[1.2.3]</c> pass the parser and fail later as a <see cref="UriFormatException"/>.
+    /// </summary>
+    private static bool HasUsableHostAndPort(string registry)
+    {
+        var host = HostOf(registry);
+        if (host.Length < registry.Length && int.Parse(registry.Substring(host.Length + 1), CultureInfo.InvariantCulture) > 65535)
+        {
+            return false;
+        }
+
+        return !host.StartsWith("[", StringComparison.Ordinal) ||
+            (IPAddress.TryParse(host.Substring(1, host.Length - 2), out var address) && address.AddressFamily == AddressFamily.InterNetworkV6);
+    }
+
     private static string NormaliseRegistry(string registry) =>
         registry is "index.docker.io" or DockerHubEndpoint ? DockerHub : registry;
 
@@ -197,7 +217,7 @@ public sealed class Reference
         {
             registry = NormaliseRegistry(first);
             repository = rest.Substring(firstSlash + 1);
-            if (!RegistryGrammar.IsMatch(registry))
+            if (!RegistryGrammar.IsMatch(registry) || !HasUsableHostAndPort(registry))
             {
                 throw new InvalidReferenceException(text, $"'{first}' is not a valid registry host[:port]");
             }

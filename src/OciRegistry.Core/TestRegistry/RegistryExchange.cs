@@ -26,9 +26,16 @@ internal sealed class RegistryExchange
     // Headers an endpoint may have set before failing; a 500 must not carry them.
     private static readonly string[] ContentHeaders = ["Docker-Content-Digest", "ETag", "Accept-Ranges", "Content-Range", "Link", "Allow"];
 
-    public RegistryExchange(HttpListenerContext context)
+    private readonly RequestLog _log;
+    private readonly FaultCollection _faults;
+    private Stream? _body;
+
+    public RegistryExchange(HttpListenerContext context, RequestLogEntry entry, RequestLog log, FaultCollection faults)
     {
         Context = context;
+        Entry = entry;
+        _log = log;
+        _faults = faults;
         IsHead = string.Equals(context.Request.HttpMethod, "HEAD", StringComparison.Ordinal);
         context.Response.Headers[ApiVersionHeader] = "registry/2.0";
     }
@@ -38,6 +45,15 @@ internal sealed class RegistryExchange
     public HttpListenerRequest Request => Context.Request;
 
     public HttpListenerResponse Response => Context.Response;
+
+    /// <summary>What the request log records about this exchange.</summary>
+    public RequestLogEntry Entry { get; }
+
+    /// <summary>Whether a <see cref="FaultKind.IgnoreRange"/> fault fired: serve the whole blob whatever Range says.</summary>
+    public bool IgnoreRange { get; set; }
+
+    /// <summary>The response body, with the body faults that fired; set once the response starts.</summary>
+    private Stream Body => _body ?? throw new InvalidOperationException("the response has not started");
 
     /// <summary>Whether the request is HEAD: headers only.</summary>
     public bool IsHead { get; }
@@ -55,13 +71,13 @@ internal sealed class RegistryExchange
     /// <summary>Sends a slice of <paramref name="body"/>.</summary>
     public async Task SendAsync(HttpStatusCode status, string contentType, byte[] body, long offset, long count, CancellationToken cancellationToken)
     {
-        StartResponse(status, contentType, count);
+        StartResponse(status, contentType, count, offset, body.Length);
         if (!IsHead)
         {
             for (var written = 0L; written < count;)
             {
                 var chunk = (int)Math.Min(ChunkSize, count - written);
-                await Response.OutputStream.WriteAsync(body, checked((int)(offset + written)), chunk, cancellationToken).ConfigureAwait(false);
+                await Body.WriteAsync(body, checked((int)(offset + written)), chunk, cancellationToken).ConfigureAwait(false);
                 written += chunk;
             }
         }
@@ -70,12 +86,13 @@ internal sealed class RegistryExchange
     }
 
     /// <summary>
-    /// Sends <paramref name="count"/> bytes of <paramref name="source"/> from its current position, reading
-    /// and writing one chunk at a time. A source that ends early fails the request, which then aborts.
+    /// Sends <paramref name="count"/> bytes of <paramref name="source"/> from its current position, which is
+    /// <paramref name="start"/> in content of <paramref name="total"/> bytes, reading and writing one chunk at a
+    /// time. A source that ends early fails the request, which then aborts.
     /// </summary>
-    public async Task SendStreamAsync(HttpStatusCode status, string contentType, Stream source, long count, CancellationToken cancellationToken)
+    public async Task SendStreamAsync(HttpStatusCode status, string contentType, Stream source, long start, long count, long total, CancellationToken cancellationToken)
     {
-        StartResponse(status, contentType, count);
+        StartResponse(status, contentType, count, start, total);
         if (!IsHead)
         {
             var buffer = ArrayPool<byte>.Shared.Rent(ChunkSize);
@@ -90,7 +107,7 @@ internal sealed class RegistryExchange
                         throw new IOException($"the blob ended after {written} of {count} bytes");
                     }
 
-                    await Response.OutputStream.WriteAsync(buffer, 0, read, cancellationToken).ConfigureAwait(false);
+                    await Body.WriteAsync(buffer, 0, read, cancellationToken).ConfigureAwait(false);
                     written += read;
                 }
             }
@@ -138,6 +155,7 @@ internal sealed class RegistryExchange
     public void Abort()
     {
         HeadersSent = true;
+        Entry.MarkAborted();
         Abort(Context);
     }
 
@@ -154,11 +172,24 @@ internal sealed class RegistryExchange
         }
     }
 
-    private void StartResponse(HttpStatusCode status, string contentType, long length)
+    /// <summary>
+    /// Sets status, type and length, logs the exchange and prepares the body: bytes [<paramref name="start"/>,
+    /// <paramref name="start"/> + <paramref name="length"/>) of content <paramref name="total"/> bytes long.
+    /// Body faults only touch the body of a successful GET.
+    /// </summary>
+    private void StartResponse(HttpStatusCode status, string contentType, long length, long start, long total)
     {
         Response.StatusCode = (int)status;
         Response.ContentType = contentType;
         Response.ContentLength64 = length;
+
+        // Logged before anything reaches the wire, so a client that saw the response finds the entry.
+        Entry.SetStatus((int)status);
+        _log.Publish(Entry);
+        var plan = !IsHead && (int)status is >= 200 and < 300 && length > 0
+            ? BodyFaultPlan.Select(_faults, Entry, start, length, total)
+            : null;
+        _body = new ResponseBodyStream(Response.OutputStream, Entry, plan, start, Abort);
 
         // From here on a write or Close may put the headers on the wire.
         HeadersSent = true;

@@ -125,13 +125,14 @@ internal sealed class RegistryRequestHandler(ContentStore store)
         // Opened before any header goes out, so a vanished file is still a clean 500.
         using var file = blob.OpenFile();
         file.Seek(range.Start, System.IO.SeekOrigin.Begin);
-        await exchange.SendStreamAsync(status, BlobType, file, range.Length, cancellationToken).ConfigureAwait(false);
+        await exchange.SendStreamAsync(status, BlobType, file, range.Start, range.Length, blob.Size, cancellationToken).ConfigureAwait(false);
     }
 
     // Range is defined for GET only (RFC 9110 §14.2), and If-Range with a different validator asks for everything.
+    // An IgnoreRange fault plays a server that does not do ranges at all.
     private static ByteRange SelectRange(RegistryExchange exchange, StoredBlob blob)
     {
-        var header = exchange.IsHead ? null : exchange.Request.Headers["Range"];
+        var header = exchange.IsHead || exchange.IgnoreRange ? null : exchange.Request.Headers["Range"];
         var ifRange = exchange.Request.Headers["If-Range"];
         if (ifRange is not null && !string.Equals(ifRange.Trim(), ETag(blob.Digest), StringComparison.Ordinal))
         {
@@ -144,9 +145,9 @@ internal sealed class RegistryRequestHandler(ContentStore store)
     // https://github.com/opencontainers/distribution-spec/blob/main/spec.md#listing-tags
     private Task ServeTagListAsync(RegistryExchange exchange, string name, CancellationToken cancellationToken)
     {
-        var query = ParseQuery(exchange.Request.RawUrl);
+        var query = QueryString.FromTarget(exchange.Request.RawUrl);
         int? limit = null;
-        if (query.TryGetValue("n", out var nText))
+        if (query.First("n") is { } nText)
         {
             if (!TryParseCount(nText, out var n))
             {
@@ -163,7 +164,7 @@ internal sealed class RegistryRequestHandler(ContentStore store)
         }
 
         IEnumerable<string> remaining = tags;
-        if (query.TryGetValue("last", out var last))
+        if (query.First("last") is { } last)
         {
             remaining = remaining.Where(tag => string.CompareOrdinal(tag, last) > 0);
         }
@@ -224,37 +225,4 @@ internal sealed class RegistryRequestHandler(ContentStore store)
             : int.MaxValue;
         return true;
     }
-
-    // The query of the raw request target; the first occurrence of each name wins; '+' is a space.
-    private static Dictionary<string, string> ParseQuery(string? rawTarget)
-    {
-        var values = new Dictionary<string, string>(StringComparer.Ordinal);
-        var start = rawTarget?.IndexOf('?') ?? -1;
-        if (start < 0)
-        {
-            return values;
-        }
-
-        var query = rawTarget!.Substring(start + 1);
-        var fragment = query.IndexOf('#');
-        foreach (var pair in (fragment < 0 ? query : query.Substring(0, fragment)).Split('&'))
-        {
-            if (pair.Length == 0)
-            {
-                continue;
-            }
-
-            var equals = pair.IndexOf('=');
-            var key = Unescape(equals < 0 ? pair : pair.Substring(0, equals));
-            var value = equals < 0 ? string.Empty : Unescape(pair.Substring(equals + 1));
-            if (!values.ContainsKey(key))
-            {
-                values.Add(key, value);
-            }
-        }
-
-        return values;
-    }
-
-    private static string Unescape(string text) => Uri.UnescapeDataString(text.Replace('+', ' '));
 }

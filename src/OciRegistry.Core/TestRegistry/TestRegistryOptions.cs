@@ -1,13 +1,33 @@
+using System;
 using System.Net;
 
 namespace OciRegistry.Core.TestRegistry;
 
-/// <summary>Where a <see cref="TestRegistryServer"/> listens.</summary>
+/// <summary>Where a <see cref="TestRegistryServer"/> listens and how it authenticates.</summary>
 public sealed class TestRegistryOptions
 {
-    /// <summary>The address to listen on; loopback (127.0.0.1) unless a test needs another.</summary>
+    /// <summary>The address to listen on; loopback (127.0.0.1) unless a test needs another. The CDN origin listens there too.</summary>
     public IPAddress Address { get; set; } = IPAddress.Loopback;
 
-    /// <summary>The TCP port; 0 (the default) picks a free one.</summary>
+    /// <summary>The TCP port of the registry; 0 (the default) picks a free one. The CDN origin always takes a free port.</summary>
     public int Port { get; set; }
+
+    /// <summary>How pulls are authenticated; anonymous by default.</summary>
+    public TestRegistryAuthMode Authentication { get; set; } = TestRegistryAuthMode.Anonymous;
+
+    /// <summary>The one account of <see cref="TestRegistryAuthMode.Basic"/> and <see cref="TestRegistryAuthMode.Bearer"/>.</summary>
+    public NetworkCredential? Credential { get; set; }
+
+    /// <summary>
+    /// Lets clients without credentials pull: in bearer mode the token endpoint then hands out anonymous tokens
+    /// (as Docker Hub does for public images); in Basic mode a request without Authorization is served.
+    /// Wrong credentials are refused either way.
+    /// </summary>
+    public bool AllowAnonymousPull { get; set; }
+
+    /// <summary>How long a bearer token lives (whole seconds, at least one); five minutes by default, as Docker Hub's.</summary>
+    public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>The clock for token expiry, signed CDN URLs and the request log's timestamps.</summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 }

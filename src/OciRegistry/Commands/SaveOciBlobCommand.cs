@@ -1,10 +1,12 @@
 using System;
+using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
+using OciRegistry.Core.Client;
 using OciRegistry.Core.References;
 using OciRegistry.Core.Transfer;
 using OciRegistry.Hosting;
@@ -23,6 +25,7 @@ public sealed class SaveOciBlobCommand : RegistryCmdlet
     private const string ByManifest = "Manifest";
 
     private readonly HashSet<string> _targets = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (TransferProgressView View, Digest Digest, long Size)> _views = new(StringComparer.Ordinal);
     private SemaphoreSlim? _throttle;
     private int _nextActivity = 1;
 
@@ -164,6 +167,11 @@ public sealed class SaveOciBlobCommand : RegistryCmdlet
             var known = size ?? await client.GetBlobSizeAsync(repository, digest, cancellationToken).ConfigureAwait(false)
                 ?? throw new Core.OciException($"the registry did not say how large {digest} is; pass -Size");
             var view = interactive ? new TransferProgressView(activity, -1, $"Saving {digest.Encoded.Substring(0, 12)} to {System.IO.Path.GetFileName(file)}", QueueProgress) : null;
+            if (view is not null)
+            {
+                _views[digest.ToString()] = (view, digest, known);
+            }
+
             var progress = view is null ? null : new CallbackProgress<TransferProgress>(view.Report);
             Directory.CreateDirectory(System.IO.Path.GetDirectoryName(file)!);
             var result = await new BlobDownloader(client).DownloadAsync(repository, digest, known, file, Force.IsPresent, progress, cancellationToken).ConfigureAwait(false);
@@ -180,6 +188,21 @@ public sealed class SaveOciBlobCommand : RegistryCmdlet
         finally
         {
             _throttle.Release();
+        }
+    }
+
+    /// <summary>Shows a retry wait (a 429's Retry-After, a 503's backoff) on the blob's progress bar.</summary>
+    protected override void OnTrace(HttpTraceEvent traceEvent)
+    {
+        if (traceEvent.Kind != HttpTraceKind.Retry || traceEvent.Delay is not { } wait)
+        {
+            return;
+        }
+
+        var marker = traceEvent.Url.LastIndexOf("/blobs/", StringComparison.Ordinal);
+        if (marker >= 0 && _views.TryGetValue(traceEvent.Url.Substring(marker + 7), out var entry))
+        {
+            entry.View.Report(new TransferProgress(entry.Digest, TransferState.Waiting, -1, entry.Size, 0, wait));
         }
     }
 

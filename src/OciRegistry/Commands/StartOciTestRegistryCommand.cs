@@ -13,8 +13,11 @@ using OciRegistry.Output;
 namespace OciRegistry.Commands;
 
 /// <summary>
-/// <para type="synopsis">Starts an in-process OCI registry on 127.0.0.1 for tests, serving OCI layout folders and sample content.</para>
+/// <para type="synopsis">Starts an in-process OCI registry on 127.0.0.1 for tests, serving OCI layout folders and sample content, optionally behind authentication and with faults.</para>
+/// <para type="description">The registry runs until Stop-OciTestRegistry, module removal or the end of the process, and never keeps the process alive. It logs every request (Get-OciTestRegistryRequest) and injects the faults given with -Fault or -Unreliable, or added later with Add-OciTestRegistryFault.</para>
 /// </summary>
+/// <example><code>$registry = Start-OciTestRegistry -SampleContent -Unreliable</code></example>
+/// <example><code>$registry = Start-OciTestRegistry -SampleContent -Authentication Bearer -Credential $cred -TokenLifetime 2</code></example>
 [Cmdlet(VerbsLifecycle.Start, "OciTestRegistry", SupportsShouldProcess = true)]
 [OutputType(typeof(OciTestRegistry))]
 public sealed class StartOciTestRegistryCommand : AsyncPSCmdlet
@@ -37,6 +40,42 @@ public sealed class StartOciTestRegistryCommand : AsyncPSCmdlet
     [Parameter]
     public SwitchParameter SampleContent { get; set; }
 
+    /// <summary>Faults to inject from the first request on, from New-OciTestRegistryFault.</summary>
+    [Parameter]
+    [ValidateNotNull]
+    public OciTestRegistryFault[] Fault { get; set; } = [];
+
+    /// <summary>
+    /// Behave like an unreliable registry: every path fails once with 503, every manifest, blob and tag list
+    /// request is redirected to the CDN origin, each blob's first download is cut halfway, and pulls need a bearer
+    /// token (anonymous tokens unless -Credential is given). A client that retries, follows redirects,
+    /// authenticates and resumes still pulls everything.
+    /// </summary>
+    [Parameter]
+    public SwitchParameter Unreliable { get; set; }
+
+    /// <summary>
+    /// How pulls authenticate: Anonymous, Basic (with -Credential) or Bearer (tokens from the registry's /token
+    /// endpoint). By default Bearer with -Unreliable, Basic with -Credential, Anonymous otherwise.
+    /// </summary>
+    [Parameter]
+    [ValidateSet("Anonymous", "Basic", "Bearer")]
+    public string? Authentication { get; set; }
+
+    /// <summary>The one account that may pull (Basic, or Bearer through the token endpoint).</summary>
+    [Parameter]
+    [Credential]
+    public PSCredential? Credential { get; set; }
+
+    /// <summary>Let clients without credentials pull too (Bearer: anonymous tokens). Bearer without -Credential implies it.</summary>
+    [Parameter]
+    public SwitchParameter AllowAnonymousPull { get; set; }
+
+    /// <summary>How long bearer tokens live: seconds, or a TimeSpan; at least one second, five minutes by default. Short lifetimes test token refresh.</summary>
+    [Parameter]
+    [SecondsToTimeSpan]
+    public TimeSpan? TokenLifetime { get; set; }
+
     private readonly List<string> _layouts = [];
 
     /// <inheritdoc/>
@@ -56,6 +95,7 @@ public sealed class StartOciTestRegistryCommand : AsyncPSCmdlet
             ThrowTerminatingError(new ErrorRecord(new ArgumentException("-Repository names one repository; give one -Path with it."), "RepositoryNameAmbiguous", ErrorCategory.InvalidArgument, Repository));
         }
 
+        var options = BuildOptions();
         var target = $"http://127.0.0.1:{(Port == 0 ? "<free port>" : Port.ToString(System.Globalization.CultureInfo.InvariantCulture))}/";
         if (!ShouldProcess(target, "Start a test registry"))
         {
@@ -63,9 +103,10 @@ public sealed class StartOciTestRegistryCommand : AsyncPSCmdlet
         }
 
         TestRegistryServer? server = null;
-        RunAsync(async ct => server = await TestRegistryServer.StartAsync(new TestRegistryOptions { Port = Port }, ct).ConfigureAwait(false));
+        RunAsync(async ct => server = await TestRegistryServer.StartAsync(options, ct).ConfigureAwait(false));
         try
         {
+            server!.Faults.AddRange((Unreliable.IsPresent ? FaultPresets.Unreliable : []).Concat(Fault.Select(f => f.Rule)));
             if (SampleContent.IsPresent)
             {
                 Core.TestRegistry.SampleContent.AddTo(server!.Content);
@@ -85,6 +126,35 @@ public sealed class StartOciTestRegistryCommand : AsyncPSCmdlet
         }
 
         WriteObject(new OciTestRegistry(server!));
+    }
+
+    private TestRegistryOptions BuildOptions()
+    {
+        var credential = Credential is null || Credential == PSCredential.Empty ? null : Credential.GetNetworkCredential();
+        var mode = Authentication is not null
+            ? (TestRegistryAuthMode)Enum.Parse(typeof(TestRegistryAuthMode), Authentication, ignoreCase: true)
+            : Unreliable.IsPresent ? TestRegistryAuthMode.Bearer
+            : credential is not null ? TestRegistryAuthMode.Basic
+            : TestRegistryAuthMode.Anonymous;
+        if (mode == TestRegistryAuthMode.Basic && credential is null)
+        {
+            ThrowTerminatingError(new ErrorRecord(new ArgumentException("Basic authentication needs the account: pass -Credential."), "CredentialRequired", ErrorCategory.InvalidArgument, Authentication));
+        }
+
+        if (TokenLifetime < TimeSpan.FromSeconds(1))
+        {
+            ThrowTerminatingError(new ErrorRecord(new ArgumentException("-TokenLifetime must be at least one second: tokens expire in whole seconds."), "InvalidTokenLifetime", ErrorCategory.InvalidArgument, TokenLifetime));
+        }
+
+        var options = new TestRegistryOptions
+        {
+            Port = Port,
+            Authentication = mode,
+            Credential = credential,
+            AllowAnonymousPull = AllowAnonymousPull.IsPresent || (mode == TestRegistryAuthMode.Bearer && credential is null),
+        };
+        options.TokenLifetime = TokenLifetime ?? options.TokenLifetime;
+        return options;
     }
 
     private static string RepositoryNameFor(string layout)

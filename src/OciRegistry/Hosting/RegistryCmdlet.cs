@@ -41,7 +41,11 @@ public abstract class RegistryCmdlet : AsyncPSCmdlet
                 {
                     AllowInsecure = AllowInsecure.IsPresent,
                     SkipCertificateCheck = SkipCertificateCheck.IsPresent,
-                    Trace = e => QueueVerbose(e.ToString()),
+                    Trace = e =>
+                    {
+                        QueueVerbose(e.ToString());
+                        OnTrace(e);
+                    },
                     Warning = QueueWarningOnce,
                 };
                 if (Credential is not null && Credential != PSCredential.Empty)
@@ -56,6 +60,11 @@ public abstract class RegistryCmdlet : AsyncPSCmdlet
 
             return client;
         }
+    }
+
+    /// <summary>Sees every step of the HTTP conversation (on a background thread); e.g. to show waits as progress.</summary>
+    protected virtual void OnTrace(HttpTraceEvent traceEvent)
+    {
     }
 
     /// <summary>

@@ -32,6 +32,15 @@ internal sealed class TransferProgressView
 
     public void Report(TransferProgress progress)
     {
+        // Transfer progress and retry waits arrive from different threads.
+        lock (_clock)
+        {
+            ReportLocked(progress);
+        }
+    }
+
+    private void ReportLocked(TransferProgress progress)
+    {
         var now = _clock.Elapsed;
         if (progress.State != TransferState.Waiting && progress.State != TransferState.Completed && now - _lastShown < Interval)
         {
@@ -64,7 +73,7 @@ internal sealed class TransferProgressView
         switch (progress.State)
         {
             case TransferState.Waiting:
-                return $"connection lost; reconnecting in {progress.Wait?.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s";
+                return $"waiting {progress.Wait?.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s before trying again (the registry asked us to wait, or the connection dropped)";
             case TransferState.Verifying:
                 return $"checking {Size.Format(progress.BytesDone)} of {Size.Format(progress.TotalBytes)} already on disk";
         }

@@ -7,7 +7,9 @@ namespace OciRegistry.Output;
 
 /// <summary>
 /// A running in-process test registry. Point references at <see cref="Host"/>
-/// (<c>"$($registry.Host)/samples/hello:1.0"</c>); stop it with <c>Stop-OciTestRegistry</c> or <see cref="Stop"/>.
+/// (<c>"$($registry.Host)/samples/hello:1.0"</c>); change its faults with <c>Add-OciTestRegistryFault</c> and
+/// <c>Clear-OciTestRegistryFault</c>, read what clients asked for with <c>Get-OciTestRegistryRequest</c>, and stop it
+/// with <c>Stop-OciTestRegistry</c> or <see cref="Stop"/>.
 /// </summary>
 public sealed class OciTestRegistry : IDisposable
 {
@@ -31,6 +33,21 @@ public sealed class OciTestRegistry : IDisposable
 
     /// <summary>The TCP port.</summary>
     public int Port => _server.Port;
+
+    /// <summary>The base URL of its CDN origin, where Redirect faults send clients (another port: another origin).</summary>
+    public Uri CdnUrl => _server.CdnUrl;
+
+    /// <summary>Anonymous, Basic or Bearer.</summary>
+    public string Authentication => _server.Authentication.ToString();
+
+    /// <summary>The token endpoint (the bearer challenge's realm); null unless Authentication is Bearer.</summary>
+    public Uri? TokenUrl => _server.TokenUrl;
+
+    /// <summary>The faults in force, in the order they act.</summary>
+    public OciTestRegistryFault[] Faults => [.. _server.Faults.Select(f => new OciTestRegistryFault(f))];
+
+    /// <summary>Every request handled so far, oldest first (a snapshot; <c>Get-OciTestRegistryRequest</c> filters).</summary>
+    public OciTestRegistryRequest[] Requests => [.. _server.Requests.Select(r => new OciTestRegistryRequest(r))];
 
     /// <summary>Whether it still accepts requests.</summary>
     public bool IsRunning => _server.IsRunning;
@@ -65,7 +82,10 @@ public sealed class OciTestRegistry : IDisposable
     public void SetTag(string repository, string tag, string digest) =>
         _server.Content.SetTag(repository, tag, Core.References.Digest.Parse(digest));
 
-    /// <summary>Stops the registry and frees its port.</summary>
+    /// <summary>The server, for the cmdlets that change its faults and read its log.</summary>
+    internal TestRegistryServer Server => _server;
+
+    /// <summary>Stops the registry and frees its ports.</summary>
     public void Stop()
     {
         lock (Running)

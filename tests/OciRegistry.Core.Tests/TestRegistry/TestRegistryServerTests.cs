@@ -69,6 +69,20 @@ public sealed class TestRegistryServerTests
     }
 
     [Fact]
+    public async Task StopAsync_FreesTheCdnPortToo()
+    {
+        var server = await TestRegistryServer.StartAsync();
+        Assert.NotEqual(server.Port, server.CdnUrl.Port);
+        Assert.Equal(server.Url.Host, server.CdnUrl.Host);
+
+        await server.StopAsync();
+
+        var probe = new TcpListener(IPAddress.Loopback, server.CdnUrl.Port);
+        probe.Start();
+        probe.Stop();
+    }
+
+    [Fact]
     public async Task Dispose_Twice_IsHarmless()
     {
         var server = await TestRegistryServer.StartAsync();

@@ -1,0 +1,271 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
+using OciRegistry.Core.References;
+
+namespace OciRegistry.Core.TestRegistry;
+
+/// <summary>
+/// The token endpoint of a bearer-authenticated test registry and the table of tokens it issued. Tokens are
+/// opaque random strings checked here, each with the repositories it may pull and an expiry, so clients can be
+/// tested on scopes, expiry and refresh without any JWT.
+/// GET with optional Basic credentials: https://distribution.github.io/distribution/spec/auth/token/.
+/// POST with <c>grant_type=password</c> or <c>refresh_token</c>: https://distribution.github.io/distribution/spec/auth/oauth/.
+/// </summary>
+internal sealed class TokenService
+{
+    /// <summary>The endpoint's path on the registry listener.</summary>
+    public const string Path = "/token";
+
+    private const int MaxFormBytes = 64 * 1024;
+    private const int PurgeThreshold = 1000;
+    private const string FormType = "application/x-www-form-urlencoded";
+
+    private readonly ConcurrentDictionary<string, IssuedToken> _tokens = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, bool> _refreshTokens = new(StringComparer.Ordinal);
+    private readonly NetworkCredential? _credential;
+    private readonly bool _allowAnonymous;
+    private readonly TimeSpan _lifetime;
+    private readonly TimeProvider _time;
+    private readonly string _service;
+    private readonly string _basicChallenge;
+
+    public TokenService(NetworkCredential? credential, bool allowAnonymous, TimeSpan lifetime, TimeProvider time, string service, string basicChallenge)
+    {
+        _credential = credential;
+        _allowAnonymous = allowAnonymous;
+        _lifetime = lifetime;
+        _time = time;
+        _service = service;
+        _basicChallenge = basicChallenge;
+    }
+
+    /// <summary>What an <c>Authorization</c> header on a registry request is worth.</summary>
+    public TokenCheck Check(string? authorization, string? repository)
+    {
+        var text = authorization?.Trim() ?? string.Empty;
+        const string Scheme = "Bearer ";
+        if (!text.StartsWith(Scheme, StringComparison.OrdinalIgnoreCase))
+        {
+            return text.Length == 0 ? TokenCheck.Missing : TokenCheck.Invalid;
+        }
+
+        if (!_tokens.TryGetValue(text.Substring(Scheme.Length).Trim(), out var token) || token.Expires <= _time.GetUtcNow())
+        {
+            return TokenCheck.Invalid;
+        }
+
+        return repository is null || token.Repositories.Contains(repository) ? TokenCheck.Valid : TokenCheck.InsufficientScope;
+    }
+
+    /// <summary>Answers a request to <see cref="Path"/>.</summary>
+    public async Task HandleAsync(RegistryExchange exchange, CancellationToken cancellationToken)
+    {
+        var request = exchange.Request;
+        switch (request.HttpMethod)
+        {
+            case "GET":
+                await HandleGetAsync(exchange, cancellationToken).ConfigureAwait(false);
+                break;
+            case "POST":
+                await HandlePostAsync(exchange, cancellationToken).ConfigureAwait(false);
+                break;
+            default:
+                exchange.SetHeader("Allow", "GET, POST");
+                await exchange.SendErrorAsync(HttpStatusCode.MethodNotAllowed, RegistryErrorCode.Unsupported, $"the token endpoint does not answer {request.HttpMethod}", cancellationToken).ConfigureAwait(false);
+                break;
+        }
+    }
+
+    private Task HandleGetAsync(RegistryExchange exchange, CancellationToken cancellationToken)
+    {
+        var query = QueryString.FromTarget(exchange.Request.RawUrl);
+        if (!IsOurService(query.First("service")))
+        {
+            return exchange.SendErrorAsync(HttpStatusCode.BadRequest, RegistryErrorCode.Unsupported, $"this token endpoint serves '{_service}' only", cancellationToken);
+        }
+
+        var authorization = exchange.Request.Headers["Authorization"];
+        var allowed = authorization is null ? _allowAnonymous : BasicCredentials.Match(authorization, _credential);
+        if (!allowed)
+        {
+            exchange.SetHeader("WWW-Authenticate", _basicChallenge);
+            var message = authorization is null ? "anonymous pulls are not allowed: authenticate with Basic credentials" : "wrong user name or password";
+            return exchange.SendErrorAsync(HttpStatusCode.Unauthorized, RegistryErrorCode.Unauthorized, message, cancellationToken);
+        }
+
+        var (token, expires, _) = Issue(query.All("scope"));
+        var body = JsonContent.Write(writer =>
+        {
+            writer.WriteStartObject();
+            writer.WriteString("token", token);
+            writer.WriteString("access_token", token);
+            writer.WriteNumber("expires_in", LifetimeSeconds);
+            writer.WriteString("issued_at", (expires - _lifetime).ToString("o", CultureInfo.InvariantCulture));
+            writer.WriteEndObject();
+        });
+        return exchange.SendAsync(HttpStatusCode.OK, "application/json", body, cancellationToken);
+    }
+
+    private async Task HandlePostAsync(RegistryExchange exchange, CancellationToken cancellationToken)
+    {
+        var request = exchange.Request;
+        if (request.ContentType is not { } type || !type.StartsWith(FormType, StringComparison.OrdinalIgnoreCase))
+        {
+            await OAuthErrorAsync(exchange, HttpStatusCode.BadRequest, "invalid_request", $"send the grant as {FormType}", cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        var form = await ReadFormAsync(request, cancellationToken).ConfigureAwait(false);
+        if (form is null)
+        {
+            await OAuthErrorAsync(exchange, HttpStatusCode.BadRequest, "invalid_request", $"the form is larger than {MaxFormBytes} bytes", cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        if (!IsOurService(form.First("service")))
+        {
+            await OAuthErrorAsync(exchange, HttpStatusCode.BadRequest, "invalid_request", $"this token endpoint serves '{_service}' only", cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        var grant = form.First("grant_type");
+        bool allowed;
+        switch (grant)
+        {
+            case "password":
+                allowed = BasicCredentials.Match(form.First("username"), form.First("password"), _credential);
+                break;
+            case "refresh_token":
+                allowed = form.First("refresh_token") is { } refresh && _refreshTokens.ContainsKey(refresh);
+                break;
+            default:
+                await OAuthErrorAsync(exchange, HttpStatusCode.BadRequest, "unsupported_grant_type", $"grant_type must be password or refresh_token, not '{grant}'", cancellationToken).ConfigureAwait(false);
+                return;
+        }
+
+        if (!allowed)
+        {
+            exchange.SetHeader("WWW-Authenticate", _basicChallenge);
+            await OAuthErrorAsync(exchange, HttpStatusCode.Unauthorized, "invalid_grant", grant == "password" ? "wrong user name or password" : "unknown refresh token", cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        // OAuth2 puts several scopes in one space-separated value (RFC 6749 §3.3).
+        var (token, expires, granted) = Issue(form.All("scope").SelectMany(s => s.Split([' '], StringSplitOptions.RemoveEmptyEntries)));
+        string? newRefresh = null;
+        if (grant == "password")
+        {
+            newRefresh = NewSecret();
+            _refreshTokens[newRefresh] = true;
+        }
+
+        var body = JsonContent.Write(writer =>
+        {
+            writer.WriteStartObject();
+            writer.WriteString("access_token", token);
+            writer.WriteString("token_type", "Bearer");
+            writer.WriteNumber("expires_in", LifetimeSeconds);
+            writer.WriteString("issued_at", (expires - _lifetime).ToString("o", CultureInfo.InvariantCulture));
+            writer.WriteString("scope", string.Join(" ", granted.Select(r => "repository:" + r + ":pull")));
+            if (newRefresh is not null)
+            {
+                writer.WriteString("refresh_token", newRefresh);
+            }
+
+            writer.WriteEndObject();
+        });
+        await exchange.SendAsync(HttpStatusCode.OK, "application/json", body, cancellationToken).ConfigureAwait(false);
+    }
+
+    private long LifetimeSeconds => (long)Math.Ceiling(_lifetime.TotalSeconds);
+
+    private bool IsOurService(string? service) => service is null || string.Equals(service, _service, StringComparison.Ordinal);
+
+    /// <summary>Issues a token for the pull part of <paramref name="scopes"/>; anything else asked for is not granted.</summary>
+    private (string Token, DateTimeOffset Expires, IReadOnlyCollection<string> Granted) Issue(IEnumerable<string> scopes)
+    {
+        var repositories = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var scope in scopes)
+        {
+            // repository:<name>:<action>[,<action>]; the name holds no ':' but the split is from both ends anyway.
+            var first = scope.IndexOf(':');
+            var last = scope.LastIndexOf(':');
+            if (first <= 0 || last <= first || scope.Substring(0, first) != "repository")
+            {
+                continue;
+            }
+
+            var name = scope.Substring(first + 1, last - first - 1);
+            if (Reference.IsValidRepository(name) && scope.Substring(last + 1).Split(',').Contains("pull"))
+            {
+                repositories.Add(name);
+            }
+        }
+
+        var now = _time.GetUtcNow();
+        if (_tokens.Count > PurgeThreshold)
+        {
+            foreach (var expired in _tokens.Where(t => t.Value.Expires <= now).Select(t => t.Key).ToList())
+            {
+                _tokens.TryRemove(expired, out _);
+            }
+        }
+
+        var token = NewSecret();
+        var expires = now + _lifetime;
+        _tokens[token] = new IssuedToken(new HashSet<string>(repositories, StringComparer.Ordinal), expires);
+        return (token, expires, repositories);
+    }
+
+    private static async Task<QueryString?> ReadFormAsync(HttpListenerRequest request, CancellationToken cancellationToken)
+    {
+        using var buffer = new MemoryStream();
+        var chunk = new byte[8192];
+        int read;
+        while ((read = await request.InputStream.ReadAsync(chunk, 0, chunk.Length, cancellationToken).ConfigureAwait(false)) > 0)
+        {
+            buffer.Write(chunk, 0, read);
+            if (buffer.Length > MaxFormBytes)
+            {
+                return null;
+            }
+        }
+
+        return QueryString.Parse(Encoding.UTF8.GetString(buffer.ToArray()));
+    }
+
+    private static Task OAuthErrorAsync(RegistryExchange exchange, HttpStatusCode status, string error, string description, CancellationToken cancellationToken)
+    {
+        // RFC 6749 §5.2.
+        var body = JsonContent.Write(writer =>
+        {
+            writer.WriteStartObject();
+            writer.WriteString("error", error);
+            writer.WriteString("error_description", description);
+            writer.WriteEndObject();
+        });
+        return exchange.SendAsync(status, "application/json", body, cancellationToken);
+    }
+
+    private static string NewSecret()
+    {
+        var bytes = new byte[24];
+        using (var random = RandomNumberGenerator.Create())
+        {
+            random.GetBytes(bytes);
+        }
+
+        return Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    }
+
+    private sealed record IssuedToken(HashSet<string> Repositories, DateTimeOffset Expires);
+}

@@ -1,0 +1,156 @@
+Describe 'Argument completers (OciRegistry.psm1)' {
+    BeforeAll {
+        Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+        Import-OciRegistryUnderTest
+        $script:module = Get-Module OciRegistry
+        $script:registry = Start-OciTestRegistry -SampleContent
+        $script:repo = "$($registry.Host)/samples/hello"
+
+        # The completion texts PowerShell offers with the cursor at the end of $Line.
+        $script:complete = {
+            param([string] $Line)
+            @((TabExpansion2 -inputScript $Line -cursorColumn $Line.Length).CompletionMatches | ForEach-Object CompletionText)
+        }
+        $script:clearCache = { & $module { $script:CompletionCache.Clear() } }
+
+        # An empty folder, so that PowerShell's fallback to file names (when a completer offers nothing) finds none.
+        Push-Location $TestDrive
+    }
+
+    AfterAll {
+        Pop-Location
+        $registry | Stop-OciTestRegistry
+    }
+
+    BeforeEach { & $clearCache }
+
+    Context '-Platform' {
+        It 'offers the platforms of the index -Reference names' {
+            & $complete "Get-OciManifest ${repo}:1.0 -Platform " | Should -Be @('linux/amd64', 'linux/arm64/v8')
+        }
+
+        It 'filters them by what is typed, for Save-OciImage too' {
+            & $complete "Save-OciImage ${repo}:1.0 -Path x -Platform linux/arm" | Should -Be @('linux/arm64/v8')
+            & $complete "Get-OciManifest -Reference ${repo}:latest -Platform LINUX/AM" | Should -Be @('linux/amd64')
+        }
+
+        It 'offers common platforms when no reference is typed' {
+            $offered = & $complete 'Get-OciManifest -Platform '
+            $offered | Should -Contain 'linux/amd64'
+            $offered | Should -Contain 'linux/arm64'
+            $offered | Should -Contain 'linux/arm/v7'
+            $offered | Should -Contain 'windows/amd64'
+            & $complete 'Save-OciImage -Platform windows/' | Should -Be @('windows/amd64', 'windows/arm64')
+        }
+
+        It 'offers nothing for a single-platform manifest' {
+            & $complete "Get-OciManifest ${repo}:docker -Platform " | Should -BeNullOrEmpty
+        }
+
+        It 'reuses the index it fetched for a while' {
+            # A repository of its own, whose tag the test moves from an index to a single manifest.
+            $index = Get-OciManifest "${repo}:1.0"
+            $docker = Get-OciManifest "${repo}:docker"
+            $null = $registry.AddManifest('edge/moving', $docker.GetRawContent(), $docker.MediaType)
+            $null = $registry.AddManifest('edge/moving', $index.GetRawContent(), $index.MediaType, 'moving')
+            $line = "Get-OciManifest $($registry.Host)/edge/moving:moving -Platform "
+
+            & $complete $line | Should -Be @('linux/amd64', 'linux/arm64/v8')
+            $registry.SetTag('edge/moving', 'moving', $docker.Digest)
+            & $complete $line | Should -Be @('linux/amd64', 'linux/arm64/v8') -Because 'the answer is cached'
+            & $clearCache
+            & $complete $line | Should -BeNullOrEmpty -Because 'the tag now names a single manifest'
+        }
+    }
+
+    Context '-Reference' {
+        It 'completes registry/repository: to every tag' {
+            & $complete "Get-OciManifest ${repo}:" | Should -Be @('1.0', 'docker', 'latest', 'readme' | ForEach-Object { "${repo}:$_" })
+        }
+
+        It 'completes a partial tag, for Save-OciImage and named -Reference too' {
+            & $complete "Get-OciManifest ${repo}:l" | Should -Be @("${repo}:latest")
+            & $complete "Save-OciImage ${repo}:do" | Should -Be @("${repo}:docker")
+            & $complete "Save-OciImage -Path x -Reference ${repo}:r" | Should -Be @("${repo}:readme")
+        }
+
+        It 'keeps the quote the user opened' {
+            & $complete "Get-OciManifest '${repo}:l" | Should -Be @("'${repo}:latest'")
+            & $complete "Get-OciManifest `"${repo}:l" | Should -Be @("`"${repo}:latest`"")
+        }
+
+        It 'does not go to the network for a word without repository and tag: <Word>' -ForEach @(
+            @{ Word = 'alpine' }, @{ Word = 'localhost:5000' }, @{ Word = '127.0.0.1:5000/' }, @{ Word = 'reg.example/repo@sha256:ab' }
+        ) {
+            & $complete "Get-OciManifest $Word" | Should -BeNullOrEmpty
+            & $module { $script:CompletionCache.Count } | Should -Be 0
+        }
+    }
+
+    Context '-Tag' {
+        It 'offers the tags of -Registry and -Repository' {
+            & $complete "Get-OciManifest -Registry $($registry.Host) -Repository samples/hello -Tag " | Should -Be @('1.0', 'docker', 'latest', 'readme')
+            & $complete "Get-OciManifest -Registry $($registry.Host) -Repository samples/hello -Tag la" | Should -Be @('latest')
+        }
+
+        It 'offers nothing until both are typed' {
+            & $complete "Get-OciManifest -Registry $($registry.Host) -Tag " | Should -BeNullOrEmpty
+        }
+    }
+
+    Context '-MediaType' {
+        It 'offers OCI and Docker media types' {
+            & $complete 'Save-OciBlob -MediaType application/vnd.oci.image.layer' |
+                Should -Be @('application/vnd.oci.image.layer.v1.tar', 'application/vnd.oci.image.layer.v1.tar+gzip', 'application/vnd.oci.image.layer.v1.tar+zstd')
+            & $complete 'Save-OciBlob -MediaType application/vnd.docker.image' | Should -Contain 'application/vnd.docker.image.rootfs.diff.tar.gzip'
+        }
+    }
+
+    Context 'when the registry fails' {
+        It 'offers nothing, and quickly, when nothing listens' {
+            $port = Get-FreeTcpPort
+            $elapsed = Measure-Command { $script:offered = & $complete "Get-OciManifest 127.0.0.1:$port/a/b:1.0 -Platform " }
+            $offered | Should -BeNullOrEmpty
+            $elapsed.TotalSeconds | Should -BeLessThan 6
+        }
+
+        It 'gives up on a registry that never answers, within the timeout' {
+            $listener = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
+            $listener.Start()   # accepts connections into the backlog and never responds
+            $previous = & $module { $script:CompletionTimeout }
+            & $module { $script:CompletionTimeout = [TimeSpan]::FromSeconds(1) }
+            try {
+                $port = ([System.Net.IPEndPoint] $listener.LocalEndpoint).Port
+                $elapsed = Measure-Command { $script:offered = & $complete "Get-OciManifest 127.0.0.1:$port/a/b:" }
+                $offered | Should -BeNullOrEmpty
+                $elapsed.TotalSeconds | Should -BeLessThan 3.5
+                # The failure is remembered briefly, so the next Tab does not wait again.
+                (Measure-Command { & $complete "Get-OciManifest 127.0.0.1:$port/a/b:" }).TotalSeconds | Should -BeLessThan 0.5
+            }
+            finally {
+                & $module { param($t) $script:CompletionTimeout = $t } $previous
+                $listener.Stop()
+            }
+        }
+    }
+
+    Context 'the module' {
+        It 'does no completion work at import' {
+            Import-OciRegistryUnderTest
+            $fresh = Get-Module OciRegistry
+            & $fresh { $null -eq $script:CompletionPool } | Should -BeTrue
+            & $fresh { $script:CompletionCache.Count } | Should -Be 0
+            $script:module = $fresh
+        }
+
+        It 'imports under Set-StrictMode -Version Latest without errors' {
+            $shell = [powershell]::Create()
+            try {
+                $null = $shell.AddScript("Set-StrictMode -Version Latest; `$ErrorActionPreference = 'Stop'; Import-Module '$env:OCIREGISTRY_MODULE'; (Get-Module OciRegistry).Name")
+                $shell.Invoke() | Should -Be 'OciRegistry'
+                $shell.Streams.Error | Should -BeNullOrEmpty
+            }
+            finally { $shell.Dispose() }
+        }
+    }
+}

@@ -1,0 +1,63 @@
+Describe 'Loading next to other modules' {
+    AfterAll { Remove-Item -Recurse -Force $other -ErrorAction Ignore }
+
+    BeforeAll {
+        Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+        $script:manifest = $env:OCIREGISTRY_MODULE
+        $script:otherPolly = Join-Path $env:OCIREGISTRY_TEST_PACKAGES 'polly.core/8.4.2/lib/netstandard2.0/Polly.Core.dll'
+        $script:otherTime = Join-Path $env:OCIREGISTRY_TEST_PACKAGES 'microsoft.bcl.timeprovider/8.0.1/lib/netstandard2.0/Microsoft.Bcl.TimeProvider.dll'
+        # A module pinned to another Polly build (and the TimeProvider it needs), as Az or Graph modules would be.
+        $script:other = Join-Path ([IO.Path]::GetTempPath()) "OtherModule-$PID"
+        $null = New-Item -ItemType Directory -Force $other
+        Copy-Item $otherPolly, $otherTime $other
+        "Add-Type -Path (Join-Path `$PSScriptRoot 'Microsoft.Bcl.TimeProvider.dll'), (Join-Path `$PSScriptRoot 'Polly.Core.dll')" | Set-Content (Join-Path $other 'OtherModule.psm1')
+    }
+
+    It 'keeps its own Polly in a private load context when another module loaded a different Polly first' {
+        Test-Path $otherPolly | Should -BeTrue
+        $output = Invoke-ChildPwsh @"
+`$ErrorActionPreference = 'Stop'
+Import-Module '$other/OtherModule.psm1'
+Import-Module '$manifest'
+`$registry = Start-OciTestRegistry -SampleContent
+try { `$digest = (Get-OciManifest "`$(`$registry.Host)/samples/hello:1.0" -Platform linux/amd64).Digest } finally { `$registry.Stop() }
+"digest=`$digest"
+foreach (`$a in [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { `$_.GetName().Name -in 'Polly.Core', 'OciRegistry.Core' }) {
+    '{0}|{1}|{2}' -f `$a.GetName().Name, [Diagnostics.FileVersionInfo]::GetVersionInfo(`$a.Location).FileVersion, [Runtime.Loader.AssemblyLoadContext]::GetLoadContext(`$a).Name
+}
+"@
+        ($output | Where-Object { $_ -like 'digest=*' }) | Should -Match 'digest=sha256:[0-9a-f]{64}'
+        $lines = $output | Where-Object { $_ -like '*|*|*' }
+        $lines | Should -Contain 'OciRegistry.Core|0.1.0.0|OciRegistry' -Because 'Core lives in the private context'
+        ($lines | Where-Object { $_ -like 'Polly.Core|8.4.2*|Default' }) | Should -Not -BeNullOrEmpty -Because "the other module's Polly stays where it was loaded"
+        ($lines | Where-Object { $_ -like 'Polly.Core|8.9.1*|OciRegistry' }) | Should -Not -BeNullOrEmpty -Because 'ours is loaded privately'
+    }
+
+    It 'leaves the other module working after OciRegistry is imported' {
+        $output = Invoke-ChildPwsh @"
+`$ErrorActionPreference = 'Stop'
+Import-Module '$manifest'
+Import-Module '$other/OtherModule.psm1'
+`$pipeline = [Polly.ResiliencePipelineBuilder]::new().Build()
+'built ' + `$pipeline.GetType().Assembly.GetName().Version
+"@
+        $output | Should -Contain 'built 8.0.0.0'
+    }
+
+    It 'works again after Remove-Module and a second Import-Module' {
+        $output = Invoke-ChildPwsh @"
+`$ErrorActionPreference = 'Stop'
+Import-Module '$manifest'
+Remove-Module OciRegistry
+Import-Module '$manifest'
+`$registry = Start-OciTestRegistry -SampleContent
+try { @(Get-OciTag "`$(`$registry.Host)/samples/hello").Count } finally { `$registry.Stop() }
+"@
+        [int]($output | Select-Object -Last 1) | Should -Be 4
+    }
+
+    It 'imports quickly' {
+        $output = Invoke-ChildPwsh "(Measure-Command { Import-Module '$manifest' }).TotalMilliseconds"
+        [double]($output | Select-Object -Last 1) | Should -BeLessThan 1500 -Because 'import does no network or heavy work (the 300 ms budget is shown by the benchmark, not asserted here)'
+    }
+}

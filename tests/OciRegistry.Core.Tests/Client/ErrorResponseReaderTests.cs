@@ -1,0 +1,104 @@
+using System;
+using System.Linq;
+using System.Text;
+using System.Threading.Tasks;
+using OciRegistry.Core.Client;
+using OciRegistry.Core.References;
+using OciRegistry.Core.Tests.Support;
+
+namespace OciRegistry.Core.Tests.Client;
+
+public sealed class ErrorResponseReaderTests
+{
+    [Fact]
+    public void ParseBody_SpecErrorList_ReadsEveryEntry()
+    {
+        var (errors, text) = ErrorResponseReader.ParseBody(Encoding.UTF8.GetBytes(
+            """{"errors":[{"code":"NAME_UNKNOWN","message":"repository name not known","detail":{"name":"x"}},{"code":"DENIED"},{"message":"no code"},7]}"""));
+
+        Assert.Null(text);
+        Assert.Equal(
+            [new RegistryError("NAME_UNKNOWN", "repository name not known"), new RegistryError("DENIED", string.Empty), new RegistryError("UNKNOWN", "no code")],
+            errors.ToArray());
+    }
+
+    [Theory]
+    [InlineData("Too Many Requests (HAP429).", "Too Many Requests (HAP429).")]
+    [InlineData("{\"errors\":[]}", "{\"errors\":[]}")]
+    [InlineData("{\"message\":\"x\"}", "{\"message\":\"x\"}")]
+    [InlineData("<html>\r\n<body>Bad Gateway</body>\r\n</html>", "<html>  <body>Bad Gateway</body>  </html>")]
+    [InlineData("  \n ", null)]
+    public void ParseBody_OtherBody_IsKeptAsPrintableText(string body, string? expected)
+    {
+        var (errors, text) = ErrorResponseReader.ParseBody(Encoding.UTF8.GetBytes(body));
+
+        Assert.Empty(errors);
+        Assert.Equal(expected, text);
+    }
+
+    [Fact]
+    public void ParseBody_Empty_IsNothing()
+    {
+        var (errors, text) = ErrorResponseReader.ParseBody([]);
+
+        Assert.Empty(errors);
+        Assert.Null(text);
+    }
+
+    [Fact]
+    public void ParseBody_LongMessage_IsShortened()
+    {
+        var (errors, _) = ErrorResponseReader.ParseBody(Encoding.UTF8.GetBytes(
+            "{\"errors\":[{\"code\":\"" + new string('C', 500) + "\",\"message\":\"" + new string('m', 5000) + "\\u0007\"}]}"));
+
+        var error = Assert.Single(errors);
+        Assert.True(error.Code.Length <= 65);
+        Assert.True(error.Message.Length <= 513);
+        Assert.DoesNotContain(error.Message, char.IsControl);
+    }
+
+    [Theory]
+    [InlineData("{\"errors\":[{\"code\":\"\\uD800\",\"message\":\"m\"}]}")]
+    [InlineData("{\"errors\":[{\"code\":\"C\",\"message\":\"bad \\uDC00 text\"}]}")]
+    public void ParseBody_InvalidTextInJson_FallsBackWithoutThrowing(string body)
+    {
+        var (errors, text) = ErrorResponseReader.ParseBody(Encoding.UTF8.GetBytes(body));
+
+        Assert.True(errors.Count > 0 || text is not null);
+    }
+
+    [Fact]
+    public void ParseBody_InvalidUtf8_FallsBackWithoutThrowing()
+    {
+        var body = Encoding.UTF8.GetBytes("{\"errors\":[{\"code\":\"X\",\"message\":\"ab\"}]}");
+        body[Array.IndexOf(body, (byte)'a')] = 0xFF;
+
+        var (errors, text) = ErrorResponseReader.ParseBody(body);
+
+        Assert.True(errors.Count > 0 || text is not null);
+    }
+
+    [Fact]
+    public async Task GetManifestAsync_ErrorBodyWithInvalidText_StillThrowsRegistryResponseException()
+    {
+        var stub = new StubHandler(_ => Responses.Json("""{"errors":[{"code":"MANIFEST_UNKNOWN","message":"\uD800"}]}""", 404));
+        using var client = TestClient.Create(stub);
+
+        var e = await Assert.ThrowsAsync<RegistryResponseException>(() => client.GetManifestAsync(Reference.Parse(TestClient.Registry + "/a:b")));
+
+        Assert.Equal(404, e.StatusCode);
+    }
+
+    [Fact]
+    public async Task GetManifestAsync_ForbiddenResponse_SaysThePermissionIsMissing()
+    {
+        var stub = new StubHandler(_ => Responses.Error(403, "DENIED", "requested access to the resource is denied"));
+        using var client = TestClient.Create(stub);
+
+        var e = await Assert.ThrowsAsync<RegistryResponseException>(() => client.GetManifestAsync(Reference.Parse(TestClient.Registry + "/a:b")));
+
+        Assert.IsNotType<RegistryAuthenticationException>(e);
+        Assert.Contains("lack permission", e.Message, StringComparison.Ordinal);
+        Assert.Equal("DENIED", e.Errors.Single().Code);
+    }
+}
