@@ -22,6 +22,9 @@
         'Clear-OciTestRegistryFault'
         'Get-OciTestRegistryRequest'
         'Clear-OciTestRegistryRequest'
+        'Get-OciReferrer'
+        'Get-OciBlob'
+        'Get-OciRepository'
     )
     FormatsToProcess     = @('OciRegistry.Format.ps1xml')
     FunctionsToExport    = @()

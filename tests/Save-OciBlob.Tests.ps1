@@ -123,4 +123,115 @@ Describe 'Save-OciBlob' {
             Should -Throw -ErrorId (& $id 'BlobDigestMismatch')
         Test-Path $path | Should -BeFalse
     }
+
+    Context 'through faults' {
+        BeforeAll {
+            $script:blobPath = "/v2/edge/blobs/blobs/$bigDigest"
+            $script:pwshDll = [System.Reflection.Assembly]::GetEntryAssembly().Location
+        }
+
+        BeforeEach {
+            Clear-OciTestRegistryFault $registry
+            Clear-OciTestRegistryRequest $registry
+        }
+
+        It 'delivers a blob cut every time after 1 MiB, verified, resuming with ranges' {
+            1..2 | ForEach-Object { New-OciTestRegistryFault CutBody -Path '*/blobs/*' -Offset ($_ * 1MB) } | Add-OciTestRegistryFault $registry
+            $file = Save-OciBlob "$($registry.Host)/edge/blobs" -Digest $bigDigest -Path (Join-Path $TestDrive 'cut.bin')
+            $file.Attempts | Should -Be 3
+            Get-Sha256Digest ([IO.File]::ReadAllBytes($file.FullName)) | Should -Be $bigDigest
+            $log = Get-OciTestRegistryRequest $registry -Path $blobPath -Method GET
+            $log.Range | Should -Be @($null, 'bytes=1048576-', 'bytes=2097152-')
+            $log.BytesSent | Should -Be @(1MB, 1MB, 1MB)
+        }
+
+        It 'never lets a corrupted body reach the final path' {
+            New-OciTestRegistryFault CorruptByte -Path '*/blobs/*' | Add-OciTestRegistryFault $registry
+            $target = Join-Path $TestDrive 'corrupt.bin'
+            $err = $null
+            Save-OciBlob "$($registry.Host)/edge/blobs" -Digest $bigDigest -Path $target -ErrorAction SilentlyContinue -ErrorVariable err
+            $err[0].FullyQualifiedErrorId | Should -Be (& $id 'BlobDigestMismatch')
+            $err[0].Exception.Message | Should -Match ([regex]::Escape($bigDigest))
+            Test-Path $target | Should -BeFalse
+            Test-Path "$target.partial" | Should -BeFalse
+        }
+
+        It 'completes against a registry that ignores Range' {
+            New-OciTestRegistryFault CutBody -Path '*/blobs/*' -Offset 1MB -Count 1 | Add-OciTestRegistryFault $registry
+            New-OciTestRegistryFault IgnoreRange | Add-OciTestRegistryFault $registry
+            $file = Save-OciBlob "$($registry.Host)/edge/blobs" -Digest $bigDigest -Path (Join-Path $TestDrive 'norange.bin')
+            Get-Sha256Digest ([IO.File]::ReadAllBytes($file.FullName)) | Should -Be $bigDigest
+            $last = (Get-OciTestRegistryRequest $registry -Path $blobPath)[-1]
+            $last.Range | Should -Be 'bytes=1048576-'
+            $last.StatusCode | Should -Be 200
+        }
+
+        It 'waits at least as long as Retry-After says' {
+            New-OciTestRegistryFault Fail -Path '*/blobs/*' -StatusCode 429 -RetryAfter 2 -Count 1 | Add-OciTestRegistryFault $registry
+            $elapsed = Measure-Command { $null = Save-OciBlob "$($registry.Host)/edge/blobs" -Digest $bigDigest -Size 3MB -Path (Join-Path $TestDrive 'retry-after.bin') }
+            $elapsed.TotalSeconds | Should -BeGreaterOrEqual 2
+            (Get-OciTestRegistryRequest $registry -Path $blobPath -Method GET).StatusCode | Should -Be @(429, 200)
+        }
+
+        It 'sends no Authorization to the origin it is redirected to' {
+            $cred = [pscredential]::new('tester', (ConvertTo-SecureString 'pw-for-redirects' -AsPlainText -Force))
+            $locked = Start-OciTestRegistry -SampleContent -Credential $cred
+            try {
+                New-OciTestRegistryFault Redirect -Path '*/blobs/*' | Add-OciTestRegistryFault $locked
+                $manifest = Get-OciManifest "$($locked.Host)/samples/hello:docker" -Credential $cred
+                $lines = $manifest | Save-OciBlob -Destination (Join-Path $TestDrive 'redirected') -Credential $cred -Verbose 4>&1
+                @($lines | Where-Object { $_ -is [IO.FileInfo] -or $_.PSObject.TypeNames -contains 'OciRegistry.SavedBlob' }).Count | Should -Be 2
+                ($lines | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }).Message -join "`n" | Should -Not -Match 'sig=[^R]'
+                $cdn = Get-OciTestRegistryRequest $locked -Origin Cdn
+                @($cdn).Count | Should -Be 2
+                $cdn.HasAuthorization | Should -Not -Contain $true
+                (Get-OciTestRegistryRequest $locked -Origin Registry | Where-Object StatusCode -EQ 307).AuthorizationScheme | Should -Be @('Basic', 'Basic')
+            }
+            finally { $locked | Stop-OciTestRegistry }
+        }
+
+        It 'stops within a second on Ctrl+C and keeps every byte received for the next run' {
+            New-OciTestRegistryFault Stall -Path '*/blobs/*' -Offset 100KB -Count 1 | Add-OciTestRegistryFault $registry
+            $target = Join-Path $TestDrive 'ctrl-c.bin'
+            $ps = [powershell]::Create()
+            try {
+                $null = $ps.AddScript("Import-Module '$env:OCIREGISTRY_MODULE'; Save-OciBlob '$($registry.Host)/edge/blobs' -Digest '$bigDigest' -Size 3MB -Path '$target'")
+                $handle = $ps.BeginInvoke()
+                $deadline = [DateTime]::UtcNow.AddSeconds(15)
+                while (-not (Get-OciTestRegistryRequest $registry -Path $blobPath | Where-Object BytesSent -EQ 100KB) -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 20 }
+                Start-Sleep -Milliseconds 200
+                $elapsed = Measure-Command { $ps.Stop() }
+                $elapsed.TotalSeconds | Should -BeLessThan 1
+                $handle.IsCompleted | Should -BeTrue
+            }
+            finally { $ps.Dispose() }
+            (Get-Item "$target.partial").Length | Should -Be 100KB
+            $file = Save-OciBlob "$($registry.Host)/edge/blobs" -Digest $bigDigest -Path $target
+            $file.ResumedFrom | Should -Be 100KB
+            (Get-OciTestRegistryRequest $registry -Path $blobPath)[-1].BytesSent | Should -Be (3MB - 100KB)
+        }
+
+        It 'resumes a download whose process was killed, fetching only the missing bytes' {
+            New-OciTestRegistryFault Trickle -Path '*/blobs/*' -BytesPerSecond 2MB | Add-OciTestRegistryFault $registry
+            $target = Join-Path $TestDrive 'killed.bin'
+            $script = "Import-Module '$env:OCIREGISTRY_MODULE'; Save-OciBlob '$($registry.Host)/edge/blobs' -Digest '$bigDigest' -Size 3MB -Path '$target'"
+            $child = if ($pwshDll -like '*.dll') { Start-Process ([Environment]::ProcessPath) -ArgumentList $pwshDll, '-NoProfile', '-Command', $script -PassThru }
+            else { Start-Process ([Environment]::ProcessPath) -ArgumentList '-NoProfile', '-Command', $script -PassThru }
+            try {
+                $deadline = [DateTime]::UtcNow.AddSeconds(20)
+                while (-not ((Test-Path "$target.partial") -and (Get-Item "$target.partial").Length -ge 1MB) -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 50 }
+            }
+            finally { $child | Stop-Process -Force; $child.WaitForExit() }
+            Test-Path $target | Should -BeFalse
+            $kept = (Get-Item "$target.partial").Length
+            $kept | Should -BeGreaterOrEqual 1MB
+            Clear-OciTestRegistryFault $registry
+            $file = Save-OciBlob "$($registry.Host)/edge/blobs" -Digest $bigDigest -Path $target
+            $file.ResumedFrom | Should -Be $kept
+            $last = (Get-OciTestRegistryRequest $registry -Path $blobPath)[-1]
+            $last.Range | Should -Be "bytes=$kept-"
+            $last.BytesSent | Should -Be (3MB - $kept)
+            Get-Sha256Digest ([IO.File]::ReadAllBytes($target)) | Should -Be $bigDigest
+        }
+    }
 }

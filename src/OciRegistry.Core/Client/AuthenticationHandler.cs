@@ -18,16 +18,16 @@ internal sealed class AuthenticationHandler : DelegatingHandler
 {
     private const string ClientId = "ociregistry";
 
-    private readonly RegistryCredential? _credential;
+    private readonly CredentialSource _credentials;
     private readonly TimeProvider _time;
     private readonly Action<HttpTraceEvent>? _trace;
     private readonly Dictionary<string, (string Token, DateTimeOffset Expires)> _tokens = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _fetching = new(1, 1);
     private volatile bool _useBasic;
 
-    public AuthenticationHandler(RegistryCredential? credential, TimeProvider time, Action<HttpTraceEvent>? trace)
+    public AuthenticationHandler(CredentialSource credentials, TimeProvider time, Action<HttpTraceEvent>? trace)
     {
-        _credential = credential;
+        _credentials = credentials;
         _time = time;
         _trace = trace;
     }
@@ -59,11 +59,15 @@ internal sealed class AuthenticationHandler : DelegatingHandler
             return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
         }
 
-        if (challenges.Any(c => c.Is("Basic")) && _credential is { IsIdentityToken: false } && !_useBasic)
+        // Retry with Basic unless this very request already carried it: another request may have switched the
+        // client to Basic while this one was on the wire without it.
+        var sentBasic = string.Equals(request.Headers.Authorization?.Scheme, "Basic", StringComparison.OrdinalIgnoreCase);
+        if (challenges.Any(c => c.Is("Basic")) && !sentBasic &&
+            await _credentials.GetAsync(cancellationToken).ConfigureAwait(false) is { IsIdentityToken: false } credential)
         {
             _useBasic = true;
             response.Dispose();
-            request.Headers.Authorization = new AuthenticationHeaderValue("Basic", _credential.ToBasicParameter());
+            request.Headers.Authorization = new AuthenticationHeaderValue("Basic", credential.ToBasicParameter());
             return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
         }
 
@@ -108,9 +112,9 @@ internal sealed class AuthenticationHandler : DelegatingHandler
             }
         }
 
-        if (_useBasic && _credential is not null)
+        if (_useBasic && _credentials.Known is { } credential)
         {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Basic", _credential.ToBasicParameter());
+            request.Headers.Authorization = new AuthenticationHeaderValue("Basic", credential.ToBasicParameter());
         }
 
         return null;
@@ -144,9 +148,10 @@ internal sealed class AuthenticationHandler : DelegatingHandler
                 throw new RegistryAuthenticationException(request.Method.Method, UrlRedactor.Redact(registryUrl), $"The registry sent its token service over plain HTTP ({UrlRedactor.Redact(realm)}); refusing to send credentials there");
             }
 
-            using var tokenRequest = BuildTokenRequest(realm, challenge.Service, wanted);
+            var credential = await _credentials.GetAsync(cancellationToken).ConfigureAwait(false);
+            using var tokenRequest = BuildTokenRequest(realm, challenge.Service, wanted, credential);
             _trace?.Invoke(new HttpTraceEvent(HttpTraceKind.Token, tokenRequest.Method.Method, UrlRedactor.Redact(tokenRequest.RequestUri),
-                _credential is null ? "(anonymous)" : $"(as {_credential.Username})"));
+                credential is null ? "(anonymous)" : $"(as {credential.Username})"));
             using var response = await base.SendAsync(tokenRequest, cancellationToken).ConfigureAwait(false);
             if (!response.IsSuccessStatusCode)
             {
@@ -154,9 +159,9 @@ internal sealed class AuthenticationHandler : DelegatingHandler
                 if (error.StatusCode is 401 or 403)
                 {
                     throw new RegistryAuthenticationException(error.Method, error.Url, error.StatusCode, null, error.Errors, error.BodyText,
-                        _credential is null
+                        credential is null
                             ? "The token service refused anonymous access; pass -Credential or log in with 'docker login'"
-                            : $"The token service refused the credentials of '{_credential.Username}'");
+                            : $"The token service refused the credentials of '{credential.Username}'");
                 }
 
                 throw error;
@@ -181,15 +186,15 @@ internal sealed class AuthenticationHandler : DelegatingHandler
         }
     }
 
-    private HttpRequestMessage BuildTokenRequest(Uri realm, string? service, string scope)
+    private static HttpRequestMessage BuildTokenRequest(Uri realm, string? service, string scope, RegistryCredential? credential)
     {
-        if (_credential is { IsIdentityToken: true })
+        if (credential is { IsIdentityToken: true })
         {
             // OAuth2 refresh-token grant, as docker does for identity tokens (ACR's 'az acr login').
             var form = new List<KeyValuePair<string, string>>
             {
                 new("grant_type", "refresh_token"),
-                new("refresh_token", _credential.IdentityToken!),
+                new("refresh_token", credential.IdentityToken!),
                 new("client_id", ClientId),
             };
             if (!string.IsNullOrEmpty(service))
@@ -220,9 +225,9 @@ internal sealed class AuthenticationHandler : DelegatingHandler
         var existing = builder.Query.TrimStart('?');
         builder.Query = string.Join("&", new[] { existing }.Where(q => q.Length > 0).Concat(query));
         var message = new HttpRequestMessage(HttpMethod.Get, builder.Uri);
-        if (_credential is not null)
+        if (credential is not null)
         {
-            message.Headers.Authorization = new AuthenticationHeaderValue("Basic", _credential.ToBasicParameter());
+            message.Headers.Authorization = new AuthenticationHeaderValue("Basic", credential.ToBasicParameter());
         }
 
         return message;
@@ -233,6 +238,7 @@ internal sealed class AuthenticationHandler : DelegatingHandler
         if (disposing)
         {
             _fetching.Dispose();
+            _credentials.Dispose();
         }
 
         base.Dispose(disposing);

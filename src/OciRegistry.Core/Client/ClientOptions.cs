@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Net.Http;
 
 namespace OciRegistry.Core.Client;
@@ -6,14 +7,37 @@ namespace OciRegistry.Core.Client;
 /// <summary>Settings for a <see cref="RegistryClient"/>.</summary>
 public sealed class ClientOptions
 {
-    /// <summary>Credentials to use; when null, Docker's config.json is consulted (see <see cref="UseDockerConfig"/>).</summary>
+    /// <summary>Credentials to use; when null, stored credentials are looked up (see <see cref="UseDockerConfig"/>).</summary>
     public RegistryCredential? Credential { get; set; }
 
-    /// <summary>Whether to look up credentials in Docker's config.json when <see cref="Credential"/> is null.</summary>
+    /// <summary>
+    /// Whether to look up stored credentials when <see cref="Credential"/> is null: Docker's config.json with its
+    /// credential helpers (<c>credHelpers</c>, <c>credsStore</c>) and <c>auths</c>, then the containers auth files
+    /// (<see cref="ContainersAuthPaths"/>). The lookup runs when a registry first asks for credentials.
+    /// </summary>
     public bool UseDockerConfig { get; set; } = true;
 
     /// <summary>A config.json to read instead of <c>$DOCKER_CONFIG/config.json</c> or <c>~/.docker/config.json</c>.</summary>
     public string? DockerConfigPath { get; set; }
+
+    /// <summary>
+    /// The containers auth files (podman, skopeo) to read, in order, when Docker's config has nothing for the
+    /// registry. Null reads <c>$REGISTRY_AUTH_FILE</c>, <c>$XDG_RUNTIME_DIR/containers/auth.json</c> and
+    /// <c>$XDG_CONFIG_HOME/containers/auth.json</c> (default <c>~/.config/containers/auth.json</c>); empty reads none.
+    /// </summary>
+    public IReadOnlyList<string>? ContainersAuthPaths { get; set; }
+
+    /// <summary>How long a Docker credential helper may take to answer before it is killed and skipped with a warning.</summary>
+    public TimeSpan CredentialHelperTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Receives warnings meant for the user: a credential helper that was missing, failed or timed out, and the
+    /// <c>Warning</c> headers registries send. The core never logs; the host decides how to show them.
+    /// </summary>
+    public Action<string>? Warning { get; set; }
+
+    /// <summary>Where credential helpers are looked for instead of <c>PATH</c> (a test seam).</summary>
+    internal string? CredentialHelperSearchPath { get; set; }
 
     /// <summary>Use plain HTTP for a registry that is not on this machine (loopback registries always use HTTP).</summary>
     public bool AllowInsecure { get; set; }

@@ -22,6 +22,12 @@ public enum HttpTraceKind
 
     /// <summary>A request failed without a response.</summary>
     Failure,
+
+    /// <summary>Stored credentials were looked up for a registry (<see cref="HttpTraceEvent.Url"/> is the registry).</summary>
+    Credentials,
+
+    /// <summary>The client took another way than the usual one, e.g. the referrers tag schema instead of the referrers API.</summary>
+    Fallback,
 }
 
 /// <summary>
@@ -69,6 +75,7 @@ public sealed class HttpTraceEvent
         HttpTraceKind.Request => $"{Method} {Url}{Suffix()}",
         HttpTraceKind.Response => $"{Method} {Url} -> {StatusCode} ({Elapsed?.TotalMilliseconds:0} ms){Suffix()}",
         HttpTraceKind.Retry => $"retrying {Method} {Url} in {Delay?.TotalSeconds:0.0} s{Suffix()}",
+        HttpTraceKind.Credentials => $"credentials for {Url}{Suffix()}",
         _ => $"{Kind.ToString().ToLowerInvariant()}: {Method} {Url}{Suffix()}",
     };
 

@@ -14,7 +14,7 @@ namespace OciRegistry.Core.Client;
 
 /// <summary>
 /// A client for one registry: one <see cref="HttpClient"/> over the handler chain
-/// user agent → retry → auth → redirect → trace → idle timeout → network.
+/// user agent → retry → auth → redirect → warnings → trace → idle timeout → network.
 /// </summary>
 /// <remarks>API: https://github.com/opencontainers/distribution-spec/blob/main/spec.md.</remarks>
 public sealed class RegistryClient : IDisposable
@@ -34,15 +34,25 @@ public sealed class RegistryClient : IDisposable
         Registry = registry;
         var scheme = _options.AllowInsecure || Reference.IsLoopbackRegistry(registry) ? "http" : "https";
         BaseAddress = new Uri($"{scheme}://{Reference.EndpointFor(registry)}/");
-        var credential = _options.Credential ?? (_options.UseDockerConfig ? DockerConfigCredentials.Find(registry, _options.DockerConfigPath) : null);
+        var credentials = _options.Credential is not null || !_options.UseDockerConfig
+            ? CredentialSource.Fixed(_options.Credential)
+            : CredentialSource.Stored(
+                new StoredCredentials(registry, _options.DockerConfigPath, _options.ContainersAuthPaths, _options.CredentialHelperTimeout, _options.CredentialHelperSearchPath),
+                _options.Warning,
+                _options.Trace);
         HttpMessageHandler handler = new IdleTimeoutHandler(_options.IdleTimeout) { InnerHandler = _options.PrimaryHandler ?? CreatePrimaryHandler(_options) };
         if (_options.Trace is { } trace)
         {
             handler = new TraceHandler(trace) { InnerHandler = handler };
         }
 
+        if (_options.Warning is { } warning)
+        {
+            handler = new WarningHandler(warning) { InnerHandler = handler };
+        }
+
         handler = new RedirectHandler(_options.Trace) { InnerHandler = handler };
-        handler = new AuthenticationHandler(credential, _options.TimeProvider, _options.Trace) { InnerHandler = handler };
+        handler = new AuthenticationHandler(credentials, _options.TimeProvider, _options.Trace) { InnerHandler = handler };
         handler = new RetryHandler(_options.Retry, _options.TimeProvider, _options.Trace) { InnerHandler = handler };
         handler = new UserAgentHandler(_options.UserAgent) { InnerHandler = handler };
         _http = new HttpClient(handler, disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
@@ -121,29 +131,111 @@ public sealed class RegistryClient : IDisposable
             throw new InvalidReferenceException(repository ?? string.Empty, "not a valid repository name");
         }
 
-        Uri? next = Url(repository, "tags/list" + (pageSize is { } n ? "?n=" + n : string.Empty));
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        for (var page = 0; next is not null; page++)
+        var first = Url(repository, "tags/list" + (pageSize is { } n ? "?n=" + n : string.Empty));
+        var pages = PagedList.ReadAsync(this, first, "tag list of " + repository, Limits.TagListPageBytes, Limits.MaxTagPages, (_, bytes) => ParseTagList(bytes), cancellationToken);
+        await foreach (var tag in pages.ConfigureAwait(false))
         {
-            if (page >= Limits.MaxTagPages || !seen.Add(next.AbsoluteUri))
-            {
-                throw new OciException($"the tag list of {repository} kept pointing to pages already read; stopping");
-            }
+            yield return tag;
+        }
+    }
 
-            IReadOnlyList<string> tags;
-            using (var request = new HttpRequestMessage(HttpMethod.Get, next))
-            using (var response = await SendAsync(request, cancellationToken).ConfigureAwait(false))
+    /// <summary>
+    /// Lists the repositories of the registry (<c>GET /v2/_catalog</c>), page by page as the registry sends them,
+    /// following <c>Link</c>. A registry without a catalog (404) fails with <see cref="CatalogUnavailableException"/>;
+    /// hosted registries that keep it to administrators answer 401 or 403.
+    /// </summary>
+    /// <param name="pageSize">The <c>n</c> to ask for; null lets the registry choose.</param>
+    /// <param name="cancellationToken">Stops the listing.</param>
+    public async IAsyncEnumerable<string> ListRepositoriesAsync(int? pageSize = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var first = new Uri(BaseAddress, "v2/_catalog" + (pageSize is { } n ? "?n=" + n : string.Empty));
+        var pages = PagedList.ReadAsync(this, first, "catalog of " + Registry, Limits.CatalogPageBytes, Limits.MaxCatalogPages,
+            (_, bytes) => CatalogReader.ParsePage(bytes, _options.Warning), cancellationToken).GetAsyncEnumerator(cancellationToken);
+        try
+        {
+            while (true)
             {
-                var bytes = await BodyReader.ReadCappedAsync(response.Content, Limits.TagListPageBytes, "tag list", cancellationToken).ConfigureAwait(false);
-                tags = ParseTagList(bytes);
-                next = NextLink(response, next);
-            }
+                try
+                {
+                    if (!await pages.MoveNextAsync().ConfigureAwait(false))
+                    {
+                        yield break;
+                    }
+                }
+                catch (RegistryResponseException e) when (e.StatusCode == 404 && !e.Errors.Any(x => x.Code == "NAME_UNKNOWN"))
+                {
+                    throw new CatalogUnavailableException(Registry, e);
+                }
 
-            foreach (var tag in tags)
-            {
-                yield return tag;
+                yield return pages.Current;
             }
         }
+        finally
+        {
+            await pages.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Lists the manifests that refer to <paramref name="subject"/> (their <c>subject</c> is it): signatures, SBOMs,
+    /// attestations. Uses the referrers API, or the referrers tag schema on registries without it; a tag is resolved
+    /// to its digest first. Each descriptor has its <c>artifactType</c> and annotations and knows its repository.
+    /// </summary>
+    /// <param name="subject">The manifest, by digest (<c>repo@sha256:…</c>) or by tag.</param>
+    /// <param name="artifactType">Only referrers of this artifact type; null for all.</param>
+    /// <param name="cancellationToken">Stops the listing.</param>
+    public IAsyncEnumerable<Descriptor> ListReferrersAsync(Reference subject, string? artifactType = null, CancellationToken cancellationToken = default)
+    {
+        CheckRegistry(subject);
+        return ReferrersReader.ListAsync(this, subject, artifactType, cancellationToken);
+    }
+
+    /// <summary>
+    /// Reads a small blob (a config, an artifact's payload) into memory and verifies it against
+    /// <paramref name="digest"/>. Fails with <see cref="ContentTooLargeException"/> past <paramref name="maxBytes"/>
+    /// (before the request when <paramref name="expectedSize"/> already says so) and with
+    /// <see cref="ContentVerificationException"/> when size or digest do not match; large blobs are for the transfer
+    /// code, which streams them to disk.
+    /// </summary>
+    /// <param name="repository">The repository holding the blob (tag and digest ignored).</param>
+    /// <param name="digest">The blob's digest.</param>
+    /// <param name="maxBytes">The most to read into memory, at most <see cref="Limits.MaxBlobReadBytes"/>.</param>
+    /// <param name="expectedSize">The size a descriptor gives, checked too; null when unknown.</param>
+    /// <param name="cancellationToken">Stops the read.</param>
+    public async Task<byte[]> ReadBlobAsync(Reference repository, Digest digest, long maxBytes = Limits.BlobReadBytes, long? expectedSize = null, CancellationToken cancellationToken = default)
+    {
+        CheckRegistry(repository);
+        if (digest is null)
+        {
+            throw new ArgumentNullException(nameof(digest));
+        }
+
+        if (maxBytes <= 0 || maxBytes > Limits.MaxBlobReadBytes)
+        {
+            throw new ArgumentOutOfRangeException(nameof(maxBytes), maxBytes, $"The cap must be between 1 and {Limits.MaxBlobReadBytes} bytes.");
+        }
+
+        var what = $"blob {digest}";
+        if (expectedSize > maxBytes)
+        {
+            throw new ContentTooLargeException(what, maxBytes, expectedSize);
+        }
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, Url(repository.Repository, "blobs/" + digest));
+        using var response = await SendAsync(request, cancellationToken).ConfigureAwait(false);
+        var bytes = await BodyReader.ReadCappedAsync(response.Content, maxBytes, what, cancellationToken).ConfigureAwait(false);
+        if (expectedSize is { } size && bytes.Length != size)
+        {
+            throw new ContentVerificationException($"the blob {repository.AtDigest(digest)} is {bytes.Length} bytes, not the {size} its descriptor says; the content was discarded", digest);
+        }
+
+        var actual = digest.ComputeSame(bytes);
+        if (actual != digest)
+        {
+            throw new ContentVerificationException($"the blob {repository.AtDigest(digest)}", digest, actual);
+        }
+
+        return bytes;
     }
 
     /// <summary>
@@ -192,6 +284,10 @@ public sealed class RegistryClient : IDisposable
 
         throw await ErrorResponseReader.ReadAsync(response, _options.TimeProvider, cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>Sends a request through the chain and returns whatever comes back, for callers that act on error statuses.</summary>
+    internal Task<HttpResponseMessage> SendUncheckedAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+        _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
 
     internal Uri Url(string repository, string rest) => new(BaseAddress, "v2/" + repository + "/" + rest);
 

@@ -1,6 +1,7 @@
 using System;
 using System.Buffers;
 using System.Diagnostics;
+using System.Runtime.ExceptionServices;
 using System.IO;
 using System.Security.Cryptography;
 using System.Threading;
@@ -214,9 +215,10 @@ public sealed class BlobDownloader
             {
                 await stages[k].ConfigureAwait(false);
                 var buffer = buffers[k] ??= ArrayPool<byte>.Shared.Rent(BufferSize);
-                var read = await FillAsync(network, buffer, BufferSize, cancellationToken).ConfigureAwait(false);
+                var (read, interruption) = await FillAsync(network, buffer, BufferSize, cancellationToken).ConfigureAwait(false);
                 if (read == 0)
                 {
+                    interruption?.Throw();
                     break;
                 }
 
@@ -228,6 +230,10 @@ public sealed class BlobDownloader
                 done += read;
                 last = stages[k] = HashAndWriteAsync(last, hash, file, buffer, read);
                 progress?.Report(new TransferProgress(digest, TransferState.Downloading, done, size, resumedFrom));
+
+                // Ctrl+C or a dead network after part of a buffer arrived: those bytes are written (above) before the
+                // failure is passed on, so the partial file holds every byte received and the next run resumes there.
+                interruption?.Throw();
             }
 
             await last.ConfigureAwait(false);
@@ -276,22 +282,32 @@ public sealed class BlobDownloader
         await hashing.ConfigureAwait(false);
     }
 
-    /// <summary>Reads until the buffer is full or the stream ends, so disk writes stay large.</summary>
-    private static async Task<int> FillAsync(Stream source, byte[] buffer, int length, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads until the buffer is full or the stream ends, so disk writes stay large. A failure after some bytes
+    /// arrived is returned beside them rather than thrown, so that the caller can keep those bytes first.
+    /// </summary>
+    private static async Task<(int Read, ExceptionDispatchInfo? Interruption)> FillAsync(Stream source, byte[] buffer, int length, CancellationToken cancellationToken)
     {
         var filled = 0;
-        while (filled < length)
+        try
         {
-            var read = await source.ReadAsync(buffer, filled, length - filled, cancellationToken).ConfigureAwait(false);
-            if (read == 0)
+            while (filled < length)
             {
-                break;
-            }
+                var read = await source.ReadAsync(buffer, filled, length - filled, cancellationToken).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    break;
+                }
 
-            filled += read;
+                filled += read;
+            }
+        }
+        catch (Exception e) when (filled > 0)
+        {
+            return (filled, ExceptionDispatchInfo.Capture(e));
         }
 
-        return filled;
+        return (filled, null);
     }
 
     private static FileStream OpenExclusive(string path, FileMode mode)

@@ -63,6 +63,10 @@ public static class ErrorMapping
             "The registry stopped answering; check the network and try again."),
         HttpRequestException or IOException => ("RegistryConnectionFailed", ErrorCategory.ConnectionError,
             "Check the registry address, the network and any proxy settings."),
+        ReferrersUnavailableException => ("ReferrersUnavailable", ErrorCategory.InvalidData,
+            "The registry has no referrers API and its referrers tag does not name an index; ask the registry's owner, or list the artifacts by tag."),
+        CatalogUnavailableException => ("CatalogUnavailable", ErrorCategory.NotImplemented,
+            "This registry does not list its repositories; name the repository instead (Get-OciTag lists its tags)."),
         OciException => ("OciOperationFailed", ErrorCategory.InvalidOperation, "See the message above."),
         _ => ("UnexpectedError", ErrorCategory.NotSpecified, "This is a bug in OciRegistry; please report it with the -Verbose output."),
     };

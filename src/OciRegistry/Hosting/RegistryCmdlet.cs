@@ -12,8 +12,12 @@ namespace OciRegistry.Hosting;
 public abstract class RegistryCmdlet : AsyncPSCmdlet
 {
     private readonly Dictionary<string, RegistryClient> _clients = new(StringComparer.OrdinalIgnoreCase);
+    private readonly HashSet<string> _warned = new(StringComparer.Ordinal);
 
-    /// <summary>Credentials for the registry; without them, Docker's config.json is consulted, then anonymous access.</summary>
+    /// <summary>
+    /// Credentials for the registry. Without them, stored credentials are used: Docker's config.json (its credential
+    /// helpers, then <c>auths</c>), then podman's auth.json; else anonymous access.
+    /// </summary>
     [Parameter]
     [Credential]
     public PSCredential? Credential { get; set; }
@@ -42,6 +46,7 @@ public abstract class RegistryCmdlet : AsyncPSCmdlet
                         QueueVerbose(e.ToString());
                         OnTrace(e);
                     },
+                    Warning = QueueWarningOnce,
                 };
                 if (Credential is not null && Credential != PSCredential.Empty)
                 {
@@ -72,6 +77,23 @@ public abstract class RegistryCmdlet : AsyncPSCmdlet
         var silent = preference is ActionPreference.SilentlyContinue || string.Equals(preference?.ToString(), "SilentlyContinue", StringComparison.OrdinalIgnoreCase);
         var ci = Environment.GetEnvironmentVariable("CI") is { Length: > 0 } || Environment.GetEnvironmentVariable("TF_BUILD") is { Length: > 0 };
         return !silent && !ci && !Console.IsOutputRedirected;
+    }
+
+    /// <summary>
+    /// Queues a warning unless this invocation has shown the same text already: a registry repeats its
+    /// <c>Warning</c> header on every response, and a pipeline of a hundred items should still warn once.
+    /// </summary>
+    protected void QueueWarningOnce(string text)
+    {
+        lock (_warned)
+        {
+            if (!_warned.Add(text))
+            {
+                return;
+            }
+        }
+
+        QueueWarning(text);
     }
 
     /// <summary>Writes <paramref name="exception"/> as a non-terminating error about <paramref name="target"/>.</summary>

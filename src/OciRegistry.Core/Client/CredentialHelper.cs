@@ -1,0 +1,296 @@
+using System;
+using System.ComponentModel;
+using System.Diagnostics;
+using System.IO;
+using System.Reflection;
+using System.Runtime.InteropServices;
+using System.Text;
+using System.Text.Json;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace OciRegistry.Core.Client;
+
+/// <summary>
+/// Runs a Docker credential helper: <c>docker-credential-&lt;name&gt; get</c> with the server URL on standard input,
+/// answering <c>{"ServerURL":…,"Username":…,"Secret":…}</c> on standard output; a <c>Username</c> of
+/// <c>&lt;token&gt;</c> makes the secret an identity token. The helper gets a time limit and is killed past it, and
+/// its output is capped. Nothing the helper prints ever goes into a message: any of it may be the secret.
+/// </summary>
+/// <remarks>Protocol: https://github.com/docker/docker-credential-helpers (client/client.go, credentials/credentials.go).</remarks>
+internal static class CredentialHelper
+{
+    /// <summary>What a helper says, on exit code 1, when it holds nothing for the server.</summary>
+    internal const string NotFoundMessage = "credentials not found in native keychain";
+
+    private const long ErrorOutputBytes = 64 * 1024;
+
+    /// <summary>How a helper run ended.</summary>
+    internal enum Outcome
+    {
+        /// <summary>The helper answered with a credential.</summary>
+        Found,
+
+        /// <summary>The helper holds nothing for this server.</summary>
+        NotFound,
+
+        /// <summary>No executable of that name is on the search path.</summary>
+        Missing,
+
+        /// <summary>The helper failed, or answered with something unusable.</summary>
+        Failed,
+
+        /// <summary>The helper did not finish in time and was killed.</summary>
+        TimedOut,
+    }
+
+    /// <summary>The executable name of helper <paramref name="name"/> on this platform.</summary>
+    public static string ExecutableName(string name) =>
+        "docker-credential-" + name + (RuntimeInformation.IsOSPlatform(OSPlatform.Windows) ? ".exe" : string.Empty);
+
+    /// <summary>
+    /// Asks helper <paramref name="name"/> for the credential of <paramref name="serverUrl"/>.
+    /// </summary>
+    /// <param name="name">The helper name from the config (<c>desktop</c>, <c>pass</c>, <c>ecr-login</c>).</param>
+    /// <param name="serverUrl">What goes on standard input: a registry host, or Docker Hub's legacy URL.</param>
+    /// <param name="timeout">How long the helper may run.</param>
+    /// <param name="searchPath">The directories to look in, as in <c>PATH</c>; null reads <c>PATH</c>.</param>
+    /// <param name="cancellationToken">Stops the helper (it is killed).</param>
+    public static async Task<(Outcome Outcome, RegistryCredential? Credential, string? Problem)> GetAsync(
+        string name, string serverUrl, TimeSpan timeout, string? searchPath, CancellationToken cancellationToken)
+    {
+        if (name.IndexOfAny(['/', '\\', ':']) >= 0 || name.IndexOf("..", StringComparison.Ordinal) >= 0 || name.Trim().Length == 0)
+        {
+            return (Outcome.Failed, null, "its name is not a plain helper name");
+        }
+
+        var executable = Locate(ExecutableName(name), searchPath);
+        if (executable is null)
+        {
+            return (Outcome.Missing, null, $"{ExecutableName(name)} is not on the PATH");
+        }
+
+        var start = new ProcessStartInfo(executable, "get")
+        {
+            UseShellExecute = false,
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            CreateNoWindow = true,
+        };
+        using var process = new Process { StartInfo = start, EnableRaisingEvents = true };
+        var exited = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        process.Exited += (_, _) => exited.TrySetResult(true);
+        try
+        {
+            process.Start();
+        }
+        catch (Exception e) when (e is Win32Exception or InvalidOperationException or IOException)
+        {
+            return (Outcome.Failed, null, $"it could not be started ({e.Message})");
+        }
+
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        limit.CancelAfter(timeout);
+        try
+        {
+            // Past a cap the helper is stopped at once: left alone it would block on a full pipe until the time limit.
+            var output = ReadCappedAsync(process.StandardOutput.BaseStream, Limits.CredentialHelperOutputBytes, () => Kill(process), limit.Token);
+            var errors = ReadPrefixAsync(process.StandardError.BaseStream, ErrorOutputBytes, limit.Token);
+            await WriteInputAsync(process, serverUrl).ConfigureAwait(false);
+
+            // The reads may not notice cancellation on every platform's pipes, so the wait does.
+            var finished = Task.WhenAll(output, errors, exited.Task);
+            var stopped = Task.Delay(Timeout.Infinite, limit.Token);
+            if (await Task.WhenAny(finished, stopped).ConfigureAwait(false) != finished)
+            {
+                Kill(process);
+                cancellationToken.ThrowIfCancellationRequested();
+                return (Outcome.TimedOut, null, $"it did not answer within {timeout.TotalSeconds:0.#} s and was stopped");
+            }
+
+            await finished.ConfigureAwait(false);
+            var (stdout, overflow) = await output.ConfigureAwait(false);
+            if (overflow)
+            {
+                return (Outcome.Failed, null, $"it printed more than {Limits.CredentialHelperOutputBytes} bytes");
+            }
+
+            if (process.ExitCode != 0)
+            {
+                var stderr = await errors.ConfigureAwait(false);
+                return Says(stdout, NotFoundMessage) || Says(stderr, NotFoundMessage)
+                    ? (Outcome.NotFound, null, null)
+                    : (Outcome.Failed, null, $"it exited with code {process.ExitCode}");
+            }
+
+            return Parse(stdout);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            Kill(process);
+            return (Outcome.TimedOut, null, $"it did not answer within {timeout.TotalSeconds:0.#} s and was stopped");
+        }
+        catch (OperationCanceledException)
+        {
+            Kill(process);
+            throw;
+        }
+        catch (IOException e)
+        {
+            Kill(process);
+            return (Outcome.Failed, null, $"talking to it failed ({e.GetType().Name})");
+        }
+    }
+
+    /// <summary>The first file named <paramref name="executable"/> in the directories of <paramref name="searchPath"/>.</summary>
+    internal static string? Locate(string executable, string? searchPath)
+    {
+        var path = searchPath ?? Environment.GetEnvironmentVariable("PATH") ?? string.Empty;
+        foreach (var directory in path.Split([System.IO.Path.PathSeparator], StringSplitOptions.RemoveEmptyEntries))
+        {
+            try
+            {
+                var candidate = System.IO.Path.Combine(directory.Trim('"'), executable);
+                if (File.Exists(candidate))
+                {
+                    return candidate;
+                }
+            }
+            catch (ArgumentException)
+            {
+                // A PATH entry with characters no path may hold: skip it, as a shell would.
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Reads the helper's answer. Username <c>&lt;token&gt;</c> marks an identity token.</summary>
+    internal static (Outcome Outcome, RegistryCredential? Credential, string? Problem) Parse(byte[] output)
+    {
+        string? username;
+        string? secret;
+        try
+        {
+            using var document = JsonDocument.Parse(output);
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                return (Outcome.Failed, null, "its answer is not a JSON object");
+            }
+
+            username = root.TryGetProperty("Username", out var u) && u.ValueKind == JsonValueKind.String ? u.GetString() : null;
+            secret = root.TryGetProperty("Secret", out var s) && s.ValueKind == JsonValueKind.String ? s.GetString() : null;
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
+        {
+            // Never the parser's message: it quotes the text, which may be the secret.
+            return (Outcome.Failed, null, "its answer is not valid JSON");
+        }
+
+        if (string.IsNullOrEmpty(secret))
+        {
+            return (Outcome.NotFound, null, null);
+        }
+
+        if (username == "<token>")
+        {
+            return (Outcome.Found, RegistryCredential.FromIdentityToken(secret!), null);
+        }
+
+        if (string.IsNullOrEmpty(username) || username!.IndexOf(':') >= 0)
+        {
+            return (Outcome.Failed, null, "its answer has no usable user name");
+        }
+
+        return (Outcome.Found, RegistryCredential.FromPassword(username, secret!), null);
+    }
+
+    private static bool Says(byte[] output, string message) =>
+        Encoding.UTF8.GetString(output).IndexOf(message, StringComparison.OrdinalIgnoreCase) >= 0;
+
+    private static async Task WriteInputAsync(Process process, string serverUrl)
+    {
+        try
+        {
+            // No newline: docker's client writes the bare URL, and helpers trim what they read.
+            await process.StandardInput.WriteAsync(serverUrl).ConfigureAwait(false);
+            await process.StandardInput.FlushAsync().ConfigureAwait(false);
+            process.StandardInput.Close();
+        }
+        catch (IOException)
+        {
+            // The helper exited without reading its input; its exit code tells what happened.
+        }
+    }
+
+    private static async Task<(byte[] Bytes, bool Overflow)> ReadCappedAsync(Stream stream, long limit, Action overflowing, CancellationToken cancellationToken)
+    {
+        using var buffer = new MemoryStream();
+        var chunk = new byte[8 * 1024];
+        while (true)
+        {
+            var read = await stream.ReadAsync(chunk, 0, chunk.Length, cancellationToken).ConfigureAwait(false);
+            if (read == 0)
+            {
+                return (buffer.ToArray(), false);
+            }
+
+            if (buffer.Length + read > limit)
+            {
+                overflowing();
+                return ([], true);
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+    }
+
+    /// <summary>Keeps the first <paramref name="limit"/> bytes and drains the rest, so a chatty helper never blocks on a full pipe.</summary>
+    private static async Task<byte[]> ReadPrefixAsync(Stream stream, long limit, CancellationToken cancellationToken)
+    {
+        using var buffer = new MemoryStream();
+        var chunk = new byte[8 * 1024];
+        while (true)
+        {
+            var read = await stream.ReadAsync(chunk, 0, chunk.Length, cancellationToken).ConfigureAwait(false);
+            if (read == 0)
+            {
+                return buffer.ToArray();
+            }
+
+            var room = (int)Math.Min(read, limit - buffer.Length);
+            if (room > 0)
+            {
+                buffer.Write(chunk, 0, room);
+            }
+        }
+    }
+
+    /// <summary>Kills the helper and, where the runtime can (.NET Core 3.0 and later), everything it started.</summary>
+    private static void Kill(Process process)
+    {
+        try
+        {
+            if (process.HasExited)
+            {
+                return;
+            }
+
+            var tree = typeof(Process).GetMethod("Kill", BindingFlags.Public | BindingFlags.Instance, null, [typeof(bool)], null);
+            if (tree is not null)
+            {
+                tree.Invoke(process, [true]);
+            }
+            else
+            {
+                process.Kill();
+            }
+        }
+        catch (Exception e) when (e is InvalidOperationException or Win32Exception or TargetInvocationException or NotSupportedException)
+        {
+            // It ended on its own meanwhile, or cannot be killed; either way nothing waits for it any more.
+        }
+    }
+}

@@ -1,0 +1,139 @@
+using System;
+using System.Management.Automation;
+using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
+using OciRegistry.Core.Client;
+using OciRegistry.Core.References;
+using OciRegistry.Hosting;
+using OciRegistry.Output;
+
+namespace OciRegistry.Commands;
+
+/// <summary>
+/// <para type="synopsis">Reads a small blob (a config, an artifact's payload) into the pipeline, verified against its digest.</para>
+/// <para type="description">Writes the blob as UTF-8 text, so that <c>Get-OciManifest x | Get-OciBlob -Config | ConvertFrom-Json</c>
+/// works, or as one byte array with <c>-AsByteArray</c>. Blobs larger than <c>-MaxSize</c> (4 MiB by default) are refused;
+/// save large blobs with <c>Save-OciBlob</c>.</para>
+/// </summary>
+// The manifest set is the default so that a piped OciManifest binds as a manifest (and is asked for -Config or
+// -Layer) rather than by its Reference and Digest properties, which would read the manifest itself as a blob.
+[Cmdlet(VerbsCommon.Get, "OciBlob", DefaultParameterSetName = ByManifest)]
+[OutputType(typeof(string), typeof(byte[]))]
+public sealed class GetOciBlobCommand : RegistryCmdlet
+{
+    private const string ByBlob = "Blob";
+    private const string ByManifest = "Manifest";
+
+    /// <summary>A manifest from <c>Get-OciManifest</c>; <c>-Config</c> or <c>-Layer</c> says which of its blobs to read.</summary>
+    [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = ByManifest)]
+    public OciManifest? Manifest { get; set; }
+
+    /// <summary>Reads the manifest's config blob.</summary>
+    [Parameter(ParameterSetName = ByManifest)]
+    public SwitchParameter Config { get; set; }
+
+    /// <summary>Reads the manifest's layer at this index (0 is the first).</summary>
+    [Parameter(ParameterSetName = ByManifest)]
+    [ValidateRange(0, int.MaxValue)]
+    public int? Layer { get; set; }
+
+    /// <summary>The repository (<c>registry/repository</c>), or <c>registry/repository@digest</c>; descriptors bind by property name.</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = ByBlob)]
+    [ValidateNotNullOrEmpty]
+    public string Reference { get; set; } = string.Empty;
+
+    /// <summary>The blob's digest; may instead be part of <c>-Reference</c>.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true, ParameterSetName = ByBlob)]
+    public string? Digest { get; set; }
+
+    /// <summary>The blob's size from its descriptor: checked, and a blob known to be too large is refused without a download.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true, ParameterSetName = ByBlob)]
+    [ValidateRange(0, long.MaxValue)]
+    public long? Size { get; set; }
+
+    /// <summary>The most bytes to read into memory (default 4 MiB, at most 1 GiB).</summary>
+    [Parameter]
+    [ValidateRange(1, Limits.MaxBlobReadBytes)]
+    public long MaxSize { get; set; } = Limits.BlobReadBytes;
+
+    /// <summary>Writes the blob as one byte array instead of UTF-8 text.</summary>
+    [Parameter]
+    public SwitchParameter AsByteArray { get; set; }
+
+    /// <inheritdoc/>
+    protected override void ProcessRecord()
+    {
+        Reference repository;
+        string digestText;
+        long? size;
+        object target;
+        if (ParameterSetName == ByManifest)
+        {
+            if (Config.IsPresent == Layer.HasValue)
+            {
+                ThrowTerminatingError(new ErrorRecord(new ArgumentException("Name one blob of the manifest: -Config, or -Layer with the layer's index."),
+                    "BlobNotSpecified", ErrorCategory.InvalidArgument, Manifest));
+            }
+
+            target = Manifest!.Reference;
+            var descriptor = Config.IsPresent ? Manifest.Config : Layer < Manifest.Layers.Length ? Manifest.Layers[Layer!.Value] : null;
+            if (descriptor is null)
+            {
+                WriteError(new ErrorRecord(new ArgumentOutOfRangeException(nameof(Layer), Layer, $"The manifest {Manifest.Reference} has {Manifest.Layers.Length} layer(s); -Layer counts from 0."),
+                    "LayerNotFound", ErrorCategory.ObjectNotFound, target));
+                return;
+            }
+
+            repository = Core.References.Reference.Parse(Manifest.Reference);
+            digestText = descriptor.Digest;
+            size = descriptor.Size;
+        }
+        else
+        {
+            target = Reference;
+            try
+            {
+                repository = Core.References.Reference.ParseRepository(Reference);
+            }
+            catch (InvalidReferenceException e)
+            {
+                WriteError(ErrorMapping.ToErrorRecord(e, target, "Blob"));
+                return;
+            }
+
+            digestText = Digest ?? repository.Digest?.ToString() ?? string.Empty;
+            size = Size;
+        }
+
+        if (!Core.References.Digest.TryParse(digestText, out var digest, out var problem))
+        {
+            var error = new InvalidReferenceException(digestText, digestText.Length == 0 ? "name the blob with -Digest or as repository@digest" : problem);
+            WriteError(ErrorMapping.ToErrorRecord(error, target, "Blob"));
+            return;
+        }
+
+        RunAsync(ct => ReadAsync(repository, digest, size, target, ct));
+    }
+
+    private async Task ReadAsync(Reference repository, Digest digest, long? size, object target, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var bytes = await ClientFor(repository.Registry).ReadBlobAsync(repository, digest, MaxSize, size, cancellationToken).ConfigureAwait(false);
+            QueueVerbose($"Read {digest}: {Hosting.Size.Format(bytes.Length)}, verified.");
+            QueueObject(AsByteArray.IsPresent ? bytes : Text(bytes));
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            QueueFailure(e, target, "Blob");
+        }
+    }
+
+    /// <summary>UTF-8 text without a byte order mark, which would otherwise start the string and trip JSON parsers.</summary>
+    private static string Text(byte[] bytes)
+    {
+        var bom = bytes.Length >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF ? 3 : 0;
+        return Encoding.UTF8.GetString(bytes, bom, bytes.Length - bom);
+    }
+}

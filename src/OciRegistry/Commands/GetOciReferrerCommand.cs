@@ -1,0 +1,72 @@
+using System;
+using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
+using OciRegistry.Core.References;
+using OciRegistry.Hosting;
+using OciRegistry.Output;
+
+namespace OciRegistry.Commands;
+
+/// <summary>
+/// <para type="synopsis">Lists the artifacts that refer to a manifest: signatures, SBOMs, attestations.</para>
+/// <para type="description">Uses the registry's referrers API, or the referrers tag schema (<c>sha256-&lt;hex&gt;</c>) on
+/// registries without it. A tag is resolved to its digest first. Each result is a descriptor with its artifact type and
+/// annotations; its <c>Reference</c> pipes into <c>Get-OciManifest</c>.</para>
+/// </summary>
+[Cmdlet(VerbsCommon.Get, "OciReferrer")]
+[OutputType(typeof(OciDescriptor))]
+public sealed class GetOciReferrerCommand : RegistryCmdlet
+{
+    /// <summary>The manifest whose referrers to list: <c>registry/repository@digest</c>, or a tag.</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public string Reference { get; set; } = string.Empty;
+
+    /// <summary>Only referrers of this artifact type, e.g. <c>application/spdx+json</c>.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? ArtifactType { get; set; }
+
+    /// <inheritdoc/>
+    protected override void ProcessRecord()
+    {
+        Reference subject;
+        try
+        {
+            subject = Core.References.Reference.Parse(Reference);
+        }
+        catch (InvalidReferenceException e)
+        {
+            WriteError(ErrorMapping.ToErrorRecord(e, Reference, "Manifest"));
+            return;
+        }
+
+        var target = Reference;
+        RunAsync(ct => ListAsync(subject, target, ct));
+    }
+
+    private async Task ListAsync(Reference subject, string target, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var client = ClientFor(subject.Registry);
+            var enumerator = client.ListReferrersAsync(subject, ArtifactType, cancellationToken).GetAsyncEnumerator(cancellationToken);
+            try
+            {
+                while (await enumerator.MoveNextAsync().ConfigureAwait(false))
+                {
+                    QueueObject(new OciDescriptor(enumerator.Current));
+                }
+            }
+            finally
+            {
+                await enumerator.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            QueueFailure(e, target, "Manifest");
+        }
+    }
+}

@@ -1,0 +1,84 @@
+using System;
+using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
+using OciRegistry.Core.References;
+using OciRegistry.Hosting;
+using OciRegistry.Output;
+
+namespace OciRegistry.Commands;
+
+/// <summary>
+/// <para type="synopsis">Lists the repositories of a registry from its catalog, page by page as the registry sends them.</para>
+/// <para type="description">Reads <c>/v2/_catalog</c>. Self-hosted registries (distribution, zot, Harbor) answer it;
+/// many hosted ones (Docker Hub, GHCR) refuse it.</para>
+/// </summary>
+[Cmdlet(VerbsCommon.Get, "OciRepository")]
+[OutputType(typeof(OciRepository))]
+public sealed class GetOciRepositoryCommand : RegistryCmdlet
+{
+    /// <summary>The registry host and port, e.g. <c>localhost:5000</c> or <c>registry.example.com</c>.</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("Host")]
+    [ValidateNotNullOrEmpty]
+    public string Registry { get; set; } = string.Empty;
+
+    /// <summary>How many repositories to ask for per page (<c>n</c>); by default the registry decides.</summary>
+    [Parameter]
+    [ValidateRange(1, 100000)]
+    public int? PageSize { get; set; }
+
+    /// <inheritdoc/>
+    protected override void ProcessRecord()
+    {
+        string registry;
+        try
+        {
+            registry = ParseRegistry(Registry);
+        }
+        catch (InvalidReferenceException e)
+        {
+            WriteError(ErrorMapping.ToErrorRecord(e, Registry, "Repository"));
+            return;
+        }
+
+        RunAsync(ct => ListAsync(registry, ct));
+    }
+
+    /// <summary>Checks a registry name with the reference grammar: it must be the registry part of <c>name/x</c>.</summary>
+    private static string ParseRegistry(string text)
+    {
+        var trimmed = text.Trim().TrimEnd('/');
+        var parsed = Reference.ParseRepository(trimmed + "/x");
+        if (!string.Equals(parsed.Repository, "x", StringComparison.Ordinal) && !(parsed.Registry == Reference.DockerHub && parsed.Repository == "library/x"))
+        {
+            throw new InvalidReferenceException(text, "write the registry as host[:port], e.g. 'localhost:5000' or 'registry.example.com'");
+        }
+
+        return parsed.Registry;
+    }
+
+    private async Task ListAsync(string registry, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var client = ClientFor(registry);
+            var enumerator = client.ListRepositoriesAsync(PageSize, cancellationToken).GetAsyncEnumerator(cancellationToken);
+            try
+            {
+                while (await enumerator.MoveNextAsync().ConfigureAwait(false))
+                {
+                    QueueObject(new OciRepository(registry, enumerator.Current));
+                }
+            }
+            finally
+            {
+                await enumerator.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            QueueFailure(e, Registry, "Repository");
+        }
+    }
+}

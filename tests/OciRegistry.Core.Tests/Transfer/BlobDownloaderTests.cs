@@ -1,0 +1,113 @@
+using System;
+using System.IO;
+using System.Text.Json;
+using System.Threading;
+using System.Threading.Tasks;
+using OciRegistry.Core.Client;
+using OciRegistry.Core.References;
+using OciRegistry.Core.TestRegistry;
+using OciRegistry.Core.Tests.TestRegistry;
+using OciRegistry.Core.Transfer;
+
+namespace OciRegistry.Core.Tests.Transfer;
+
+/// <summary>The downloader against a real test registry: what stays on disk when a transfer is interrupted.</summary>
+public sealed class BlobDownloaderTests : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("ociregistry-download-").FullName;
+
+    [Fact]
+    public async Task DownloadAsync_CancelledMidBuffer_KeepsEveryByteReceivedAndResumesFromThem()
+    {
+        // The body stalls at 100 KiB: far less than one 1 MiB buffer.
+        await using var registry = await RegistryUnderTest.StartAsync(null, new FaultRule(FaultKind.Stall) { Offset = 100 * 1024, Count = 1 });
+        using var client = new RegistryClient(registry.Server.Host, new ClientOptions { UseDockerConfig = false });
+        var repository = Reference.ParseRepository($"{registry.Server.Host}/{RegistryUnderTest.Repository}");
+        var target = Path.Combine(_folder, "blob");
+        using var cancel = new CancellationTokenSource();
+        var download = new BlobDownloader(client).DownloadAsync(repository, registry.BlobDigest, registry.Blob.Length, target, cancellationToken: cancel.Token);
+        await WaitUntilAsync(() => registry.RequestsFor(registry.BlobPath).Length == 1);
+        await Task.Delay(300);
+        cancel.Cancel();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => download);
+
+        Assert.False(File.Exists(target));
+        Assert.Equal(100 * 1024, new FileInfo(target + ".partial").Length);
+        using (var sidecar = JsonDocument.Parse(File.ReadAllBytes(target + ".partial.json")))
+        {
+            Assert.Equal(registry.BlobDigest.ToString(), sidecar.RootElement.GetProperty("digest").GetString());
+        }
+
+        var resumed = await new BlobDownloader(client).DownloadAsync(repository, registry.BlobDigest, registry.Blob.Length, target);
+
+        Assert.Equal(100 * 1024, resumed.ResumedFrom);
+        Assert.Equal(registry.Blob.Length - (100 * 1024), resumed.BytesDownloaded);
+        Assert.Equal(registry.Blob, File.ReadAllBytes(target));
+        Assert.Equal($"bytes={100 * 1024}-", registry.RequestsFor(registry.BlobPath)[^1].Range);
+        Assert.False(File.Exists(target + ".partial"));
+        Assert.False(File.Exists(target + ".partial.json"));
+    }
+
+    [Fact]
+    public async Task DownloadAsync_RegistryIgnoresRange_SkipsTheBytesItHasAndStillVerifies()
+    {
+        await using var registry = await RegistryUnderTest.StartAsync(
+            null,
+            new FaultRule(FaultKind.CutBody) { Offset = 64 * 1024, Count = 1 },
+            new FaultRule(FaultKind.IgnoreRange));
+        using var client = new RegistryClient(registry.Server.Host, new ClientOptions { UseDockerConfig = false });
+        var repository = Reference.ParseRepository($"{registry.Server.Host}/{RegistryUnderTest.Repository}");
+        var target = Path.Combine(_folder, "blob");
+
+        var result = await new BlobDownloader(client).DownloadAsync(repository, registry.BlobDigest, registry.Blob.Length, target);
+
+        Assert.Equal(2, result.Attempts);
+        Assert.Equal(registry.Blob, File.ReadAllBytes(target));
+        var requests = registry.RequestsFor(registry.BlobPath);
+        Assert.Equal(("bytes=65536-", 200), (requests[^1].Range, requests[^1].StatusCode));
+    }
+
+    [Fact]
+    public async Task DownloadAsync_FileAlreadyThere_IsRehashedNotRefetched()
+    {
+        await using var registry = await RegistryUnderTest.StartAsync();
+        using var client = new RegistryClient(registry.Server.Host, new ClientOptions { UseDockerConfig = false });
+        var repository = Reference.ParseRepository($"{registry.Server.Host}/{RegistryUnderTest.Repository}");
+        var target = Path.Combine(_folder, "blob");
+        File.WriteAllBytes(target, registry.Blob);
+
+        var result = await new BlobDownloader(client).DownloadAsync(repository, registry.BlobDigest, registry.Blob.Length, target);
+
+        Assert.True(result.AlreadyPresent);
+        Assert.Empty(registry.RequestsFor(registry.BlobPath));
+    }
+
+    [Fact]
+    public async Task DownloadAsync_SameSizeDifferentContent_IsNotTrustedBySize()
+    {
+        await using var registry = await RegistryUnderTest.StartAsync();
+        using var client = new RegistryClient(registry.Server.Host, new ClientOptions { UseDockerConfig = false });
+        var repository = Reference.ParseRepository($"{registry.Server.Host}/{RegistryUnderTest.Repository}");
+        var target = Path.Combine(_folder, "blob");
+        File.WriteAllBytes(target, new byte[registry.Blob.Length]);
+
+        await Assert.ThrowsAsync<TargetExistsException>(() => new BlobDownloader(client).DownloadAsync(repository, registry.BlobDigest, registry.Blob.Length, target));
+        var replaced = await new BlobDownloader(client).DownloadAsync(repository, registry.BlobDigest, registry.Blob.Length, target, overwrite: true);
+
+        Assert.False(replaced.AlreadyPresent);
+        Assert.Equal(registry.Blob, File.ReadAllBytes(target));
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        for (var i = 0; i < 200 && !condition(); i++)
+        {
+            await Task.Delay(25);
+        }
+
+        Assert.True(condition());
+    }
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+}
