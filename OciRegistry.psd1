@@ -34,7 +34,12 @@
         PSData = @{
             Tags         = @('OCI', 'Docker', 'Container', 'Registry', 'Pester', 'Testing', 'PSEdition_Core', 'PSEdition_Desktop', 'Windows', 'Linux', 'MacOS')
             LicenseUri   = 'https://opensource.org/licenses/MIT'
-            ReleaseNotes = 'First release: Get-OciManifest, Get-OciTag, Start-OciTestRegistry, Stop-OciTestRegistry.'
+            ReleaseNotes = @'
+0.1.0: Get-OciManifest, Get-OciTag, Get-OciReferrer, Get-OciBlob, Get-OciRepository; Save-OciBlob and
+Save-OciImage (verified, resumable within and across runs, parallel); Start-OciTestRegistry with sample
+content, OCI layouts, Basic/Bearer auth, fault injection and a request log; credentials from -Credential,
+Docker config (auths, credHelpers, credsStore) and containers auth.json; a private load context on PowerShell 7.
+'@
         }
     }
 }

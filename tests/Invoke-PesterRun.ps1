@@ -11,6 +11,7 @@ param(
 
 $ErrorActionPreference = 'Stop'
 Import-Module $PesterPath -Force
+$env:OCIREGISTRY_PESTER = $PesterPath
 # Test files import the module from here, so they always exercise out/, never bin/.
 $env:OCIREGISTRY_MODULE = $ModuleManifest
 

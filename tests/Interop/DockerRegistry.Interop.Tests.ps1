@@ -178,6 +178,36 @@ Describe 'Interop with docker-registry and skopeo' -Tag Interop -Skip:($missing.
         }
     }
 
+    Context 'downloads from docker-registry, checked with skopeo' {
+        It 'writes a layout with Save-OciImage that skopeo copies out with the source digests' {
+            $layout = Join-Path $TestDrive 'saved-layout'
+            $saved = Save-OciImage "$($reference.Host)/oci/hello:1.0" -Path $layout
+            $saved.Digest | Should -Be (Get-OciManifest "$($reference.Host)/oci/hello:1.0").Digest
+            $copied = Join-Path $TestDrive 'copied-from-saved'
+            Invoke-Skopeo copy --quiet --all --preserve-digests "oci:${layout}:1.0" "oci:${copied}:1.0"
+            (Get-Content -Raw (Join-Path $copied 'index.json') | ConvertFrom-Json).manifests.digest | Should -Be $saved.Digest
+            $names = { param($dir) Get-ChildItem (Join-Path $dir 'blobs/sha256') | ForEach-Object Name | Sort-Object }
+            (& $names $copied) | Should -Be (& $names $layout)
+        }
+
+        It 'holds the same blobs as the layout skopeo writes for the same image' {
+            $ours = Join-Path $TestDrive 'ours'
+            $theirs = Join-Path $TestDrive 'theirs'
+            $null = Save-OciImage "$($reference.Host)/docker/hello:v2" -Path $ours
+            Invoke-Skopeo copy --quiet --preserve-digests --src-tls-verify=false "docker://$($reference.Host)/docker/hello:v2" "oci:${theirs}:v2"
+            $names = { param($dir) Get-ChildItem (Join-Path $dir 'blobs/sha256') | ForEach-Object Name | Sort-Object }
+            (& $names $ours) | Should -Be (& $names $theirs)
+        }
+
+        It 'saves every blob of an image from docker-registry verified, and finds them there on a second run' {
+            $manifest = Get-OciManifest "$($reference.Host)/docker/hello:converted"
+            $dest = Join-Path $TestDrive 'blobs-from-reference'
+            $files = $manifest | Save-OciBlob -Destination $dest
+            foreach ($file in $files) { Get-Sha256Digest ([IO.File]::ReadAllBytes($file.FullName)) | Should -Be $file.Digest }
+            ($manifest | Save-OciBlob -Destination $dest).AlreadyPresent | Should -Not -Contain $false
+        }
+    }
+
     Context 'skopeo against Start-OciTestRegistry' {
         It 'copies an image out of a served layout digest for digest' {
             $sourceLayout = Join-Path $TestDrive 'source-layout'
