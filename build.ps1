@@ -86,6 +86,14 @@ function Invoke-HelpBuild([string] $ModuleManifest) {
     $null = & (Join-Path $root 'src/Help/ConvertTo-MamlHelp.ps1') -SourcePath $source -ModuleManifest $ModuleManifest -OutputPath $target
 }
 
+function Invoke-ChildScript([string] $Script, [string] $ModuleManifest) {
+    # A fresh pwsh, so the script sees the built module and nothing this process loaded.
+    Push-Location $root
+    try { & dotnet pwsh -NoProfile -NonInteractive -File (Join-Path $root $Script) -ModuleManifest $ModuleManifest | Out-Host }
+    finally { Pop-Location }
+    return $LASTEXITCODE
+}
+
 function Invoke-Package([string] $ModuleManifest) {
     # Publish-PSResource to a throwaway local repository writes the .nupkg PowerShell repositories expect.
     $packages = Join-Path $out 'packages'
@@ -153,20 +161,8 @@ switch ($Task) {
     }
     'Build' { $null = Invoke-Build }
     'Package' { $null = Invoke-Package (Invoke-Build) }
-    'Demo' {
-        $manifest = Invoke-Build
-        Push-Location $root
-        try { & dotnet pwsh -NoProfile -NonInteractive -File (Join-Path $root 'src/Demo/Invoke-OciDemo.ps1') -ModuleManifest $manifest }
-        finally { Pop-Location }
-        exit $LASTEXITCODE
-    }
-    'Bench' {
-        $manifest = Invoke-Build
-        Push-Location $root
-        try { & dotnet pwsh -NoProfile -NonInteractive -File (Join-Path $root 'tests/Benchmarks/Invoke-Benchmarks.ps1') -ModuleManifest $manifest }
-        finally { Pop-Location }
-        exit $LASTEXITCODE
-    }
+    'Demo' { exit (Invoke-ChildScript 'src/Demo/Invoke-OciDemo.ps1' (Invoke-Build)) }
+    'Bench' { exit (Invoke-ChildScript 'tests/Benchmarks/Invoke-Benchmarks.ps1' (Invoke-Build)) }
     'Test' {
         $manifest = Invoke-Build
         $env:OCIREGISTRY_PACKAGE = Invoke-Package $manifest

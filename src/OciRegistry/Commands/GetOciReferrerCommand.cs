@@ -1,7 +1,5 @@
 using System;
 using System.Management.Automation;
-using System.Threading;
-using System.Threading.Tasks;
 using OciRegistry.Core.References;
 using OciRegistry.Hosting;
 using OciRegistry.Output;
@@ -43,30 +41,6 @@ public sealed class GetOciReferrerCommand : RegistryCmdlet
         }
 
         var target = Reference;
-        RunAsync(ct => ListAsync(subject, target, ct));
-    }
-
-    private async Task ListAsync(Reference subject, string target, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var client = ClientFor(subject.Registry);
-            var enumerator = client.ListReferrersAsync(subject, ArtifactType, cancellationToken).GetAsyncEnumerator(cancellationToken);
-            try
-            {
-                while (await enumerator.MoveNextAsync().ConfigureAwait(false))
-                {
-                    QueueObject(new OciDescriptor(enumerator.Current));
-                }
-            }
-            finally
-            {
-                await enumerator.DisposeAsync().ConfigureAwait(false);
-            }
-        }
-        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-        {
-            QueueFailure(e, target, "Manifest");
-        }
+        RunAsync(ct => StreamAsync(subject.Registry, (client, token) => client.ListReferrersAsync(subject, ArtifactType, token), d => new OciDescriptor(d), target, "Manifest", ct));
     }
 }

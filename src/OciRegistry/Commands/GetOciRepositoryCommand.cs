@@ -1,7 +1,5 @@
 using System;
 using System.Management.Automation;
-using System.Threading;
-using System.Threading.Tasks;
 using OciRegistry.Core.References;
 using OciRegistry.Hosting;
 using OciRegistry.Output;
@@ -42,7 +40,7 @@ public sealed class GetOciRepositoryCommand : RegistryCmdlet
             return;
         }
 
-        RunAsync(ct => ListAsync(registry, ct));
+        RunAsync(ct => StreamAsync(registry, (client, token) => client.ListRepositoriesAsync(PageSize, token), name => new OciRepository(registry, name), Registry, "Repository", ct));
     }
 
     /// <summary>Checks a registry name with the reference grammar: it must be the registry part of <c>name/x</c>.</summary>
@@ -56,29 +54,5 @@ public sealed class GetOciRepositoryCommand : RegistryCmdlet
         }
 
         return parsed.Registry;
-    }
-
-    private async Task ListAsync(string registry, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var client = ClientFor(registry);
-            var enumerator = client.ListRepositoriesAsync(PageSize, cancellationToken).GetAsyncEnumerator(cancellationToken);
-            try
-            {
-                while (await enumerator.MoveNextAsync().ConfigureAwait(false))
-                {
-                    QueueObject(new OciRepository(registry, enumerator.Current));
-                }
-            }
-            finally
-            {
-                await enumerator.DisposeAsync().ConfigureAwait(false);
-            }
-        }
-        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-        {
-            QueueFailure(e, Registry, "Repository");
-        }
     }
 }

@@ -1,6 +1,4 @@
 using System.Management.Automation;
-using System.Threading;
-using System.Threading.Tasks;
 using OciRegistry.Core.References;
 using OciRegistry.Hosting;
 using OciRegistry.Output;
@@ -38,31 +36,6 @@ public sealed class GetOciTagCommand : RegistryCmdlet
             return;
         }
 
-        RunAsync(ct => ListAsync(repository, ct));
-    }
-
-    private async Task ListAsync(Reference repository, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var client = ClientFor(repository.Registry);
-            var tags = client.ListTagsAsync(repository.Repository, PageSize, cancellationToken);
-            var enumerator = tags.GetAsyncEnumerator(cancellationToken);
-            try
-            {
-                while (await enumerator.MoveNextAsync().ConfigureAwait(false))
-                {
-                    QueueObject(new OciTag(repository.Registry, repository.Repository, enumerator.Current));
-                }
-            }
-            finally
-            {
-                await enumerator.DisposeAsync().ConfigureAwait(false);
-            }
-        }
-        catch (System.Exception e) when (e is not System.OperationCanceledException || !cancellationToken.IsCancellationRequested)
-        {
-            QueueFailure(e, Reference, "Repository");
-        }
+        RunAsync(ct => StreamAsync(repository.Registry, (client, token) => client.ListTagsAsync(repository.Repository, PageSize, token), tag => new OciTag(repository.Registry, repository.Repository, tag), Reference, "Repository", ct));
     }
 }

@@ -1,6 +1,8 @@
 using System;
 using System.Collections.Generic;
 using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
 using OciRegistry.Core.Client;
 
 namespace OciRegistry.Hosting;
@@ -59,6 +61,31 @@ public abstract class RegistryCmdlet : AsyncPSCmdlet
             }
 
             return client;
+        }
+    }
+
+    /// <summary>
+    /// Writes each item of a registry listing (tags, repositories, referrers) as it arrives, page by page; a
+    /// failure becomes an error record about <paramref name="target"/>.
+    /// </summary>
+    protected async Task StreamAsync<T>(
+        string registry,
+        Func<RegistryClient, CancellationToken, IAsyncEnumerable<T>> list,
+        Func<T, object> toOutput,
+        object target,
+        string subject,
+        CancellationToken cancellationToken)
+    {
+        try
+        {
+            await foreach (var item in list(ClientFor(registry), cancellationToken).WithCancellation(cancellationToken).ConfigureAwait(false))
+            {
+                QueueObject(toOutput(item));
+            }
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            QueueFailure(e, target, subject);
         }
     }
 
