@@ -99,6 +99,14 @@ Describe 'Get-OciManifest' {
             $err[0].Exception.Message | Should -Match 'linux/amd64'
         }
 
+        It 'refuses -Platform for a single image of another platform, and accepts its own' {
+            $err = $null
+            Get-OciManifest "${repo}:docker" -Platform linux/arm64 -ErrorAction SilentlyContinue -ErrorVariable err
+            $err[0].FullyQualifiedErrorId | Should -Be (& $id 'PlatformNotFound')
+            $err[0].Exception.Message | Should -Match 'linux/amd64'
+            (Get-OciManifest "${repo}:docker" -Platform linux/amd64).MediaType | Should -Be 'application/vnd.docker.distribution.manifest.v2+json'
+        }
+
         It 'refuses content that does not match the digest asked for' {
             $other = (Get-OciManifest "${repo}:docker").Digest
             { Get-OciManifest "${repo}:1.0@$other" -ErrorAction Stop } | Should -Throw -ErrorId (& $id 'ManifestDigestMismatch')

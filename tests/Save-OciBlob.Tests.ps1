@@ -58,6 +58,36 @@ Describe 'Save-OciBlob' {
         @(Get-ChildItem -Recurse $dest -File).Name | Sort-Object | Should -Be @('fine.txt', (@($files | Where-Object Name -ne 'fine.txt').Name)) 
     }
 
+    It 'refuses an index piped in, pointing at -Platform, instead of saving the index document' {
+        $dest = Join-Path $TestDrive 'index'
+        $err = $null
+        Get-OciManifest "${repo}:1.0" | Save-OciBlob -Destination $dest -ErrorAction SilentlyContinue -ErrorVariable err
+        $err[0].FullyQualifiedErrorId | Should -Be (& $id 'IndexNeedsPlatform')
+        Test-Path $dest | Should -BeFalse
+    }
+
+    It 'refuses two different blobs with one title instead of dropping one' {
+        $one = [Text.Encoding]::UTF8.GetBytes('first')
+        $two = [Text.Encoding]::UTF8.GetBytes('second')
+        $d1 = $registry.AddBlob('edge/dupes', $one)
+        $d2 = $registry.AddBlob('edge/dupes', $two)
+        $blobs = @(
+            [pscustomobject]@{ Reference = "$($registry.Host)/edge/dupes"; Digest = $d1; Size = $one.Length; Title = 'same.txt' }
+            [pscustomobject]@{ Reference = "$($registry.Host)/edge/dupes"; Digest = $d2; Size = $two.Length; Title = 'same.txt' }
+        )
+        $err = $null
+        $files = $blobs | Save-OciBlob -Destination (Join-Path $TestDrive 'dupes') -UseTitle -ErrorAction SilentlyContinue -ErrorVariable err
+        @($files).Count | Should -Be 1
+        $err[0].FullyQualifiedErrorId | Should -Be (& $id 'TargetConflict')
+    }
+
+    It 'takes the blob and the destination by position' {
+        $dest = Join-Path $TestDrive 'positional'
+        $file = Save-OciBlob "$($registry.Host)/edge/blobs@$bigDigest" $dest
+        $file.DirectoryName | Should -Be $dest
+        $file.Name | Should -Be ($bigDigest -replace ':', '-')
+    }
+
     It 'resumes from a partial file left by an earlier run, fetching only the rest' {
         $path = Join-Path $TestDrive 'resumed.bin'
         [IO.File]::WriteAllBytes("$path.partial", $bigBytes[0..(1MB - 1)])

@@ -6,19 +6,24 @@ namespace OciRegistry.Core;
 public sealed class ContentVerificationException : OciException
 {
     /// <summary>Creates the exception for a digest mismatch.</summary>
-    public ContentVerificationException(string what, Digest expected, Digest actual)
+    public ContentVerificationException(ContentKind kind, string what, Digest expected, Digest actual)
         : base($"{what} failed verification: expected digest {expected}, got {actual}; the content was discarded")
     {
+        Kind = kind;
         Expected = expected;
         Actual = actual;
     }
 
     /// <summary>Creates the exception for a size mismatch or other content problem.</summary>
-    public ContentVerificationException(string message, Digest expected)
+    public ContentVerificationException(ContentKind kind, string message, Digest expected)
         : base(message)
     {
+        Kind = kind;
         Expected = expected;
     }
+
+    /// <summary>Whether a manifest or a blob failed.</summary>
+    public ContentKind Kind { get; }
 
     /// <summary>The digest that was expected.</summary>
     public Digest Expected { get; }

@@ -89,18 +89,25 @@ public sealed class RegistryClient : IDisposable
         var actual = expected?.ComputeSame(bytes) ?? Digest.Compute(bytes);
         if (expected is not null && actual != expected)
         {
-            throw new ContentVerificationException($"the manifest {reference}", expected, actual);
+            throw new ContentVerificationException(ContentKind.Manifest, $"the manifest {reference}", expected, actual);
         }
 
         return ManifestParser.Parse(bytes, response.Content.Headers.ContentType?.MediaType, actual, reference);
     }
 
     /// <summary>
-    /// Resolves an index to the manifest for <paramref name="platform"/>; a single manifest is returned as it is.
+    /// Resolves an index to the manifest for <paramref name="platform"/>; a single image manifest is returned when
+    /// its config declares that platform.
     /// Fails with <see cref="PlatformNotFoundException"/> naming the platforms the index has.
     /// </summary>
     public async Task<ManifestDocument> GetManifestForPlatformAsync(ManifestDocument document, Platform platform, CancellationToken cancellationToken = default)
     {
+        if (document is ImageManifest single)
+        {
+            await CheckImagePlatformAsync(single, platform, cancellationToken).ConfigureAwait(false);
+            return single;
+        }
+
         if (document is not ImageIndex index)
         {
             return document;
@@ -115,6 +122,47 @@ public sealed class RegistryClient : IDisposable
 
         var source = index.Source ?? throw new ArgumentException("The index does not know where it came from.", nameof(document));
         return await GetManifestAsync(source.AtDigest(match.Digest), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// A single image answers for one platform only: its config says which. Asking a linux/amd64 image for
+    /// linux/arm64 is an error, not a silent success. Artifacts (non-image configs) have no platform to check.
+    /// </summary>
+    private async Task CheckImagePlatformAsync(ImageManifest manifest, Platform wanted, CancellationToken cancellationToken)
+    {
+        if (!MediaTypes.IsImageConfig(manifest.Config.MediaType) || manifest.Source is null)
+        {
+            return;
+        }
+
+        var config = await ReadBlobAsync(manifest.Source, manifest.Config.Digest, Limits.BlobReadBytes, manifest.Config.Size, cancellationToken).ConfigureAwait(false);
+        var actual = ImagePlatform(config);
+        if (actual is not null && !actual.Satisfies(wanted))
+        {
+            throw new PlatformNotFoundException(wanted, [actual]);
+        }
+    }
+
+    /// <summary>The platform an image config declares (<c>os</c>, <c>architecture</c>, <c>variant</c>), or null.</summary>
+    internal static Platform? ImagePlatform(byte[] config)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(config);
+            var root = document.RootElement;
+            string? Text(string name) => root.ValueKind == JsonValueKind.Object && root.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+            var os = Text("os");
+            var architecture = Text("architecture");
+            return os is null || architecture is null ? null : new Platform(os, architecture, Text("variant"), Text("os.version"));
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
     }
 
     /// <summary>
@@ -226,13 +274,13 @@ public sealed class RegistryClient : IDisposable
         var bytes = await BodyReader.ReadCappedAsync(response.Content, maxBytes, what, cancellationToken).ConfigureAwait(false);
         if (expectedSize is { } size && bytes.Length != size)
         {
-            throw new ContentVerificationException($"the blob {repository.AtDigest(digest)} is {bytes.Length} bytes, not the {size} its descriptor says; the content was discarded", digest);
+            throw new ContentVerificationException(ContentKind.Blob, $"the blob {repository.AtDigest(digest)} is {bytes.Length} bytes, not the {size} its descriptor says; the content was discarded", digest);
         }
 
         var actual = digest.ComputeSame(bytes);
         if (actual != digest)
         {
-            throw new ContentVerificationException($"the blob {repository.AtDigest(digest)}", digest, actual);
+            throw new ContentVerificationException(ContentKind.Blob, $"the blob {repository.AtDigest(digest)}", digest, actual);
         }
 
         return bytes;

@@ -224,7 +224,7 @@ public sealed class BlobDownloader
 
                 if (done + read > size)
                 {
-                    throw new ContentVerificationException($"the blob {digest} is larger than the {size} bytes its descriptor declares; the content was discarded", digest);
+                    throw new ContentVerificationException(ContentKind.Blob, $"the blob {digest} is larger than the {size} bytes its descriptor declares; the content was discarded", digest);
                 }
 
                 done += read;
@@ -270,7 +270,7 @@ public sealed class BlobDownloader
         var actual = Digest.FromHash(digest.Algorithm, hash.GetHashAndReset());
         if (actual != digest)
         {
-            throw new ContentVerificationException($"the blob {digest}", digest, actual);
+            throw new ContentVerificationException(ContentKind.Blob, $"the blob {digest}", digest, actual);
         }
     }
 

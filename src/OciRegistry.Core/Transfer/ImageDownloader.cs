@@ -52,10 +52,10 @@ public sealed class ImageDownloader
         var layout = new OciLayoutWriter(layoutPath);
         var top = await _client.GetManifestAsync(reference, cancellationToken).ConfigureAwait(false);
         Platform? topPlatform = null;
-        if (platform is not null && top is ImageIndex index)
+        if (platform is not null)
         {
-            var chosen = await _client.GetManifestForPlatformAsync(index, platform, cancellationToken).ConfigureAwait(false);
-            topPlatform = index.Manifests.First(m => m.Digest == chosen.Digest).Platform;
+            var chosen = await _client.GetManifestForPlatformAsync(top, platform, cancellationToken).ConfigureAwait(false);
+            topPlatform = top is ImageIndex index ? index.Manifests.First(m => m.Digest == chosen.Digest).Platform : null;
             top = chosen;
         }
 

@@ -79,10 +79,10 @@ public sealed class GetOciManifestCommand : RegistryCmdlet
             var client = ClientFor(reference.Registry);
             var document = await client.GetManifestAsync(reference, cancellationToken).ConfigureAwait(false);
             Platform? chosen = null;
-            if (platform is not null && document is ImageIndex index)
+            if (platform is not null)
             {
-                var entry = await client.GetManifestForPlatformAsync(index, platform, cancellationToken).ConfigureAwait(false);
-                chosen = FindPlatform(index, entry.Digest);
+                var entry = await client.GetManifestForPlatformAsync(document, platform, cancellationToken).ConfigureAwait(false);
+                chosen = document is ImageIndex index ? FindPlatform(index, entry.Digest) : null;
                 document = entry;
             }
 

@@ -23,8 +23,9 @@ public sealed class SaveOciBlobCommand : RegistryCmdlet
 {
     private const string ByBlob = "Blob";
     private const string ByManifest = "Manifest";
+    private const string ByIndex = "Index";
 
-    private readonly HashSet<string> _targets = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Digest> _targets = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, (TransferProgressView View, Digest Digest, long Size)> _views = new(StringComparer.Ordinal);
     private SemaphoreSlim? _throttle;
     private int _nextActivity = 1;
@@ -32,6 +33,14 @@ public sealed class SaveOciBlobCommand : RegistryCmdlet
     /// <summary>A manifest from Get-OciManifest: its config and layers are saved.</summary>
     [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = ByManifest)]
     public OciManifest? Manifest { get; set; }
+
+    /// <summary>
+    /// An index piped in: refused with a clear error, since an index has no layers of its own (pick a platform
+    /// with <c>Get-OciManifest -Platform</c>, or use Save-OciImage). Without this, binding by property name would
+    /// save the index document itself as a blob.
+    /// </summary>
+    [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = ByIndex, DontShow = true)]
+    public OciIndex? Index { get; set; }
 
     /// <summary>The repository (<c>registry/repository</c>), or <c>registry/repository@digest</c>.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = ByBlob)]
@@ -56,7 +65,9 @@ public sealed class SaveOciBlobCommand : RegistryCmdlet
     public string? MediaType { get; set; }
 
     /// <summary>The folder to save into (default: the current location); files are named <c>sha256-&lt;hex&gt;</c>.</summary>
-    [Parameter]
+    [Parameter(Position = 1, ParameterSetName = ByBlob)]
+    [Parameter(ParameterSetName = ByManifest)]
+    [Parameter(ParameterSetName = ByIndex)]
     public string? Destination { get; set; }
 
     /// <summary>One file to save a single blob to, instead of <c>-Destination</c>.</summary>
@@ -89,6 +100,16 @@ public sealed class SaveOciBlobCommand : RegistryCmdlet
     /// <inheritdoc/>
     protected override void ProcessRecord()
     {
+        if (ParameterSetName == ByIndex)
+        {
+            WriteError(new ErrorRecord(
+                new ArgumentException($"{Index!.Reference} is an index of {Index.Manifests.Length} manifests, not one image: pick one with Get-OciManifest -Platform, or save them all with Save-OciImage."),
+                "IndexNeedsPlatform",
+                ErrorCategory.InvalidArgument,
+                Index.Reference) { ErrorDetails = new ErrorDetails($"{Index.Reference} is an index, not one image.") { RecommendedAction = $"Get-OciManifest {Index.Reference} -Platform {Index.Platforms.FirstOrDefault() ?? "linux/amd64"} | Save-OciBlob …" } });
+            return;
+        }
+
         if (ParameterSetName == ByManifest)
         {
             var source = Core.References.Reference.Parse(Manifest!.Reference);
@@ -136,11 +157,22 @@ public sealed class SaveOciBlobCommand : RegistryCmdlet
             return;
         }
 
-        if (!_targets.Add(file))
+        if (_targets.TryGetValue(file, out var earlier))
         {
+            if (earlier != digest)
+            {
+                // Two blobs, one name (duplicate titles): saving the second would silently drop one of them.
+                WriteError(new ErrorRecord(
+                    new ArgumentException($"{digest} would be saved as '{file}', where {earlier} is already going."),
+                    "TargetConflict",
+                    ErrorCategory.ResourceExists,
+                    digestText) { ErrorDetails = new ErrorDetails($"{digest} and {earlier} would both be saved as '{file}'.") { RecommendedAction = "Save without -UseTitle, or into separate folders." } });
+            }
+
             return;
         }
 
+        _targets[file] = digest;
         if (Path is not null && _targets.Count > 1)
         {
             WriteError(new ErrorRecord(new ArgumentException("-Path names one file, but more than one blob came in; use -Destination."), "PathNeedsOneBlob", ErrorCategory.InvalidArgument, digestText));
