@@ -84,8 +84,21 @@ public abstract class AsyncPSCmdlet : PSCmdlet, IDisposable
                     write();
                 }
 
-                if (!untilIdle || Volatile.Read(ref _running) == 0)
+                if (!untilIdle)
                 {
+                    return;
+                }
+
+                if (Volatile.Read(ref _running) == 0)
+                {
+                    // Work items queue their last writes before they count themselves out, so once the count is
+                    // zero one more pass finds everything; without it, a write queued between the pass above and
+                    // the check would be lost.
+                    while (_pending.TryTake(out var late))
+                    {
+                        late();
+                    }
+
                     return;
                 }
 
