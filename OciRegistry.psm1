@@ -34,6 +34,19 @@ $script:KnownMediaTypes = [ordered]@{
     'application/vnd.docker.image.rootfs.foreign.diff.tar.gzip'    = 'Docker foreign layer, gzip'
 }
 
+# Artifact types that referrers commonly carry: signatures, SBOMs, attestations, and the sample content's readme.
+$script:KnownArtifactTypes = [ordered]@{
+    'application/vnd.dev.cosign.artifact.sig.v1+json'  = 'cosign signature (OCI 1.1 referrers mode)'
+    'application/vnd.dev.cosign.artifact.att.v1+json'  = 'cosign attestation (OCI 1.1 referrers mode)'
+    'application/vnd.dev.sigstore.bundle.v0.3+json'    = 'Sigstore bundle (cosign 3 signatures and attestations)'
+    'application/vnd.cncf.notary.signature'            = 'Notation (Notary Project) signature'
+    'application/spdx+json'                            = 'SPDX SBOM, JSON'
+    'application/vnd.cyclonedx+json'                   = 'CycloneDX SBOM, JSON'
+    'application/vnd.cyclonedx+xml'                    = 'CycloneDX SBOM, XML'
+    'application/vnd.in-toto+json'                     = 'in-toto attestation'
+    'application/vnd.ociregistry.sample.readme'        = 'The readme artifact of Start-OciTestRegistry -SampleContent'
+}
+
 function Invoke-CompletionQuery {
     <#
     .SYNOPSIS
@@ -51,7 +64,8 @@ function Invoke-CompletionQuery {
             $state = [System.Management.Automation.Runspaces.InitialSessionState]::Create()
             foreach ($entry in @(
                     @('Get-OciManifest', [OciRegistry.Commands.GetOciManifestCommand]),
-                    @('Get-OciTag', [OciRegistry.Commands.GetOciTagCommand]))) {
+                    @('Get-OciTag', [OciRegistry.Commands.GetOciTagCommand]),
+                    @('Get-OciRepository', [OciRegistry.Commands.GetOciRepositoryCommand]))) {
                 $state.Commands.Add([System.Management.Automation.Runspaces.SessionStateCmdletEntry]::new($entry[0], $entry[1], $null))
             }
             $pool = [System.Management.Automation.Runspaces.RunspaceFactory]::CreateRunspacePool($state)
@@ -131,6 +145,18 @@ function Get-RepositoryTag {
     } $parameters
 }
 
+function Get-RegistryRepository {
+    <# The repositories of a registry's catalog as strings, cached; nothing when it has no catalog or cannot say. #>
+    param([string] $Registry, [System.Collections.IDictionary] $Bound)
+    $parameters = Get-ConnectionParameter $Bound
+    $key = "repositories|$Registry|$(@($parameters.Keys | Sort-Object) -join ',')"
+    $parameters['Registry'] = $Registry
+    return Get-CompletionValue $key {
+        param($query)
+        Invoke-CompletionQuery 'Get-OciRepository' $query | ForEach-Object { $_.Repository }
+    } $parameters
+}
+
 function New-CompletionResult {
     <#
     .SYNOPSIS
@@ -179,12 +205,20 @@ Register-ArgumentCompleter -CommandName 'Get-OciManifest', 'Save-OciImage' -Para
     }
 }
 
-# -Reference: "registry/repository:partial" completes to the repository's tags.
-Register-ArgumentCompleter -CommandName 'Get-OciManifest', 'Save-OciImage' -ParameterName 'Reference' -ScriptBlock {
+# -Reference: "registry/partial" completes to the repositories of the registry's catalog, and
+# "registry/repository:partial" (not for Get-OciTag, which takes a repository) to the repository's tags. The first
+# part counts as a registry only when the reference grammar says so (it has a dot or a port, or is localhost): "team/ap"
+# is a Docker Hub repository, and Docker Hub offers no catalog to ask.
+Register-ArgumentCompleter -CommandName 'Get-OciManifest', 'Save-OciImage', 'Get-OciTag', 'Get-OciReferrer' -ParameterName 'Reference' -ScriptBlock {
     param($commandName, $parameterName, $wordToComplete, $commandAst, $fakeBoundParameters)
     try {
         $word = ([string] $wordToComplete).Trim("'", '"')
-        if ($word -match '^(?<repository>[^\s@''"]*/[^\s@''"/:]+):(?<tag>[\w.-]*)$') {
+        if ($word -match '^(?<registry>localhost(:\d+)?|[^\s/@''"]*[.:][^\s/@''"]*)/(?<partial>[^\s@:''"]*)$') {
+            $registry = $Matches['registry']
+            $repositories = @(Get-RegistryRepository $registry $fakeBoundParameters | Sort-Object)
+            New-CompletionResult $wordToComplete $repositories -Prefix "$registry/"
+        }
+        elseif ($commandName -ne 'Get-OciTag' -and $word -match '^(?<repository>[^\s@''"]*/[^\s@''"/:]+):(?<tag>[\w.-]*)$') {
             $repository = $Matches['repository']
             New-CompletionResult $wordToComplete (Get-RepositoryTag $repository $fakeBoundParameters) -Prefix "${repository}:"
         }
@@ -202,6 +236,18 @@ Register-ArgumentCompleter -CommandName 'Get-OciManifest' -ParameterName 'Tag' -
         if ($registry -is [string] -and $registry -and $repository -is [string] -and $repository) {
             New-CompletionResult $wordToComplete (Get-RepositoryTag "$registry/$repository" $fakeBoundParameters)
         }
+    }
+    catch {
+    }
+}
+
+# -ArtifactType of Get-OciReferrer: the artifact types signers and SBOM tools attach.
+Register-ArgumentCompleter -CommandName 'Get-OciReferrer' -ParameterName 'ArtifactType' -ScriptBlock {
+    param($commandName, $parameterName, $wordToComplete, $commandAst, $fakeBoundParameters)
+    try {
+        $tips = @{}
+        foreach ($pair in $script:KnownArtifactTypes.GetEnumerator()) { $tips[$pair.Key] = $pair.Value }
+        New-CompletionResult $wordToComplete ([string[]] $script:KnownArtifactTypes.Keys) -ToolTips $tips
     }
     catch {
     }

@@ -1,10 +1,15 @@
 Describe 'Argument completers (OciRegistry.psm1)' {
     BeforeAll {
         Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+        Import-Module (Join-Path $PSScriptRoot 'FakeHttpServer.psm1') -Force
         Import-OciRegistryUnderTest
         $script:module = Get-Module OciRegistry
         $script:registry = Start-OciTestRegistry -SampleContent
         $script:repo = "$($registry.Host)/samples/hello"
+        # The test registry has no catalog; a scripted one stands in for repository completion.
+        $script:catalog = Start-FakeHttpServer -Routes @{
+            '/v2/_catalog' = @{ Body = '{"repositories":["samples/hello","samples/other","team/app"]}' }
+        }
 
         # The completion texts PowerShell offers with the cursor at the end of $Line.
         $script:complete = {
@@ -20,6 +25,7 @@ Describe 'Argument completers (OciRegistry.psm1)' {
     AfterAll {
         Pop-Location
         $registry | Stop-OciTestRegistry
+        $catalog.Stop()
     }
 
     BeforeEach { & $clearCache }
@@ -79,11 +85,80 @@ Describe 'Argument completers (OciRegistry.psm1)' {
             & $complete "Get-OciManifest `"${repo}:l" | Should -Be @("`"${repo}:latest`"")
         }
 
-        It 'does not go to the network for a word without repository and tag: <Word>' -ForEach @(
-            @{ Word = 'alpine' }, @{ Word = 'localhost:5000' }, @{ Word = '127.0.0.1:5000/' }, @{ Word = 'reg.example/repo@sha256:ab' }
+        It 'does not go to the network for a word without a registry, or with a digest: <Word>' -ForEach @(
+            @{ Word = 'alpine' }, @{ Word = 'localhost:5000' }, @{ Word = 'team/ap' }, @{ Word = 'library/alpine/x' },
+            @{ Word = 'reg.example/repo@sha256:ab' }
         ) {
             & $complete "Get-OciManifest $Word" | Should -BeNullOrEmpty
             & $module { $script:CompletionCache.Count } | Should -Be 0
+        }
+    }
+
+    Context '-Reference: repositories' {
+        It 'completes registry/partial to the repositories of its catalog' {
+            & $complete "Get-OciManifest $($catalog.Host)/sam" | Should -Be @("$($catalog.Host)/samples/hello", "$($catalog.Host)/samples/other")
+            & $complete "Get-OciManifest $($catalog.Host)/samples/o" | Should -Be @("$($catalog.Host)/samples/other")
+        }
+
+        It 'offers every repository after registry/' {
+            & $complete "Get-OciManifest $($catalog.Host)/" | Should -Be @('samples/hello', 'samples/other', 'team/app' | ForEach-Object { "$($catalog.Host)/$_" })
+        }
+
+        It 'works for <Line>' -ForEach @(
+            @{ Line = 'Get-OciTag {0}/te' }, @{ Line = 'Save-OciImage -Path x -Reference {0}/te' }, @{ Line = 'Get-OciReferrer {0}/te' }
+        ) {
+            & $complete ($Line -f $catalog.Host) | Should -Be @("$($catalog.Host)/team/app")
+        }
+
+        It 'keeps the quote the user opened' {
+            & $complete "Get-OciTag '$($catalog.Host)/te" | Should -Be @("'$($catalog.Host)/team/app'")
+        }
+
+        It 'asks the catalog once for a run of Tabs' {
+            $before = $catalog.Requests.Count
+            foreach ($partial in 's', 'sa', 'sam', 't') { $null = & $complete "Get-OciManifest $($catalog.Host)/$partial" }
+            @($catalog.Requests)[$before..($catalog.Requests.Count - 1)] | Should -Be @('GET /v2/_catalog')
+        }
+
+        It 'offers nothing for a registry without a catalog, and remembers that briefly' {
+            $bare = Start-FakeHttpServer -Routes @{ '/v2/' = @{ Body = '{}' } }
+            try {
+                $line = "Get-OciManifest $($bare.Host)/sam"
+                & $complete $line | Should -BeNullOrEmpty
+                $asked = @($bare.Requests).Count
+                $asked | Should -BeGreaterThan 0
+                & $complete $line | Should -BeNullOrEmpty
+                @($bare.Requests).Count | Should -Be $asked
+            }
+            finally { $bare.Stop() }
+        }
+
+        It 'completes tags, not repositories, once a tag is started, except for Get-OciTag' {
+            & $complete "Get-OciReferrer ${repo}:la" | Should -Be @("${repo}:latest")
+            & $complete "Get-OciTag ${repo}:la" | Should -BeNullOrEmpty
+        }
+    }
+
+    Context '-ArtifactType' {
+        It 'offers signature, SBOM and attestation types for Get-OciReferrer' {
+            $offered = & $complete 'Get-OciReferrer x -ArtifactType '
+            foreach ($type in 'application/vnd.dev.cosign.artifact.sig.v1+json', 'application/vnd.cncf.notary.signature',
+                'application/spdx+json', 'application/vnd.cyclonedx+json', 'application/vnd.in-toto+json',
+                'application/vnd.ociregistry.sample.readme') {
+                $offered | Should -Contain $type
+            }
+        }
+
+        It 'filters by what is typed and explains each in its tooltip' {
+            & $complete 'Get-OciReferrer x -ArtifactType application/vnd.cyc' | Should -Be @('application/vnd.cyclonedx+json', 'application/vnd.cyclonedx+xml')
+            $match = (TabExpansion2 -inputScript 'Get-OciReferrer x -ArtifactType application/spdx' -cursorColumn 48).CompletionMatches
+            @($match).Count | Should -Be 1
+            $match[0].ToolTip | Should -Match 'SPDX'
+        }
+
+        It 'offers the sample readme type that Get-OciReferrer finds on the sample content' {
+            & $complete 'Get-OciReferrer x -ArtifactType application/vnd.ociregistry' | Should -Be @('application/vnd.ociregistry.sample.readme')
+            (Get-OciManifest "${repo}:readme").ArtifactType | Should -Be 'application/vnd.ociregistry.sample.readme'
         }
     }
 

@@ -1,6 +1,7 @@
 Describe 'Default views (OciRegistry.Format.ps1xml)' {
     BeforeAll {
         Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+        Import-Module (Join-Path $PSScriptRoot 'FakeHttpServer.psm1') -Force
         Import-OciRegistryUnderTest
         $script:registry = Start-OciTestRegistry -SampleContent
         $script:repo = "$($registry.Host)/samples/hello"
@@ -27,9 +28,55 @@ Describe 'Default views (OciRegistry.Format.ps1xml)' {
             return @()
         }
         $script:render = { param($InputObject, [int] $Width = 120) ($InputObject | Out-String -Width $Width) }
+
+        # Two referrers of the sample image: the sample readme (artifact type application/vnd.ociregistry.sample.readme)
+        # and an artifact of a type the views have no name for. The test registry has no referrers API, so the
+        # referrers tag (sha256-<hex>) that a registry without one keeps lists them too.
+        $script:readme = Get-OciManifest "${repo}:readme"
+        $empty = [ordered]@{ mediaType = 'application/vnd.oci.empty.v1+json'; digest = 'sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a'; size = 2 }
+        $null = $registry.AddBlob('samples/hello', [Text.Encoding]::UTF8.GetBytes('{}'))
+        $unnamedJson = [ordered]@{
+            schemaVersion = 2
+            mediaType     = 'application/vnd.oci.image.manifest.v1+json'
+            artifactType  = 'application/x.unnamed+json'
+            config        = $empty
+            layers        = @($empty)
+            subject       = [ordered]@{ mediaType = $readme.Subject.MediaType; digest = $readme.Subject.Digest; size = $readme.Subject.Size }
+        } | ConvertTo-Json -Depth 5 -Compress
+        $unnamedBytes = [Text.Encoding]::UTF8.GetBytes($unnamedJson)
+        $script:unnamed = $registry.AddManifest('samples/hello', $unnamedBytes, 'application/vnd.oci.image.manifest.v1+json')
+        $referrersIndex = [ordered]@{
+            schemaVersion = 2
+            mediaType     = 'application/vnd.oci.image.index.v1+json'
+            manifests     = @(
+                [ordered]@{ mediaType = $readme.MediaType; digest = $readme.Digest; size = $readme.Size; artifactType = $readme.ArtifactType }
+                [ordered]@{ mediaType = 'application/vnd.oci.image.manifest.v1+json'; digest = $unnamed; size = $unnamedBytes.Length; artifactType = 'application/x.unnamed+json' }
+            )
+        } | ConvertTo-Json -Depth 5 -Compress
+        $null = $registry.AddManifest('samples/hello', [Text.Encoding]::UTF8.GetBytes($referrersIndex),
+            'application/vnd.oci.image.index.v1+json', ($readme.Subject.Digest -replace ':', '-'))
+        $script:referrers = @(Get-OciReferrer "$repo@$($readme.Subject.Digest)")
+
+        # A registry of its own for the faults and the request log, so the counts the views show are known.
+        $script:faulty = Start-OciTestRegistry -SampleContent
+        New-OciTestRegistryFault Fail -StatusCode 429 -RetryAfter 1 -Count 1 -Path '/v2/samples/hello/manifests/*' -Method GET |
+            Add-OciTestRegistryFault $faulty
+        New-OciTestRegistryFault CutBody -Path '*/blobs/*' -Count 1 -EachPath | Add-OciTestRegistryFault $faulty
+        New-OciTestRegistryFault Redirect -PathRegex 'blobs' -Origin Registry | Add-OciTestRegistryFault $faulty
+        $script:pulled = Get-OciManifest "$($faulty.Host)/samples/hello:1.0" -Platform linux/amd64 |
+            Save-OciBlob -Destination (Join-Path $TestDrive 'faulty-blobs')
+        $script:requests = @(Get-OciTestRegistryRequest $faulty)
+
+        # The test registry has no catalog; a scripted one stands in.
+        $script:catalog = Start-FakeHttpServer -Routes @{ '/v2/_catalog' = @{ Body = '{"repositories":["samples/hello","team/app"]}' } }
+        $script:repositories = @(Get-OciRepository $catalog.Host)
     }
 
-    AfterAll { $registry | Stop-OciTestRegistry }
+    AfterAll {
+        $registry | Stop-OciTestRegistry
+        $faulty | Stop-OciTestRegistry
+        $catalog.Stop()
+    }
 
     Context 'OciManifest' {
         It 'shows a short digest, short media type, platform, layer count, human total size and tag' {
@@ -73,7 +120,7 @@ Describe 'Default views (OciRegistry.Format.ps1xml)' {
         It 'renders $manifest.Layers as rows with media type, human size and title' {
             $layer = $manifest.Layers[0]
             $text = & $render $manifest.Layers
-            & $headers $text | Should -Be @('Digest', 'MediaType', 'Size', 'Platform', 'Title')
+            & $headers $text | Should -Be @('Digest', 'Type', 'Size', 'Platform', 'Title')
             $text | Should -Match "$([regex]::Escape((& $short $layer.Digest))) +oci layer +$([regex]::Escape((& $human $layer.Size))) +$([regex]::Escape($layer.Title))"
         }
 
@@ -87,6 +134,24 @@ Describe 'Default views (OciRegistry.Format.ps1xml)' {
         It 'shows an unknown media type in full' {
             $readme = Get-OciManifest "${repo}:readme"
             & $render $readme.Layers | Should -Match ([regex]::Escape($readme.Layers[0].MediaType))
+        }
+
+        It 'shows a referrer''s artifact type in place of its media type' {
+            $text = & $render $referrers 80
+            & $headers $text | Should -Be @('Digest', 'Type', 'Size', 'Platform', 'Title')
+            $text | Should -Match "$([regex]::Escape((& $short $readme.Digest))) +sample readme +$([regex]::Escape((& $human $readme.Size)))"
+            $text | Should -Not -Match 'oci manifest' -Because 'a referrer''s artifact type says more than its manifest media type'
+        }
+
+        It 'shows an artifact type it has no name for without its application/ prefix' {
+            $text = & $render $referrers 80
+            $text | Should -Match "$([regex]::Escape((& $short $unnamed))) +x\.unnamed\+json +$([regex]::Escape((& $human ($referrers | Where-Object Digest -eq $unnamed).Size)))"
+        }
+
+        It 'keeps the media type and artifact type in Format-List *' {
+            $text = & $render ($referrers[0] | Format-List *) 200
+            $text | Should -Match "MediaType +: $([regex]::Escape($readme.MediaType))"
+            $text | Should -Match "ArtifactType +: $([regex]::Escape($readme.ArtifactType))"
         }
 
         It 'keeps the full digest and byte size in Format-List *' {
@@ -180,10 +245,104 @@ Describe 'Default views (OciRegistry.Format.ps1xml)' {
     }
 
     Context 'OciTestRegistry' {
-        It 'shows the URL, the host for references, whether it runs and how many repositories it serves' {
-            $text = & $render $registry
-            & $headers $text | Should -Be @('Url', 'Host', 'Running', 'Repositories')
-            $text | Should -Match "$([regex]::Escape($registry.Url.ToString())) +$([regex]::Escape($registry.Host)) +True +$(@($registry.Repositories).Count)\b"
+        It 'shows the URL, authentication, whether it runs, and how many repositories, faults and requests it has' {
+            $text = & $render $faulty 80
+            & $headers $text | Should -Be @('Url', 'Auth', 'Running', 'Repositories', 'Faults', 'Requests')
+            $text | Should -Match "$([regex]::Escape($faulty.Url.ToString())) +Anonymous +True +1 +3 +$($faulty.Requests.Count)\b"
+        }
+
+        It 'says which authentication a registry asks for' {
+            $bearer = Start-OciTestRegistry -Authentication Bearer
+            try { & $render $bearer | Should -Match "$([regex]::Escape($bearer.Url.ToString())) +Bearer +True +0 +0 +0\b" }
+            finally { $bearer | Stop-OciTestRegistry }
+        }
+    }
+
+    Context 'OciTestRegistryFault' {
+        It 'shows kind, method, path, count and what each fault does' {
+            $text = & $render $faulty.Faults 80
+            & $headers $text | Should -Be @('Kind', 'Method', 'Path', 'Count', 'Effect')
+            $text | Should -Match "(?m)^Fail +GET +$ellipsis/hello/manifests/\* +first 1 +HTTP 429, Retry-After 1 s\s*$"
+            $text | Should -Match '(?m)^CutBody +any +\*/blobs/\* +1 per path +drop halfway\s*$'
+            $text | Should -Match '(?m)^Redirect +any +/blobs/ +every +to the CDN \(registry only\)\s*$'
+        }
+
+        It 'describes the settings of every kind' {
+            $faults = @(
+                New-OciTestRegistryFault Fail
+                New-OciTestRegistryFault Delay -Delay 1.5
+                New-OciTestRegistryFault Stall -Offset 100
+                New-OciTestRegistryFault Trickle -BytesPerSecond 64KB -Origin Cdn
+                New-OciTestRegistryFault CorruptByte
+                New-OciTestRegistryFault IgnoreRange -Count 2
+            )
+            $text = & $render $faults
+            $text | Should -Match '(?m)^Fail +any +\* +every +HTTP 503\s*$'
+            $text | Should -Match '(?m)^Delay +any +\* +every +wait 1\.5 s\s*$'
+            $text | Should -Match '(?m)^Stall +any +\* +every +hang at byte 100\s*$'
+            $text | Should -Match '(?m)^Trickle +any +\* +every +64\.0 KB/s \(CDN only\)\s*$'
+            $text | Should -Match '(?m)^CorruptByte +any +\* +every +flip the middle byte\s*$'
+            $text | Should -Match '(?m)^IgnoreRange +any +\* +first 2 +200, whole blob\s*$'
+        }
+
+        It 'keeps the one-line description in Format-List *' {
+            $text = & $render ($faulty.Faults[0] | Format-List *) 200
+            $text | Should -Match "Description +: $([regex]::Escape($faulty.Faults[0].Description))"
+        }
+    }
+
+    Context 'OciTestRegistryRequest' {
+        It 'shows time, origin, method, the end of the path, range, status, human bytes and faults' {
+            $text = & $render $requests 80
+            & $headers $text | Should -Be @('Time', 'Origin', 'Method', 'Path', 'Range', 'Status', 'Bytes', 'Faults')
+            $first = $requests[0]
+            $time = $first.Time.ToLocalTime().ToString('HH:mm:ss', [cultureinfo]::InvariantCulture)
+            $text | Should -Match "(?m)^$time +Registry +GET +$ellipsis/hello/manifests/1\.0 +429 +$([regex]::Escape((& $human $first.BytesSent))) +Fail\s*$"
+        }
+
+        It 'shortens digests in the path and keeps the kind of resource: <Kind>' -ForEach @(
+            @{ Kind = 'manifests' }, @{ Kind = 'blobs' }
+        ) {
+            $request = $requests | Where-Object { $_.Path -match "/$Kind/sha256:" } | Select-Object -First 1
+            $hex = ($request.Path -split ':')[-1]
+            & $render $request 80 | Should -Match "$ellipsis/$Kind/$($hex.Substring(0, 8))$ellipsis "
+        }
+
+        It 'shows the CDN origin, a resumed range and the fault that cut a body' {
+            $text = & $render $requests 80
+            $cut = $requests | Where-Object { $_.Faults -contains 'CutBody' } | Select-Object -First 1
+            $cut.Origin | Should -Be 'Cdn'
+            $text | Should -Match "(?m)^\S+ +Cdn +GET +$ellipsis/blobs/\w{8}$ellipsis +200 +$([regex]::Escape((& $human $cut.BytesSent))) +CutBody\s*$"
+            $resumed = $requests | Where-Object { $_.Range -and $_.Origin -eq 'Cdn' } | Select-Object -First 1
+            $resumed | Should -Not -BeNullOrEmpty
+            $text | Should -Match "(?m)^\S+ +Cdn +GET +\S+ +$([regex]::Escape($resumed.Range -replace '^bytes=')) +206 "
+            $text | Should -Match '(?m)^\S+ +Registry +GET +\S+ +307 +0 B +Redirect\s*$'
+        }
+
+        It 'leaves a short path whole' {
+            $bearer = Start-OciTestRegistry -SampleContent -Authentication Bearer
+            try {
+                $null = Get-OciTag "$($bearer.Host)/samples/hello"
+                $token = Get-OciTestRegistryRequest $bearer -Path '/token' | Select-Object -First 1
+                & $render $token 80 | Should -Match "(?m)^\S+ +Registry +GET +/token +200 +$([regex]::Escape((& $human $token.BytesSent)))\s*$"
+            }
+            finally { $bearer | Stop-OciTestRegistry }
+        }
+
+        It 'keeps the full path, timestamp and byte count in Format-List *' {
+            $request = $requests | Where-Object Path -match '/blobs/' | Select-Object -First 1
+            $text = & $render ($request | Format-List *) 200
+            $text | Should -Match "Path +: $([regex]::Escape($request.Path))"
+            $text | Should -Match "BytesSent +: $($request.BytesSent)\b"
+        }
+    }
+
+    Context 'OciRepository' {
+        It 'lists repositories under the registry' {
+            $text = & $render $repositories 80
+            & $headers $text | Should -Be @('Repository')
+            $text | Should -Match "Registry: $([regex]::Escape($catalog.Host))"
+            foreach ($name in 'samples/hello', 'team/app') { $text | Should -Match "(?m)^$([regex]::Escape($name))\s*$" }
         }
     }
 
@@ -197,7 +356,11 @@ Describe 'Default views (OciRegistry.Format.ps1xml)' {
                 OciPlatform     = $manifest.Platform
                 OciSavedImage   = Save-OciImage "${repo}:1.0" -Path (Join-Path $TestDrive 'every-layout')
                 SavedBlob       = $manifest | Save-OciBlob -Destination (Join-Path $TestDrive 'every-blobs')
-                OciTestRegistry = $registry
+                OciTestRegistry = $faulty
+                OciTestRegistryFault = $faulty.Faults
+                OciTestRegistryRequest = $requests
+                OciRepository   = $repositories
+                Referrers       = $referrers
             }
         }
 
@@ -224,7 +387,8 @@ Describe 'Default views (OciRegistry.Format.ps1xml)' {
         It 'is registered for <_>' -ForEach @(
             'OciRegistry.Output.OciManifest', 'OciRegistry.Output.OciIndex', 'OciRegistry.Output.OciDescriptor',
             'OciRegistry.Output.OciTag', 'OciRegistry.Output.OciPlatform', 'OciRegistry.Output.OciSavedImage',
-            'OciRegistry.SavedBlob', 'OciRegistry.Output.OciTestRegistry'
+            'OciRegistry.SavedBlob', 'OciRegistry.Output.OciTestRegistry', 'OciRegistry.Output.OciTestRegistryFault',
+            'OciRegistry.Output.OciTestRegistryRequest', 'OciRegistry.Output.OciRepository'
         ) {
             Get-FormatData -TypeName $_ | Should -Not -BeNullOrEmpty
         }
