@@ -81,6 +81,17 @@ Describe 'Save-OciBlob' {
         $err[0].FullyQualifiedErrorId | Should -Be (& $id 'TargetConflict')
     }
 
+    It 'emits one file per blob even when many finish at once' {
+        $blobs = foreach ($i in 1..8) {
+            $bytes = [Text.Encoding]::UTF8.GetBytes("small blob $i")
+            [pscustomobject]@{ Reference = "$($registry.Host)/edge/many"; Digest = $registry.AddBlob('edge/many', $bytes); Size = $bytes.Length }
+        }
+        foreach ($round in 1..25) {
+            $dest = Join-Path $TestDrive "many-$round"
+            @($blobs | Save-OciBlob -Destination $dest -ThrottleLimit 8).Count | Should -Be 8 -Because "round $round"
+        }
+    }
+
     It 'takes the blob and the destination by position' {
         $dest = Join-Path $TestDrive 'positional'
         $file = Save-OciBlob "$($registry.Host)/edge/blobs@$bigDigest" $dest

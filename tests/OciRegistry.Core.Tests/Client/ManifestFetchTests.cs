@@ -272,10 +272,39 @@ public sealed class ManifestFetchTests
         Assert.Single(stub.Requests);
     }
 
-    [Fact]
-    public async Task GetManifestForPlatformAsync_SingleManifest_IsReturnedWithoutARequest()
+    [Theory]
+    [InlineData("linux/amd64", true)]
+    [InlineData("linux/s390x", false)]
+    public async Task GetManifestForPlatformAsync_SingleImage_IsCheckedAgainstItsConfig(string wanted, bool matches)
     {
-        var stub = new StubHandler(_ => Manifests.Response(Body));
+        var config = Manifests.Bytes("""{"architecture":"amd64","os":"linux","rootfs":{"type":"layers","diff_ids":[]}}""");
+        var image = Manifests.Oci()
+            .Replace(Manifests.ConfigDigest, Digest.Compute(config).ToString(), StringComparison.Ordinal)
+            .Replace("\"size\":2}", "\"size\":" + config.Length + "}", StringComparison.Ordinal);
+        var stub = new StubHandler(r => r.RequestUri!.AbsolutePath.Contains("/blobs/", StringComparison.Ordinal)
+            ? Responses.Content(config, "application/octet-stream")
+            : Manifests.Response(image));
+        using var client = TestClient.Create(stub);
+        var document = await client.GetManifestAsync(Reference.Parse(Repository + ":1"));
+
+        if (matches)
+        {
+            Assert.Same(document, await client.GetManifestForPlatformAsync(document, Platform.Parse(wanted)));
+        }
+        else
+        {
+            var e = await Assert.ThrowsAsync<PlatformNotFoundException>(() => client.GetManifestForPlatformAsync(document, Platform.Parse(wanted)));
+            Assert.Equal("linux/amd64", Assert.Single(e.Available).ToString());
+        }
+
+        Assert.Equal(2, stub.Requests.Count);
+    }
+
+    [Fact]
+    public async Task GetManifestForPlatformAsync_Artifact_IsReturnedWithoutARequest()
+    {
+        var artifact = Body.Replace(MediaTypes.OciConfig, "application/vnd.example.thing.config+json", StringComparison.Ordinal);
+        var stub = new StubHandler(_ => Manifests.Response(artifact));
         using var client = TestClient.Create(stub);
         var document = await client.GetManifestAsync(Reference.Parse(Repository + ":1"));
 
