@@ -9,6 +9,7 @@ using System.Text.Json;
 using System.Threading.Tasks;
 using OciRegistry.Core.Client;
 using OciRegistry.Core.TestRegistry;
+using OciRegistry.Core.Tests.Support;
 
 namespace OciRegistry.Core.Tests.TestRegistry;
 
@@ -207,7 +208,7 @@ public sealed class AuthenticationTests
     [Fact]
     public async Task Bearer_ExpiredOrUnknownToken_Answers401WithInvalidToken()
     {
-        var clock = new ManualClock();
+        var clock = new ManualTimeProvider();
         var options = Bearer();
         options.TimeProvider = clock;
         options.TokenLifetime = TimeSpan.FromSeconds(30);
