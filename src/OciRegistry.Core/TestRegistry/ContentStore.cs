@@ -169,7 +169,7 @@ public sealed class ContentStore
     /// Adds a manifest whose digest the caller has already computed (and verified), so a layout can bring
     /// sha512 content. The bytes are kept as they are, not copied.
     /// </summary>
-    internal void AddManifestCore(string repository, byte[] content, string mediaType, Digest digest, IReadOnlyCollection<string> tags, bool validate = true)
+    internal ManifestDocument? AddManifestCore(string repository, byte[] content, string mediaType, Digest digest, IReadOnlyCollection<string> tags, bool validate = true)
     {
         ValidateRepository(repository);
         if (string.IsNullOrEmpty(mediaType))
@@ -188,7 +188,7 @@ public sealed class ContentStore
             throw new ArgumentException($"the manifest says its media type is '{parsed.MediaType}', not '{mediaType}'", nameof(mediaType));
         }
 
-        var manifest = new StoredManifest(digest, mediaType, content);
+        var manifest = new StoredManifest(digest, mediaType, content, parsed);
         lock (_gate)
         {
             var repositoryContent = GetOrAddRepository(repository);
@@ -197,6 +197,111 @@ public sealed class ContentStore
             {
                 repositoryContent.Tags[tag] = digest;
             }
+        }
+
+        return parsed;
+    }
+
+    /// <summary>
+    /// Removes the manifest with <paramref name="digest"/> from <paramref name="repository"/>, and every tag that
+    /// pointed at it.
+    /// </summary>
+    /// <returns>Whether the repository held it.</returns>
+    public bool DeleteManifest(string repository, Digest digest)
+    {
+        ValidateRepository(repository);
+        lock (_gate)
+        {
+            if (!_repositories.TryGetValue(repository, out var content) || !content.Manifests.Remove(digest))
+            {
+                return false;
+            }
+
+            foreach (var tag in content.Tags.Where(t => t.Value == digest).Select(t => t.Key).ToList())
+            {
+                content.Tags.Remove(tag);
+            }
+
+            return true;
+        }
+    }
+
+    /// <summary>Removes <paramref name="tag"/> from <paramref name="repository"/>; the manifest stays, by digest.</summary>
+    /// <returns>Whether the tag existed.</returns>
+    public bool DeleteTag(string repository, string tag)
+    {
+        ValidateRepository(repository);
+        lock (_gate)
+        {
+            return _repositories.TryGetValue(repository, out var content) && content.Tags.Remove(tag);
+        }
+    }
+
+    /// <summary>Removes the blob with <paramref name="digest"/> from <paramref name="repository"/>; other repositories keep theirs.</summary>
+    /// <returns>Whether the repository held it.</returns>
+    public bool DeleteBlob(string repository, Digest digest)
+    {
+        ValidateRepository(repository);
+        lock (_gate)
+        {
+            return _repositories.TryGetValue(repository, out var content) && content.Blobs.Remove(digest);
+        }
+    }
+
+    /// <summary>
+    /// Makes a blob that <paramref name="from"/> holds available in <paramref name="repository"/> too, without copying
+    /// it: a cross-repository mount.
+    /// </summary>
+    /// <returns>Whether <paramref name="from"/> held the blob.</returns>
+    internal bool MountBlob(string from, string repository, Digest digest)
+    {
+        lock (_gate)
+        {
+            if (!_repositories.TryGetValue(from, out var source) || !source.Blobs.Contains(digest) || !_blobs.ContainsKey(digest))
+            {
+                return false;
+            }
+
+            GetOrAddRepository(repository).Blobs.Add(digest);
+            return true;
+        }
+    }
+
+    /// <summary>Stores a manifest a client pushed (parsed and checked by the caller) and points <paramref name="tag"/> at it.</summary>
+    internal void AddPushedManifest(string repository, ManifestDocument document, byte[] content, string? tag)
+    {
+        var manifest = new StoredManifest(document.Digest, document.MediaType, content, document);
+        lock (_gate)
+        {
+            var repositoryContent = GetOrAddRepository(repository);
+            repositoryContent.Manifests[manifest.Digest] = manifest;
+            if (tag is not null)
+            {
+                repositoryContent.Tags[tag] = manifest.Digest;
+            }
+        }
+    }
+
+    /// <summary>Adds a blob a client pushed (its digest already verified).</summary>
+    /// <returns>False when the pool already held the digest, so the new copy is not used.</returns>
+    internal bool AddPushedBlob(string repository, StoredBlob blob)
+    {
+        lock (_gate)
+        {
+            var isNew = !_blobs.ContainsKey(blob.Digest);
+            AddBlobCore(repository, blob);
+            return isNew;
+        }
+    }
+
+    /// <summary>The manifests of <paramref name="repository"/> whose subject is <paramref name="subject"/>, by digest.</summary>
+    internal IReadOnlyList<StoredManifest> FindReferrers(string repository, Digest subject)
+    {
+        lock (_gate)
+        {
+            return _repositories.TryGetValue(repository, out var content)
+                ? content.Manifests.Values.Where(m => m.Subject == subject).OrderBy(m => m.Digest.ToString(), StringComparer.Ordinal).ToArray()
+                : [];
         }
     }
 
@@ -270,6 +375,7 @@ public sealed class ContentStore
 
     private void AddBlobCore(string repository, StoredBlob blob)
     {
+        // Recursive when called from AddPushedBlob, which Monitor allows.
         lock (_gate)
         {
             if (_blobs.TryGetValue(blob.Digest, out var existing))
