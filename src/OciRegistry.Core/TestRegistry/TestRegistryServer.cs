@@ -58,6 +58,9 @@ public sealed class TestRegistryServer : IDisposable
     /// <summary>The token endpoint (the realm of the bearer challenge), e.g. <c>http://127.0.0.1:41234/token</c>; null unless bearer.</summary>
     public Uri? TokenUrl { get; }
 
+    /// <summary>The upload sessions and their folder.</summary>
+    internal UploadArea Uploads => _uploads;
+
     /// <summary>Whether writes are refused with 405 (<see cref="TestRegistryOptions.ReadOnly"/>).</summary>
     public bool ReadOnly { get; private init; }
 

@@ -17,6 +17,18 @@ internal sealed class UploadArea : IDisposable
     private string? _folder;
     private int _disposed;
 
+    /// <summary>The folder spilled uploads go to, once one did; null before.</summary>
+    internal string? Folder
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _folder;
+            }
+        }
+    }
+
     /// <summary>Opens a session for <paramref name="repository"/>.</summary>
     public UploadSession Start(string repository)
     {
