@@ -218,7 +218,7 @@ internal sealed partial class RegistryRequestHandler
             return;
         }
 
-        var content = exchange.Request.ContentLength64 > MaxManifestSize ? null : await ReadLimitedAsync(exchange.Request.InputStream, MaxManifestSize, cancellationToken).ConfigureAwait(false);
+        var content = await ReadLimitedAsync(exchange.Request, MaxManifestSize, cancellationToken).ConfigureAwait(false);
         if (content is null)
         {
             await exchange.SendErrorAsync(HttpStatusCode.RequestEntityTooLarge, RegistryErrorCode.SizeInvalid, $"manifests are limited to {MaxManifestSize} bytes", cancellationToken).ConfigureAwait(false);
@@ -339,22 +339,30 @@ internal sealed partial class RegistryRequestHandler
             end >= start;
     }
 
-    private static async Task<byte[]?> ReadLimitedAsync(Stream body, int limit, CancellationToken cancellationToken)
+    // The body, or null when it is longer than the limit. A body somewhat too long is still read to its end, so the
+    // client gets to see the error instead of a connection reset while it is still sending.
+    private static async Task<byte[]?> ReadLimitedAsync(HttpListenerRequest request, int limit, CancellationToken cancellationToken)
     {
-        using var buffer = new MemoryStream();
-        var chunk = new byte[64 * 1024];
-        int read;
-        while ((read = await body.ReadAsync(chunk, 0, chunk.Length, cancellationToken).ConfigureAwait(false)) > 0)
+        const int DrainLimit = 64 * 1024 * 1024;
+        if (request.ContentLength64 > DrainLimit)
         {
-            if (buffer.Length + read > limit)
-            {
-                return null;
-            }
-
-            buffer.Write(chunk, 0, read);
+            return null;
         }
 
-        return buffer.ToArray();
+        using var buffer = new MemoryStream();
+        var chunk = new byte[64 * 1024];
+        var total = 0L;
+        int read;
+        while (total <= DrainLimit && (read = await request.InputStream.ReadAsync(chunk, 0, chunk.Length, cancellationToken).ConfigureAwait(false)) > 0)
+        {
+            total += read;
+            if (total <= limit)
+            {
+                buffer.Write(chunk, 0, read);
+            }
+        }
+
+        return total > limit ? null : buffer.ToArray();
     }
 
     private static void TryDelete(string path)
