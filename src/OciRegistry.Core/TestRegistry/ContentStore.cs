@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using System.Security.Cryptography;
 using OciRegistry.Core.Models;
 using OciRegistry.Core.References;
 
@@ -140,6 +141,146 @@ public sealed class ContentStore
         var digest = Digest.Compute(copy);
         AddManifestCore(repository, copy, mediaType, digest, tags ?? [], validate: false);
         return digest;
+    }
+
+    /// <summary>
+    /// Turns plain files into an OCI artifact in <paramref name="repository"/>, the way <c>oras push</c> does: one
+    /// layer per file, titled with its file name (<c>org.opencontainers.image.title</c>), the empty config, an
+    /// artifact type, the manifest's annotations and optionally a subject, so referrers can be tested. The files
+    /// are hashed once and then served from where they are, without being copied.
+    /// </summary>
+    /// <param name="repository">The repository, e.g. <c>samples/sbom</c>.</param>
+    /// <param name="tag">A tag to point at the manifest, or null.</param>
+    /// <param name="paths">The files, in layer order; their names must differ.</param>
+    /// <param name="artifactType">The manifest's <c>artifactType</c>.</param>
+    /// <param name="annotations">The manifest's annotations, or null.</param>
+    /// <param name="subject">The manifest this artifact refers to, or null.</param>
+    /// <param name="layerMediaType">The media type of every layer.</param>
+    /// <returns>The manifest as stored.</returns>
+    /// <exception cref="ArgumentException">A name, tag or media type is not valid, or two files share a name.</exception>
+    /// <exception cref="FileNotFoundException">A file does not exist.</exception>
+    public ImageManifest AddArtifact(
+        string repository,
+        string? tag,
+        IReadOnlyList<string> paths,
+        string artifactType,
+        IReadOnlyDictionary<string, string>? annotations = null,
+        Descriptor? subject = null,
+        string layerMediaType = "application/octet-stream")
+    {
+        ValidateRepository(repository);
+        if (tag is not null)
+        {
+            ValidateTag(tag);
+        }
+
+        if (paths is null)
+        {
+            throw new ArgumentNullException(nameof(paths));
+        }
+
+        if (string.IsNullOrEmpty(artifactType) || string.IsNullOrEmpty(layerMediaType))
+        {
+            throw new ArgumentException("an artifact needs an artifact type and a layer media type", nameof(artifactType));
+        }
+
+        var layers = new List<(string MediaType, Digest Digest, long Size, string Title)>();
+        foreach (var path in paths)
+        {
+            var file = new FileInfo(System.IO.Path.GetFullPath(path));
+            if (!file.Exists)
+            {
+                throw new FileNotFoundException($"the file '{file.FullName}' does not exist", file.FullName);
+            }
+
+            if (layers.Any(l => string.Equals(l.Title, file.Name, StringComparison.Ordinal)))
+            {
+                throw new ArgumentException($"two files are named '{file.Name}': layer titles must differ", nameof(paths));
+            }
+
+            Digest digest;
+            using (var stream = file.OpenRead())
+            using (var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256))
+            {
+                var buffer = new byte[RegistryExchange.ChunkSize];
+                int read;
+                while ((read = stream.Read(buffer, 0, buffer.Length)) > 0)
+                {
+                    hash.AppendData(buffer, 0, read);
+                }
+
+                digest = Digest.FromHash("sha256", hash.GetHashAndReset());
+            }
+
+            AddBlobFile(repository, digest, file.Length, file.FullName);
+            layers.Add((layerMediaType, digest, file.Length, file.Name));
+        }
+
+        var emptyConfig = AddBlob(repository, [(byte)'{', (byte)'}']);
+        var content = JsonContent.Write(writer =>
+        {
+            writer.WriteStartObject();
+            writer.WriteNumber("schemaVersion", 2);
+            writer.WriteString("mediaType", MediaTypes.OciManifest);
+            writer.WriteString("artifactType", artifactType);
+            WriteDescriptor(writer, "config", MediaTypes.OciEmpty, emptyConfig, 2, null);
+            writer.WriteStartArray("layers");
+            foreach (var layer in layers)
+            {
+                WriteDescriptor(writer, null, layer.MediaType, layer.Digest, layer.Size, layer.Title);
+            }
+
+            writer.WriteEndArray();
+            if (subject is not null)
+            {
+                WriteDescriptor(writer, "subject", subject.MediaType, subject.Digest, subject.Size, null);
+            }
+
+            if (annotations is { Count: > 0 })
+            {
+                writer.WriteStartObject("annotations");
+                foreach (var annotation in annotations.OrderBy(a => a.Key, StringComparer.Ordinal))
+                {
+                    writer.WriteString(annotation.Key, annotation.Value);
+                }
+
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndObject();
+        });
+        return (ImageManifest)AddManifestCore(repository, content, MediaTypes.OciManifest, Digest.Compute(content), tag is null ? [] : [tag])!;
+    }
+
+    /// <summary>A descriptor of the manifest with <paramref name="digest"/> in <paramref name="repository"/>, or null.</summary>
+    public Descriptor? DescribeManifest(string repository, Digest digest)
+    {
+        var manifest = FindManifest(repository, digest);
+        return manifest is null ? null : new Descriptor { MediaType = manifest.MediaType, Digest = manifest.Digest, Size = manifest.Content.LongLength };
+    }
+
+    private static void WriteDescriptor(System.Text.Json.Utf8JsonWriter writer, string? name, string mediaType, Digest digest, long size, string? title)
+    {
+        if (name is null)
+        {
+            writer.WriteStartObject();
+        }
+        else
+        {
+            writer.WriteStartObject(name);
+        }
+
+        writer.WriteString("mediaType", mediaType);
+        writer.WriteString("digest", digest.ToString());
+        writer.WriteNumber("size", size);
+        if (title is not null)
+        {
+            writer.WriteStartObject("annotations");
+            writer.WriteString(Descriptor.TitleAnnotation, title);
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndObject();
     }
 
     /// <summary>Points <paramref name="tag"/> in <paramref name="repository"/> at a manifest already added there.</summary>
