@@ -16,7 +16,7 @@ namespace OciRegistry.Core.TestRegistry;
 /// referrers and the catalog, and unless read-only the push side (uploads, mounts, manifest PUT) and deletion.
 /// https://github.com/opencontainers/distribution-spec/blob/main/spec.md.
 /// </summary>
-internal sealed partial class RegistryRequestHandler(ContentStore store, UploadArea uploads, bool readOnly = false, bool allowDelete = true)
+internal sealed partial class RegistryRequestHandler(ContentStore store, UploadArea uploads, bool readOnly = false, bool allowDelete = true, bool referrersApi = true)
 {
     private const string JsonType = "application/json";
     private const string BlobType = "application/octet-stream";
@@ -65,6 +65,7 @@ internal sealed partial class RegistryRequestHandler(ContentStore store, UploadA
             (RegistryRouteKind.Blob, "DELETE") when allowDelete => DeleteBlobAsync(exchange, route.Name, route.Reference, cancellationToken),
             (RegistryRouteKind.Blob, _) => MethodNotAllowedAsync(exchange, ReadableMethods + deletable, cancellationToken),
             (RegistryRouteKind.TagList, "GET" or "HEAD") => ServeTagListAsync(exchange, route.Name, cancellationToken),
+            (RegistryRouteKind.Referrers, _) when !referrersApi => exchange.SendErrorAsync(HttpStatusCode.NotFound, RegistryErrorCode.NotFound, "this registry has no referrers API", cancellationToken),
             (RegistryRouteKind.Referrers, "GET" or "HEAD") => ServeReferrersAsync(exchange, route.Name, route.Reference, cancellationToken),
             (RegistryRouteKind.BlobUpload, _) => HandleUploadAsync(exchange, route.Name, route.Reference, method, cancellationToken),
             _ => MethodNotAllowedAsync(exchange, ReadableMethods, cancellationToken),
@@ -218,13 +219,18 @@ internal sealed partial class RegistryRequestHandler(ContentStore store, UploadA
         return exchange.SendAsync(HttpStatusCode.OK, JsonType, body, cancellationToken);
     }
 
-    // https://github.com/opencontainers/distribution-spec/blob/main/spec.md#listing-referrers: always 200 with an
-    // index, empty for a subject nobody refers to (or that does not exist).
+    // https://github.com/opencontainers/distribution-spec/blob/main/spec.md#listing-referrers: 200 with an index,
+    // empty for a subject nobody refers to (or that does not exist); 404 only for a repository that does not exist.
     private Task ServeReferrersAsync(RegistryExchange exchange, string name, string reference, CancellationToken cancellationToken)
     {
         if (!Digest.TryParse(reference, out var subject, out var problem))
         {
             return exchange.SendErrorAsync(HttpStatusCode.BadRequest, RegistryErrorCode.DigestInvalid, $"'{reference}' is not a valid digest: {problem}", cancellationToken);
+        }
+
+        if (!store.ContainsRepository(name))
+        {
+            return exchange.SendErrorAsync(HttpStatusCode.NotFound, RegistryErrorCode.NameUnknown, $"the repository '{name}' is not known to the registry", cancellationToken);
         }
 
         IEnumerable<StoredManifest> referrers = store.FindReferrers(name, subject);

@@ -20,6 +20,12 @@ public sealed class TestRegistryOptions
     /// <summary>Whether DELETE of manifests, tags and blobs is allowed (405 otherwise); on by default.</summary>
     public bool AllowDelete { get; set; } = true;
 
+    /// <summary>
+    /// Whether <c>/v2/&lt;name&gt;/referrers/&lt;digest&gt;</c> answers (on by default). Off, it is a 404 as on
+    /// registries without the API, so clients fall back to the referrers tag schema (<c>sha256-&lt;hex&gt;</c> tags).
+    /// </summary>
+    public bool ReferrersApi { get; set; } = true;
+
     /// <summary>How requests are authenticated; anonymous by default.</summary>
     public TestRegistryAuthMode Authentication { get; set; } = TestRegistryAuthMode.Anonymous;
 

@@ -96,7 +96,7 @@ public sealed class TestRegistryServer : IDisposable
         var faults = new FaultCollection();
         var requests = new RequestLog();
         var uploads = new UploadArea();
-        var handler = new RegistryRequestHandler(content, uploads, options.ReadOnly, options.AllowDelete);
+        var handler = new RegistryRequestHandler(content, uploads, options.ReadOnly, options.AllowDelete, options.ReferrersApi);
         var signer = new UrlSigner(options.TimeProvider);
 
         var cdnPipeline = RequestPipeline.ForCdn(handler, faults, requests, signer, options.TimeProvider);

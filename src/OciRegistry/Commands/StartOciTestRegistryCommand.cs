@@ -48,6 +48,10 @@ public sealed class StartOciTestRegistryCommand : AsyncPSCmdlet
     [Parameter]
     public SwitchParameter DisableDelete { get; set; }
 
+    /// <summary>Answer the referrers API with 404, as registries without it do, so clients use the referrers tag schema instead.</summary>
+    [Parameter]
+    public SwitchParameter NoReferrersApi { get; set; }
+
     /// <summary>Faults to inject from the first request on, from New-OciTestRegistryFault.</summary>
     [Parameter]
     [ValidateNotNull]
@@ -160,6 +164,7 @@ public sealed class StartOciTestRegistryCommand : AsyncPSCmdlet
             Port = Port,
             ReadOnly = ReadOnly.IsPresent,
             AllowDelete = !DisableDelete.IsPresent,
+            ReferrersApi = !NoReferrersApi.IsPresent,
             Authentication = mode,
             Credential = credential,
             AllowAnonymousPull = AllowAnonymousPull.IsPresent || (mode == TestRegistryAuthMode.Bearer && credential is null),

@@ -117,6 +117,20 @@ public sealed class ConformanceDiscoveryTests
     }
 
     [Fact]
+    public async Task Referrers_OfAnUnknownRepository_Returns404NameUnknown_AndSwitchedOff404NotFound()
+    {
+        await using var registry = await StartAsync();
+        await using var without = await StartAsync(new OciRegistry.Core.TestRegistry.TestRegistryOptions { ReferrersApi = false });
+        var (subject, _) = await without.PushImageAsync("v1", "x");
+
+        using var unknown = await registry.Http.GetAsync($"/v2/no/such/referrers/{subject}");
+        using var off = await without.Http.GetAsync($"/v2/{Name}/referrers/{subject}");
+
+        await RegistryAssert.ErrorAsync(unknown, HttpStatusCode.NotFound, "NAME_UNKNOWN");
+        await RegistryAssert.ErrorAsync(off, HttpStatusCode.NotFound, "NOT_FOUND");
+    }
+
+    [Fact]
     public async Task Catalog_ListsRepositories_WithNLastAndLink()
     {
         await using var registry = await StartAsync();
