@@ -25,6 +25,7 @@
         'Get-OciReferrer'
         'Get-OciBlob'
         'Get-OciRepository'
+        'Publish-OciTestArtifact'
     )
     FormatsToProcess     = @('OciRegistry.Format.ps1xml')
     FunctionsToExport    = @()

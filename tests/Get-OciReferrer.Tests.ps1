@@ -1,9 +1,10 @@
-# The test registry has no referrers API (it answers 404), so these exercise the referrers tag schema fallback.
+# The test registry runs without its referrers API (-NoReferrersApi: it answers 404), so these exercise the referrers
+# tag schema fallback.
 Describe 'Get-OciReferrer' {
     BeforeAll {
         Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
         Import-OciRegistryUnderTest
-        $script:registry = Start-OciTestRegistry -SampleContent
+        $script:registry = Start-OciTestRegistry -SampleContent -NoReferrersApi
         $script:repo = "$($registry.Host)/samples/hello"
         $script:id = { param($name) "$name,OciRegistry.Commands.GetOciReferrerCommand" }
 

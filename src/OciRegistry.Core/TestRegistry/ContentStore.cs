@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using System.Security.Cryptography;
 using OciRegistry.Core.Models;
 using OciRegistry.Core.References;
 
@@ -142,6 +143,146 @@ public sealed class ContentStore
         return digest;
     }
 
+    /// <summary>
+    /// Turns plain files into an OCI artifact in <paramref name="repository"/>, the way <c>oras push</c> does: one
+    /// layer per file, titled with its file name (<c>org.opencontainers.image.title</c>), the empty config, an
+    /// artifact type, the manifest's annotations and optionally a subject, so referrers can be tested. The files
+    /// are hashed once and then served from where they are, without being copied.
+    /// </summary>
+    /// <param name="repository">The repository, e.g. <c>samples/sbom</c>.</param>
+    /// <param name="tag">A tag to point at the manifest, or null.</param>
+    /// <param name="paths">The files, in layer order; their names must differ.</param>
+    /// <param name="artifactType">The manifest's <c>artifactType</c>.</param>
+    /// <param name="annotations">The manifest's annotations, or null.</param>
+    /// <param name="subject">The manifest this artifact refers to, or null.</param>
+    /// <param name="layerMediaType">The media type of every layer.</param>
+    /// <returns>The manifest as stored.</returns>
+    /// <exception cref="ArgumentException">A name, tag or media type is not valid, or two files share a name.</exception>
+    /// <exception cref="FileNotFoundException">A file does not exist.</exception>
+    public ImageManifest AddArtifact(
+        string repository,
+        string? tag,
+        IReadOnlyList<string> paths,
+        string artifactType,
+        IReadOnlyDictionary<string, string>? annotations = null,
+        Descriptor? subject = null,
+        string layerMediaType = "application/octet-stream")
+    {
+        ValidateRepository(repository);
+        if (tag is not null)
+        {
+            ValidateTag(tag);
+        }
+
+        if (paths is null)
+        {
+            throw new ArgumentNullException(nameof(paths));
+        }
+
+        if (string.IsNullOrEmpty(artifactType) || string.IsNullOrEmpty(layerMediaType))
+        {
+            throw new ArgumentException("an artifact needs an artifact type and a layer media type", nameof(artifactType));
+        }
+
+        var layers = new List<(string MediaType, Digest Digest, long Size, string Title)>();
+        foreach (var path in paths)
+        {
+            var file = new FileInfo(System.IO.Path.GetFullPath(path));
+            if (!file.Exists)
+            {
+                throw new FileNotFoundException($"the file '{file.FullName}' does not exist", file.FullName);
+            }
+
+            if (layers.Any(l => string.Equals(l.Title, file.Name, StringComparison.Ordinal)))
+            {
+                throw new ArgumentException($"two files are named '{file.Name}': layer titles must differ", nameof(paths));
+            }
+
+            Digest digest;
+            using (var stream = file.OpenRead())
+            using (var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256))
+            {
+                var buffer = new byte[RegistryExchange.ChunkSize];
+                int read;
+                while ((read = stream.Read(buffer, 0, buffer.Length)) > 0)
+                {
+                    hash.AppendData(buffer, 0, read);
+                }
+
+                digest = Digest.FromHash("sha256", hash.GetHashAndReset());
+            }
+
+            AddBlobFile(repository, digest, file.Length, file.FullName);
+            layers.Add((layerMediaType, digest, file.Length, file.Name));
+        }
+
+        var emptyConfig = AddBlob(repository, [(byte)'{', (byte)'}']);
+        var content = JsonContent.Write(writer =>
+        {
+            writer.WriteStartObject();
+            writer.WriteNumber("schemaVersion", 2);
+            writer.WriteString("mediaType", MediaTypes.OciManifest);
+            writer.WriteString("artifactType", artifactType);
+            WriteDescriptor(writer, "config", MediaTypes.OciEmpty, emptyConfig, 2, null);
+            writer.WriteStartArray("layers");
+            foreach (var layer in layers)
+            {
+                WriteDescriptor(writer, null, layer.MediaType, layer.Digest, layer.Size, layer.Title);
+            }
+
+            writer.WriteEndArray();
+            if (subject is not null)
+            {
+                WriteDescriptor(writer, "subject", subject.MediaType, subject.Digest, subject.Size, null);
+            }
+
+            if (annotations is { Count: > 0 })
+            {
+                writer.WriteStartObject("annotations");
+                foreach (var annotation in annotations.OrderBy(a => a.Key, StringComparer.Ordinal))
+                {
+                    writer.WriteString(annotation.Key, annotation.Value);
+                }
+
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndObject();
+        });
+        return (ImageManifest)AddManifestCore(repository, content, MediaTypes.OciManifest, Digest.Compute(content), tag is null ? [] : [tag])!;
+    }
+
+    /// <summary>A descriptor of the manifest with <paramref name="digest"/> in <paramref name="repository"/>, or null.</summary>
+    public Descriptor? DescribeManifest(string repository, Digest digest)
+    {
+        var manifest = FindManifest(repository, digest);
+        return manifest is null ? null : new Descriptor { MediaType = manifest.MediaType, Digest = manifest.Digest, Size = manifest.Content.LongLength };
+    }
+
+    private static void WriteDescriptor(System.Text.Json.Utf8JsonWriter writer, string? name, string mediaType, Digest digest, long size, string? title)
+    {
+        if (name is null)
+        {
+            writer.WriteStartObject();
+        }
+        else
+        {
+            writer.WriteStartObject(name);
+        }
+
+        writer.WriteString("mediaType", mediaType);
+        writer.WriteString("digest", digest.ToString());
+        writer.WriteNumber("size", size);
+        if (title is not null)
+        {
+            writer.WriteStartObject("annotations");
+            writer.WriteString(Descriptor.TitleAnnotation, title);
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndObject();
+    }
+
     /// <summary>Points <paramref name="tag"/> in <paramref name="repository"/> at a manifest already added there.</summary>
     /// <exception cref="ArgumentException">The repository name or tag is not valid, or the repository holds no
     /// manifest with that digest.</exception>
@@ -169,7 +310,7 @@ public sealed class ContentStore
     /// Adds a manifest whose digest the caller has already computed (and verified), so a layout can bring
     /// sha512 content. The bytes are kept as they are, not copied.
     /// </summary>
-    internal void AddManifestCore(string repository, byte[] content, string mediaType, Digest digest, IReadOnlyCollection<string> tags, bool validate = true)
+    internal ManifestDocument? AddManifestCore(string repository, byte[] content, string mediaType, Digest digest, IReadOnlyCollection<string> tags, bool validate = true)
     {
         ValidateRepository(repository);
         if (string.IsNullOrEmpty(mediaType))
@@ -188,7 +329,7 @@ public sealed class ContentStore
             throw new ArgumentException($"the manifest says its media type is '{parsed.MediaType}', not '{mediaType}'", nameof(mediaType));
         }
 
-        var manifest = new StoredManifest(digest, mediaType, content);
+        var manifest = new StoredManifest(digest, mediaType, content, parsed);
         lock (_gate)
         {
             var repositoryContent = GetOrAddRepository(repository);
@@ -197,6 +338,111 @@ public sealed class ContentStore
             {
                 repositoryContent.Tags[tag] = digest;
             }
+        }
+
+        return parsed;
+    }
+
+    /// <summary>
+    /// Removes the manifest with <paramref name="digest"/> from <paramref name="repository"/>, and every tag that
+    /// pointed at it.
+    /// </summary>
+    /// <returns>Whether the repository held it.</returns>
+    public bool DeleteManifest(string repository, Digest digest)
+    {
+        ValidateRepository(repository);
+        lock (_gate)
+        {
+            if (!_repositories.TryGetValue(repository, out var content) || !content.Manifests.Remove(digest))
+            {
+                return false;
+            }
+
+            foreach (var tag in content.Tags.Where(t => t.Value == digest).Select(t => t.Key).ToList())
+            {
+                content.Tags.Remove(tag);
+            }
+
+            return true;
+        }
+    }
+
+    /// <summary>Removes <paramref name="tag"/> from <paramref name="repository"/>; the manifest stays, by digest.</summary>
+    /// <returns>Whether the tag existed.</returns>
+    public bool DeleteTag(string repository, string tag)
+    {
+        ValidateRepository(repository);
+        lock (_gate)
+        {
+            return _repositories.TryGetValue(repository, out var content) && content.Tags.Remove(tag);
+        }
+    }
+
+    /// <summary>Removes the blob with <paramref name="digest"/> from <paramref name="repository"/>; other repositories keep theirs.</summary>
+    /// <returns>Whether the repository held it.</returns>
+    public bool DeleteBlob(string repository, Digest digest)
+    {
+        ValidateRepository(repository);
+        lock (_gate)
+        {
+            return _repositories.TryGetValue(repository, out var content) && content.Blobs.Remove(digest);
+        }
+    }
+
+    /// <summary>
+    /// Makes a blob that <paramref name="from"/> holds available in <paramref name="repository"/> too, without copying
+    /// it: a cross-repository mount.
+    /// </summary>
+    /// <returns>Whether <paramref name="from"/> held the blob.</returns>
+    internal bool MountBlob(string from, string repository, Digest digest)
+    {
+        lock (_gate)
+        {
+            if (!_repositories.TryGetValue(from, out var source) || !source.Blobs.Contains(digest) || !_blobs.ContainsKey(digest))
+            {
+                return false;
+            }
+
+            GetOrAddRepository(repository).Blobs.Add(digest);
+            return true;
+        }
+    }
+
+    /// <summary>Stores a manifest a client pushed (parsed and checked by the caller) and points <paramref name="tag"/> at it.</summary>
+    internal void AddPushedManifest(string repository, ManifestDocument document, byte[] content, string? tag)
+    {
+        var manifest = new StoredManifest(document.Digest, document.MediaType, content, document);
+        lock (_gate)
+        {
+            var repositoryContent = GetOrAddRepository(repository);
+            repositoryContent.Manifests[manifest.Digest] = manifest;
+            if (tag is not null)
+            {
+                repositoryContent.Tags[tag] = manifest.Digest;
+            }
+        }
+    }
+
+    /// <summary>Adds a blob a client pushed (its digest already verified).</summary>
+    /// <returns>False when the pool already held the digest, so the new copy is not used.</returns>
+    internal bool AddPushedBlob(string repository, StoredBlob blob)
+    {
+        lock (_gate)
+        {
+            var isNew = !_blobs.ContainsKey(blob.Digest);
+            AddBlobCore(repository, blob);
+            return isNew;
+        }
+    }
+
+    /// <summary>The manifests of <paramref name="repository"/> whose subject is <paramref name="subject"/>, by digest.</summary>
+    internal IReadOnlyList<StoredManifest> FindReferrers(string repository, Digest subject)
+    {
+        lock (_gate)
+        {
+            return _repositories.TryGetValue(repository, out var content)
+                ? content.Manifests.Values.Where(m => m.Subject == subject).OrderBy(m => m.Digest.ToString(), StringComparer.Ordinal).ToArray()
+                : [];
         }
     }
 
@@ -270,6 +516,7 @@ public sealed class ContentStore
 
     private void AddBlobCore(string repository, StoredBlob blob)
     {
+        // Recursive when called from AddPushedBlob, which Monitor allows.
         lock (_gate)
         {
             if (_blobs.TryGetValue(blob.Digest, out var existing))

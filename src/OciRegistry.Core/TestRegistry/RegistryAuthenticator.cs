@@ -9,7 +9,9 @@ namespace OciRegistry.Core.TestRegistry;
 
 /// <summary>
 /// The door of the registry listener: lets a request through, or answers 401 with a challenge (RFC 9110 §11.6.1)
-/// or 403 for a token without the repository's pull scope (RFC 6750 §3.1: <c>error="insufficient_scope"</c>).
+/// or 403 for a token without the scope the request needs (RFC 6750 §3.1: <c>error="insufficient_scope"</c>):
+/// pull to read, push to upload or put manifests, delete to delete. Basic credentials allow everything; without
+/// them, <see cref="TestRegistryOptions.AllowAnonymousPull"/> lets reads through.
 /// The token endpoint itself and the CDN origin are not behind it.
 /// </summary>
 internal sealed class RegistryAuthenticator
@@ -74,13 +76,19 @@ internal sealed class RegistryAuthenticator
     }
 
     /// <summary>Lets the request through (true) or sends the 401 or 403 that refuses it (false).</summary>
-    public async Task<bool> AuthorizeAsync(RegistryExchange exchange, RegistryRoute route, CancellationToken cancellationToken)
+    public async Task<bool> AuthorizeAsync(RegistryExchange exchange, RegistryRoute route, RegistryAction action, CancellationToken cancellationToken)
     {
         var authorization = exchange.Request.Headers["Authorization"];
         switch (_mode)
         {
             case TestRegistryAuthMode.Basic:
-                if ((authorization is null && _allowAnonymous) || BasicCredentials.Match(authorization, _credential))
+                if (authorization is null && _allowAnonymous && action == RegistryAction.Pull)
+                {
+                    exchange.Grants = (_, wanted) => wanted == RegistryAction.Pull;
+                    return true;
+                }
+
+                if (BasicCredentials.Match(authorization, _credential))
                 {
                     return true;
                 }
@@ -92,21 +100,23 @@ internal sealed class RegistryAuthenticator
 
             case TestRegistryAuthMode.Bearer:
                 var repository = RepositoryOf(route);
-                var check = Tokens!.Check(authorization, repository);
+                var tokens = Tokens!;
+                var check = tokens.Check(authorization, repository, action);
                 if (check == TokenCheck.Valid)
                 {
+                    exchange.Grants = (name, wanted) => tokens.Check(authorization, name, wanted) == TokenCheck.Valid;
                     return true;
                 }
 
                 if (check == TokenCheck.InsufficientScope)
                 {
-                    exchange.SetHeader("WWW-Authenticate", BearerChallenge(repository, "insufficient_scope"));
+                    exchange.SetHeader("WWW-Authenticate", BearerChallenge(repository, action, "insufficient_scope"));
                     await exchange.SendErrorAsync(HttpStatusCode.Forbidden, RegistryErrorCode.Denied,
-                        $"the token does not grant pull on the repository '{repository}'", cancellationToken).ConfigureAwait(false);
+                        $"the token does not grant {TokenService.ActionName(action)} on the repository '{repository}'", cancellationToken).ConfigureAwait(false);
                     return false;
                 }
 
-                exchange.SetHeader("WWW-Authenticate", BearerChallenge(repository, check == TokenCheck.Invalid ? "invalid_token" : null));
+                exchange.SetHeader("WWW-Authenticate", BearerChallenge(repository, action, check == TokenCheck.Invalid ? "invalid_token" : null));
                 await exchange.SendErrorAsync(HttpStatusCode.Unauthorized, RegistryErrorCode.Unauthorized,
                     check == TokenCheck.Invalid ? "the token is unknown or has expired" : "authentication required", cancellationToken).ConfigureAwait(false);
                 return false;
@@ -118,18 +128,25 @@ internal sealed class RegistryAuthenticator
 
     // A scope names a valid repository; a malformed name needs any live token and then gets its NAME_INVALID.
     private static string? RepositoryOf(RegistryRoute route) =>
-        route.Kind is RegistryRouteKind.Manifest or RegistryRouteKind.Blob or RegistryRouteKind.TagList or RegistryRouteKind.BlobUpload &&
+        route.Kind is RegistryRouteKind.Manifest or RegistryRouteKind.Blob or RegistryRouteKind.TagList or RegistryRouteKind.BlobUpload or RegistryRouteKind.Referrers &&
         Reference.IsValidRepository(route.Name)
             ? route.Name
             : null;
 
     // https://distribution.github.io/distribution/spec/auth/token/#how-to-authenticate
-    private string BearerChallenge(string? repository, string? error)
+    private string BearerChallenge(string? repository, RegistryAction action, string? error)
     {
         var parts = new List<string> { $"realm=\"{_realm}\"", $"service=\"{_service}\"" };
         if (repository is not null)
         {
-            parts.Add($"scope=\"repository:{repository}:pull\"");
+            // Pushing needs pull as well: a client checks what is there before it uploads.
+            var actions = action switch
+            {
+                RegistryAction.Push => "pull,push",
+                RegistryAction.Delete => "delete",
+                _ => "pull",
+            };
+            parts.Add($"scope=\"repository:{repository}:{actions}\"");
         }
 
         if (error is not null)

@@ -8,6 +8,10 @@ namespace OciRegistry.Core.TestRegistry;
 internal static class RegistryErrorCode
 {
     public const string BlobUnknown = "BLOB_UNKNOWN";
+    public const string BlobUploadInvalid = "BLOB_UPLOAD_INVALID";
+    public const string BlobUploadUnknown = "BLOB_UPLOAD_UNKNOWN";
+    public const string ManifestBlobUnknown = "MANIFEST_BLOB_UNKNOWN";
+    public const string SizeInvalid = "SIZE_INVALID";
     public const string DigestInvalid = "DIGEST_INVALID";
     public const string ManifestInvalid = "MANIFEST_INVALID";
     public const string ManifestUnknown = "MANIFEST_UNKNOWN";

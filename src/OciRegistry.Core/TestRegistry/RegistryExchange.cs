@@ -21,10 +21,13 @@ internal sealed class RegistryExchange
     /// <summary>The size of each write: large enough for loopback throughput, small enough to stop promptly.</summary>
     internal const int ChunkSize = 128 * 1024;
 
+    /// <summary>The read size for blobs served from files: fewer, larger reads and writes keep up with the page cache.</summary>
+    internal const int FileChunkSize = 1024 * 1024;
+
     private const string ApiVersionHeader = "Docker-Distribution-API-Version";
 
     // Headers an endpoint may have set before failing; a 500 must not carry them.
-    private static readonly string[] ContentHeaders = ["Docker-Content-Digest", "ETag", "Accept-Ranges", "Content-Range", "Link", "Allow"];
+    private static readonly string[] ContentHeaders = ["Docker-Content-Digest", "ETag", "Accept-Ranges", "Content-Range", "Link", "Allow", "Location", "Range", "Docker-Upload-UUID", "OCI-Subject", "OCI-Filters-Applied"];
 
     private readonly RequestLog _log;
     private readonly FaultCollection _faults;
@@ -51,6 +54,12 @@ internal sealed class RegistryExchange
 
     /// <summary>Whether a <see cref="FaultKind.IgnoreRange"/> fault fired: serve the whole blob whatever Range says.</summary>
     public bool IgnoreRange { get; set; }
+
+    /// <summary>
+    /// Whether the credentials of the request allow an action on a repository (say, pull on the source of a
+    /// cross-repository mount); set by authentication, everything when there is none.
+    /// </summary>
+    public Func<string, RegistryAction, bool> Grants { get; set; } = (_, _) => true;
 
     /// <summary>The response body, with the body faults that fired; set once the response starts.</summary>
     private Stream Body => _body ?? throw new InvalidOperationException("the response has not started");
@@ -85,6 +94,14 @@ internal sealed class RegistryExchange
         Response.Close();
     }
 
+    /// <summary>Sends headers only: an empty body with <c>Content-Length: 0</c> (201, 202, 204 of the push API).</summary>
+    public Task SendEmptyAsync(HttpStatusCode status, CancellationToken cancellationToken)
+    {
+        StartResponse(status, null, 0, 0, 0);
+        Response.Close();
+        return Task.CompletedTask;
+    }
+
     /// <summary>
     /// Sends <paramref name="count"/> bytes of <paramref name="source"/> from its current position, which is
     /// <paramref name="start"/> in content of <paramref name="total"/> bytes, reading and writing one chunk at a
@@ -95,7 +112,7 @@ internal sealed class RegistryExchange
         StartResponse(status, contentType, count, start, total);
         if (!IsHead)
         {
-            var buffer = ArrayPool<byte>.Shared.Rent(ChunkSize);
+            var buffer = ArrayPool<byte>.Shared.Rent(FileChunkSize);
             try
             {
                 for (var written = 0L; written < count;)
@@ -177,10 +194,14 @@ internal sealed class RegistryExchange
     /// <paramref name="start"/> + <paramref name="length"/>) of content <paramref name="total"/> bytes long.
     /// Body faults only touch the body of a successful GET.
     /// </summary>
-    private void StartResponse(HttpStatusCode status, string contentType, long length, long start, long total)
+    private void StartResponse(HttpStatusCode status, string? contentType, long length, long start, long total)
     {
         Response.StatusCode = (int)status;
-        Response.ContentType = contentType;
+        if (contentType is not null)
+        {
+            Response.ContentType = contentType;
+        }
+
         Response.ContentLength64 = length;
 
         // Logged before anything reaches the wire, so a client that saw the response finds the entry.

@@ -5,7 +5,8 @@ namespace OciRegistry.Core.TestRegistry;
 /// <summary>
 /// Which endpoint a request path names. Repository names contain slashes, so the path is read from its end:
 /// <c>/v2/&lt;name&gt;/manifests/&lt;reference&gt;</c>, <c>/v2/&lt;name&gt;/blobs/&lt;digest&gt;</c>,
-/// <c>/v2/&lt;name&gt;/tags/list</c> (https://github.com/opencontainers/distribution-spec/blob/main/spec.md#endpoints).
+/// <c>/v2/&lt;name&gt;/tags/list</c>, <c>/v2/&lt;name&gt;/referrers/&lt;digest&gt;</c>, <c>/v2/&lt;name&gt;/blobs/uploads/[&lt;id&gt;]</c>
+/// and <c>/v2/_catalog</c> (https://github.com/opencontainers/distribution-spec/blob/main/spec.md#endpoints).
 /// </summary>
 internal sealed class RegistryRoute
 {
@@ -23,7 +24,7 @@ internal sealed class RegistryRoute
     /// <summary>The repository name as it appeared in the path (not yet validated).</summary>
     public string Name { get; }
 
-    /// <summary>The tag or digest of a manifest route, the digest of a blob route.</summary>
+    /// <summary>The tag or digest of a manifest route, the digest of a blob or referrers route, the session of an upload route.</summary>
     public string Reference { get; }
 
     /// <summary>
@@ -43,6 +44,11 @@ internal sealed class RegistryRoute
         }
 
         var rest = path.Substring(Prefix.Length);
+        if (rest is "_catalog" or "_catalog/")
+        {
+            return new RegistryRoute(RegistryRouteKind.Catalog);
+        }
+
         const string TagList = "/tags/list";
         if (rest.EndsWith(TagList, StringComparison.Ordinal))
         {
@@ -55,7 +61,10 @@ internal sealed class RegistryRoute
         uploads = uploads >= 0 || !rest.EndsWith(Uploads, StringComparison.Ordinal) ? uploads : rest.Length - Uploads.Length;
         if (uploads >= 0)
         {
-            return new RegistryRoute(RegistryRouteKind.BlobUpload, Unescape(rest.Substring(0, uploads)));
+            var session = uploads + Uploads.Length + 1 < rest.Length ? rest.Substring(uploads + Uploads.Length + 1) : string.Empty;
+            return session.IndexOf('/') >= 0
+                ? new RegistryRoute(RegistryRouteKind.NotFound)
+                : new RegistryRoute(RegistryRouteKind.BlobUpload, Unescape(rest.Substring(0, uploads)), Unescape(session));
         }
 
         var lastSlash = rest.LastIndexOf('/');
@@ -73,6 +82,7 @@ internal sealed class RegistryRoute
         {
             "manifests" => new RegistryRoute(RegistryRouteKind.Manifest, name, reference),
             "blobs" => new RegistryRoute(RegistryRouteKind.Blob, name, reference),
+            "referrers" => new RegistryRoute(RegistryRouteKind.Referrers, name, reference),
             _ => new RegistryRoute(RegistryRouteKind.NotFound),
         };
     }

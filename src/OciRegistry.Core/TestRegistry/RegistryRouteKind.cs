@@ -18,6 +18,12 @@ internal enum RegistryRouteKind
     /// <summary><c>/v2/&lt;name&gt;/tags/list</c>.</summary>
     TagList,
 
-    /// <summary><c>/v2/&lt;name&gt;/blobs/uploads/…</c>: pushing, which this registry refuses.</summary>
+    /// <summary><c>/v2/&lt;name&gt;/blobs/uploads/[&lt;session&gt;]</c>: pushing a blob (refused when read-only).</summary>
     BlobUpload,
+
+    /// <summary><c>/v2/&lt;name&gt;/referrers/&lt;digest&gt;</c>: the manifests whose subject is the digest.</summary>
+    Referrers,
+
+    /// <summary><c>/v2/_catalog</c>: the repository list.</summary>
+    Catalog,
 }

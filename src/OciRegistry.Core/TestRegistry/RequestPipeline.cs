@@ -98,7 +98,7 @@ internal sealed class RequestPipeline
                 return;
             }
 
-            if (!await _authenticator.AuthorizeAsync(exchange, route, cancellationToken).ConfigureAwait(false))
+            if (!await _authenticator.AuthorizeAsync(exchange, route, ActionOf(route, entry.Method), cancellationToken).ConfigureAwait(false))
             {
                 return;
             }
@@ -125,6 +125,15 @@ internal sealed class RequestPipeline
 
         await _handler.HandleAsync(exchange, cancellationToken).ConfigureAwait(false);
     }
+
+    // A read-only registry refuses writes with 405 whatever the credentials, so it only ever asks for pull.
+    private RegistryAction ActionOf(RegistryRoute route, string method) => method switch
+    {
+        _ when _handler.ReadOnly => RegistryAction.Pull,
+        "GET" or "HEAD" => RegistryAction.Pull,
+        "DELETE" when route.Kind is RegistryRouteKind.Manifest or RegistryRouteKind.Blob => RegistryAction.Delete,
+        _ => RegistryAction.Push,
+    };
 
     private static Task FailAsync(RegistryExchange exchange, FaultRule failure, CancellationToken cancellationToken)
     {

@@ -12,7 +12,21 @@ public sealed class TestRegistryOptions
     /// <summary>The TCP port of the registry; 0 (the default) picks a free one. The CDN origin always takes a free port.</summary>
     public int Port { get; set; }
 
-    /// <summary>How pulls are authenticated; anonymous by default.</summary>
+    /// <summary>
+    /// Refuse every write with 405, as the registry did before it took pushes: uploads, manifest PUT and DELETE.
+    /// </summary>
+    public bool ReadOnly { get; set; }
+
+    /// <summary>Whether DELETE of manifests, tags and blobs is allowed (405 otherwise); on by default.</summary>
+    public bool AllowDelete { get; set; } = true;
+
+    /// <summary>
+    /// Whether <c>/v2/&lt;name&gt;/referrers/&lt;digest&gt;</c> answers (on by default). Off, it is a 404 as on
+    /// registries without the API, so clients fall back to the referrers tag schema (<c>sha256-&lt;hex&gt;</c> tags).
+    /// </summary>
+    public bool ReferrersApi { get; set; } = true;
+
+    /// <summary>How requests are authenticated; anonymous by default.</summary>
     public TestRegistryAuthMode Authentication { get; set; } = TestRegistryAuthMode.Anonymous;
 
     /// <summary>The one account of <see cref="TestRegistryAuthMode.Basic"/> and <see cref="TestRegistryAuthMode.Bearer"/>.</summary>
@@ -20,8 +34,8 @@ public sealed class TestRegistryOptions
 
     /// <summary>
     /// Lets clients without credentials pull: in bearer mode the token endpoint then hands out anonymous tokens
-    /// (as Docker Hub does for public images); in Basic mode a request without Authorization is served.
-    /// Wrong credentials are refused either way.
+    /// (as Docker Hub does for public images), which grant pull only; in Basic mode a request without
+    /// Authorization is served if it only reads. Wrong credentials are refused either way.
     /// </summary>
     public bool AllowAnonymousPull { get; set; }
 

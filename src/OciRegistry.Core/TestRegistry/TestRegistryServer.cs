@@ -6,16 +6,18 @@ using System.Threading.Tasks;
 namespace OciRegistry.Core.TestRegistry;
 
 /// <summary>
-/// A read-only OCI registry inside the current process, for tests: serves what its <see cref="Content"/>
-/// holds over plain HTTP, by default on 127.0.0.1 and a free port, with switchable <see cref="Faults"/>, a
-/// <see cref="Requests"/> log, and anonymous, Basic or bearer authentication.
+/// An OCI registry inside the current process, for tests: serves what its <see cref="Content"/> holds over plain
+/// HTTP and takes pushes into it (unless <see cref="TestRegistryOptions.ReadOnly"/>), by default on 127.0.0.1 and a
+/// free port, with switchable <see cref="Faults"/>, a <see cref="Requests"/> log, and anonymous, Basic or bearer
+/// authentication.
 /// </summary>
 /// <remarks>
 /// Two listeners: the registry at <see cref="Url"/>, and a CDN origin at <see cref="CdnUrl"/> that serves the same
 /// content to the signed URLs a <see cref="FaultKind.Redirect"/> fault hands out, without authentication.
 /// Built on <see cref="HttpListener"/>, so it needs nothing outside the BCL. Every request is handled on the
 /// thread pool and nothing runs on a foreground thread: a forgotten server never keeps a process alive.
-/// Stopping closes both listening sockets and aborts requests in flight, so the ports are free at once.
+/// Stopping closes both listening sockets and aborts requests in flight, so the ports are free at once, and deletes
+/// the temporary folder that uploads larger than a megabyte were written to.
 /// Not <c>IAsyncDisposable</c> on purpose: on netstandard2.0 that type comes from Microsoft.Bcl.AsyncInterfaces,
 /// which a .NET (Core) consumer does not receive through System.Text.Json, so loading this type would fail there.
 /// Call <see cref="StopAsync"/> to wait for handlers, or <see cref="Dispose"/> to stop at once.
@@ -24,11 +26,13 @@ public sealed class TestRegistryServer : IDisposable
 {
     private readonly TestRegistryListener _registry;
     private readonly TestRegistryListener _cdn;
+    private readonly UploadArea _uploads;
 
-    private TestRegistryServer(TestRegistryListener registry, TestRegistryListener cdn, ContentStore content, FaultCollection faults, RequestLog requests, RegistryAuthenticator authenticator, TestRegistryAuthMode mode)
+    private TestRegistryServer(TestRegistryListener registry, TestRegistryListener cdn, UploadArea uploads, ContentStore content, FaultCollection faults, RequestLog requests, RegistryAuthenticator authenticator, TestRegistryAuthMode mode)
     {
         _registry = registry;
         _cdn = cdn;
+        _uploads = uploads;
         Content = content;
         Faults = faults;
         Requests = requests;
@@ -48,11 +52,17 @@ public sealed class TestRegistryServer : IDisposable
     /// <summary>The base URL of the CDN origin that redirects point to; a different port, so a different origin.</summary>
     public Uri CdnUrl => _cdn.Url;
 
-    /// <summary>How pulls are authenticated.</summary>
+    /// <summary>How requests are authenticated.</summary>
     public TestRegistryAuthMode Authentication { get; }
 
     /// <summary>The token endpoint (the realm of the bearer challenge), e.g. <c>http://127.0.0.1:41234/token</c>; null unless bearer.</summary>
     public Uri? TokenUrl { get; }
+
+    /// <summary>The upload sessions and their folder.</summary>
+    internal UploadArea Uploads => _uploads;
+
+    /// <summary>Whether writes are refused with 405 (<see cref="TestRegistryOptions.ReadOnly"/>).</summary>
+    public bool ReadOnly { get; private init; }
 
     /// <summary>What the server serves; add to it at any time.</summary>
     public ContentStore Content { get; }
@@ -85,7 +95,8 @@ public sealed class TestRegistryServer : IDisposable
         var content = new ContentStore();
         var faults = new FaultCollection();
         var requests = new RequestLog();
-        var handler = new RegistryRequestHandler(content);
+        var uploads = new UploadArea();
+        var handler = new RegistryRequestHandler(content, uploads, options.ReadOnly, options.AllowDelete, options.ReferrersApi);
         var signer = new UrlSigner(options.TimeProvider);
 
         var cdnPipeline = RequestPipeline.ForCdn(handler, faults, requests, signer, options.TimeProvider);
@@ -102,7 +113,7 @@ public sealed class TestRegistryServer : IDisposable
                 cancellationToken).ConfigureAwait(false);
             var authenticator = new RegistryAuthenticator(options, registry.Url, registry.Host);
             registryPipeline = RequestPipeline.ForRegistry(handler, faults, requests, authenticator, signer, options.TimeProvider, cdn.Url);
-            return new TestRegistryServer(registry, cdn, content, faults, requests, authenticator, options.Authentication);
+            return new TestRegistryServer(registry, cdn, uploads, content, faults, requests, authenticator, options.Authentication) { ReadOnly = options.ReadOnly };
         }
         catch
         {
@@ -112,12 +123,23 @@ public sealed class TestRegistryServer : IDisposable
     }
 
     /// <summary>Stops accepting, aborts requests in flight and waits (a few seconds at most) for their handlers to end.</summary>
-    public Task StopAsync() => Task.WhenAll(_registry.StopAsync(), _cdn.StopAsync());
+    public async Task StopAsync()
+    {
+        try
+        {
+            await Task.WhenAll(_registry.StopAsync(), _cdn.StopAsync()).ConfigureAwait(false);
+        }
+        finally
+        {
+            _uploads.Dispose();
+        }
+    }
 
     /// <summary>Stops the server at once; handlers of aborted requests end on their own.</summary>
     public void Dispose()
     {
         _registry.Stop();
         _cdn.Stop();
+        _uploads.Dispose();
     }
 }

@@ -15,8 +15,9 @@ namespace OciRegistry.Core.TestRegistry;
 
 /// <summary>
 /// The token endpoint of a bearer-authenticated test registry and the table of tokens it issued. Tokens are
-/// opaque random strings checked here, each with the repositories it may pull and an expiry, so clients can be
-/// tested on scopes, expiry and refresh without any JWT.
+/// opaque random strings checked here, each with the actions it grants per repository and an expiry, so clients can
+/// be tested on scopes, expiry and refresh without any JWT. The account gets what it asks for of pull, push and
+/// delete; anonymous tokens get pull only.
 /// GET with optional Basic credentials: https://distribution.github.io/distribution/spec/auth/token/.
 /// POST with <c>grant_type=password</c> or <c>refresh_token</c>: https://distribution.github.io/distribution/spec/auth/oauth/.
 /// </summary>
@@ -49,7 +50,7 @@ internal sealed class TokenService
     }
 
     /// <summary>What an <c>Authorization</c> header on a registry request is worth.</summary>
-    public TokenCheck Check(string? authorization, string? repository)
+    public TokenCheck Check(string? authorization, string? repository, RegistryAction action = RegistryAction.Pull)
     {
         var text = authorization?.Trim() ?? string.Empty;
         const string Scheme = "Bearer ";
@@ -63,7 +64,9 @@ internal sealed class TokenService
             return TokenCheck.Invalid;
         }
 
-        return repository is null || token.Repositories.Contains(repository) ? TokenCheck.Valid : TokenCheck.InsufficientScope;
+        return repository is null || (token.Grants.TryGetValue(repository, out var actions) && actions.Contains(ActionName(action)))
+            ? TokenCheck.Valid
+            : TokenCheck.InsufficientScope;
     }
 
     /// <summary>Answers a request to <see cref="Path"/>.</summary>
@@ -102,7 +105,7 @@ internal sealed class TokenService
             return exchange.SendErrorAsync(HttpStatusCode.Unauthorized, RegistryErrorCode.Unauthorized, message, cancellationToken);
         }
 
-        var (token, expires, _) = Issue(query.All("scope"));
+        var (token, expires, _) = Issue(query.All("scope"), authenticated: authorization is not null);
         var body = JsonContent.Write(writer =>
         {
             writer.WriteStartObject();
@@ -160,7 +163,7 @@ internal sealed class TokenService
         }
 
         // OAuth2 puts several scopes in one space-separated value (RFC 6749 §3.3).
-        var (token, expires, granted) = Issue(form.All("scope").SelectMany(s => s.Split([' '], StringSplitOptions.RemoveEmptyEntries)));
+        var (token, expires, granted) = Issue(form.All("scope").SelectMany(s => s.Split([' '], StringSplitOptions.RemoveEmptyEntries)), authenticated: true);
         string? newRefresh = null;
         if (grant == "password")
         {
@@ -175,7 +178,7 @@ internal sealed class TokenService
             writer.WriteString("token_type", "Bearer");
             writer.WriteNumber("expires_in", LifetimeSeconds);
             writer.WriteString("issued_at", (expires - _lifetime).ToString("o", CultureInfo.InvariantCulture));
-            writer.WriteString("scope", string.Join(" ", granted.Select(r => "repository:" + r + ":pull")));
+            writer.WriteString("scope", string.Join(" ", granted.Select(g => "repository:" + g.Key + ":" + string.Join(",", g.Value))));
             if (newRefresh is not null)
             {
                 writer.WriteString("refresh_token", newRefresh);
@@ -190,10 +193,21 @@ internal sealed class TokenService
 
     private bool IsOurService(string? service) => service is null || string.Equals(service, _service, StringComparison.Ordinal);
 
-    /// <summary>Issues a token for the pull part of <paramref name="scopes"/>; anything else asked for is not granted.</summary>
-    private (string Token, DateTimeOffset Expires, IReadOnlyCollection<string> Granted) Issue(IEnumerable<string> scopes)
+    /// <summary>The name a scope gives <paramref name="action"/>.</summary>
+    public static string ActionName(RegistryAction action) => action switch
     {
-        var repositories = new SortedSet<string>(StringComparer.Ordinal);
+        RegistryAction.Push => "push",
+        RegistryAction.Delete => "delete",
+        _ => "pull",
+    };
+
+    /// <summary>
+    /// Issues a token for what <paramref name="scopes"/> ask of pull, push and delete (<c>*</c> is all three); an
+    /// anonymous token gets pull only, and anything else asked for is not granted.
+    /// </summary>
+    private (string Token, DateTimeOffset Expires, IReadOnlyDictionary<string, SortedSet<string>> Granted) Issue(IEnumerable<string> scopes, bool authenticated)
+    {
+        var grants = new SortedDictionary<string, SortedSet<string>>(StringComparer.Ordinal);
         foreach (var scope in scopes)
         {
             // repository:<name>:<action>[,<action>]; the name holds no ':' but the split is from both ends anyway.
@@ -205,9 +219,21 @@ internal sealed class TokenService
             }
 
             var name = scope.Substring(first + 1, last - first - 1);
-            if (Reference.IsValidRepository(name) && scope.Substring(last + 1).Split(',').Contains("pull"))
+            if (!Reference.IsValidRepository(name))
             {
-                repositories.Add(name);
+                continue;
+            }
+
+            var asked = scope.Substring(last + 1).Split(',');
+            IEnumerable<string> allowed = asked.Contains("*") ? new[] { "pull", "push", "delete" } : asked.Where(a => a is "pull" or "push" or "delete");
+            foreach (var action in allowed.Where(a => authenticated || a == "pull"))
+            {
+                if (!grants.TryGetValue(name, out var actions))
+                {
+                    grants[name] = actions = new SortedSet<string>(StringComparer.Ordinal);
+                }
+
+                actions.Add(action);
             }
         }
 
@@ -222,8 +248,8 @@ internal sealed class TokenService
 
         var token = NewSecret();
         var expires = now + _lifetime;
-        _tokens[token] = new IssuedToken(new HashSet<string>(repositories, StringComparer.Ordinal), expires);
-        return (token, expires, repositories);
+        _tokens[token] = new IssuedToken(grants.ToDictionary(g => g.Key, g => new HashSet<string>(g.Value, StringComparer.Ordinal), StringComparer.Ordinal), expires);
+        return (token, expires, grants);
     }
 
     private static async Task<QueryString?> ReadFormAsync(HttpListenerRequest request, CancellationToken cancellationToken)
@@ -267,5 +293,5 @@ internal sealed class TokenService
         return Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
     }
 
-    private sealed record IssuedToken(HashSet<string> Repositories, DateTimeOffset Expires);
+    private sealed record IssuedToken(Dictionary<string, HashSet<string>> Grants, DateTimeOffset Expires);
 }

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using OciRegistry.Core.TestRegistry;
+using OciRegistry.Hosting;
 using OciRegistry.Output;
 
 namespace OciRegistry.Commands;

@@ -13,8 +13,8 @@ using OciRegistry.Output;
 namespace OciRegistry.Commands;
 
 /// <summary>
-/// <para type="synopsis">Starts an in-process OCI registry on 127.0.0.1 for tests, serving OCI layout folders and sample content, optionally behind authentication and with faults.</para>
-/// <para type="description">The registry runs until Stop-OciTestRegistry, module removal or the end of the process, and never keeps the process alive. It logs every request (Get-OciTestRegistryRequest) and injects the faults given with -Fault or -Unreliable, or added later with Add-OciTestRegistryFault.</para>
+/// <para type="synopsis">Starts an in-process OCI registry on 127.0.0.1 for tests, serving OCI layout folders and sample content and taking pushes, optionally behind authentication and with faults.</para>
+/// <para type="description">The registry speaks the whole distribution API: pulls, blob uploads (monolithic, streamed, chunked), cross-repository mounts, manifest PUT with validation, deletion, tag listing, the catalog and the referrers API. -ReadOnly refuses every write with 405. The registry runs until Stop-OciTestRegistry, module removal or the end of the process, and never keeps the process alive. It logs every request (Get-OciTestRegistryRequest) and injects the faults given with -Fault or -Unreliable, or added later with Add-OciTestRegistryFault.</para>
 /// </summary>
 /// <example><code>$registry = Start-OciTestRegistry -SampleContent -Unreliable</code></example>
 /// <example><code>$registry = Start-OciTestRegistry -SampleContent -Authentication Bearer -Credential $cred -TokenLifetime 2</code></example>
@@ -40,6 +40,18 @@ public sealed class StartOciTestRegistryCommand : AsyncPSCmdlet
     [Parameter]
     public SwitchParameter SampleContent { get; set; }
 
+    /// <summary>Refuse pushes and deletes with 405 Method Not Allowed: a pull-only registry.</summary>
+    [Parameter]
+    public SwitchParameter ReadOnly { get; set; }
+
+    /// <summary>Refuse DELETE of manifests, tags and blobs with 405 (as registries that keep everything do), while still taking pushes.</summary>
+    [Parameter]
+    public SwitchParameter DisableDelete { get; set; }
+
+    /// <summary>Answer the referrers API with 404, as registries without it do, so clients use the referrers tag schema instead.</summary>
+    [Parameter]
+    public SwitchParameter NoReferrersApi { get; set; }
+
     /// <summary>Faults to inject from the first request on, from New-OciTestRegistryFault.</summary>
     [Parameter]
     [ValidateNotNull]
@@ -55,19 +67,20 @@ public sealed class StartOciTestRegistryCommand : AsyncPSCmdlet
     public SwitchParameter Unreliable { get; set; }
 
     /// <summary>
-    /// How pulls authenticate: Anonymous, Basic (with -Credential) or Bearer (tokens from the registry's /token
-    /// endpoint). By default Bearer with -Unreliable, Basic with -Credential, Anonymous otherwise.
+    /// How requests authenticate: Anonymous, Basic (with -Credential) or Bearer (tokens from the registry's /token
+    /// endpoint; the account gets pull, push and delete, anonymous tokens pull only). By default Bearer with
+    /// -Unreliable, Basic with -Credential, Anonymous otherwise.
     /// </summary>
     [Parameter]
     [ValidateSet("Anonymous", "Basic", "Bearer")]
     public string? Authentication { get; set; }
 
-    /// <summary>The one account that may pull (Basic, or Bearer through the token endpoint).</summary>
+    /// <summary>The one account that may pull and push (Basic, or Bearer through the token endpoint).</summary>
     [Parameter]
     [Credential]
     public PSCredential? Credential { get; set; }
 
-    /// <summary>Let clients without credentials pull too (Bearer: anonymous tokens). Bearer without -Credential implies it.</summary>
+    /// <summary>Let clients without credentials pull too, but not push (Bearer: anonymous tokens). Bearer without -Credential implies it.</summary>
     [Parameter]
     public SwitchParameter AllowAnonymousPull { get; set; }
 
@@ -149,6 +162,9 @@ public sealed class StartOciTestRegistryCommand : AsyncPSCmdlet
         var options = new TestRegistryOptions
         {
             Port = Port,
+            ReadOnly = ReadOnly.IsPresent,
+            AllowDelete = !DisableDelete.IsPresent,
+            ReferrersApi = !NoReferrersApi.IsPresent,
             Authentication = mode,
             Credential = credential,
             AllowAnonymousPull = AllowAnonymousPull.IsPresent || (mode == TestRegistryAuthMode.Bearer && credential is null),

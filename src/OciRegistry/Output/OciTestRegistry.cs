@@ -58,6 +58,9 @@ public sealed class OciTestRegistry : IDisposable
     /// <summary>The tags of <paramref name="repository"/>.</summary>
     public string[] GetTags(string repository) => [.. _server.Content.GetTags(repository)];
 
+    /// <summary>Whether writes (pushes and deletes) are refused with 405: Start-OciTestRegistry -ReadOnly.</summary>
+    public bool ReadOnly => _server.ReadOnly;
+
     /// <summary>Adds a blob to <paramref name="repository"/> while the registry runs; returns its digest.</summary>
     public string AddBlob(string repository, byte[] content) => _server.Content.AddBlob(repository, content).ToString();
 

@@ -9,6 +9,7 @@ using System.Text.Json;
 using System.Threading.Tasks;
 using OciRegistry.Core.Client;
 using OciRegistry.Core.TestRegistry;
+using OciRegistry.Core.Tests.Support;
 
 namespace OciRegistry.Core.Tests.TestRegistry;
 
@@ -158,7 +159,7 @@ public sealed class AuthenticationTests
         var (status, body) = await TokenPostAsync(registry, ("grant_type", "password"), ("username", Account.UserName), ("password", Account.Password), ("service", registry.Server.Host), ("scope", scope), ("client_id", "tests"));
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Equal("Bearer", body.GetProperty("token_type").GetString());
-        Assert.Equal($"repository:{RegistryUnderTest.Repository}:pull repository:other:pull", body.GetProperty("scope").GetString());
+        Assert.Equal($"repository:{RegistryUnderTest.Repository}:pull repository:other:pull,push", body.GetProperty("scope").GetString());
         var refresh = body.GetProperty("refresh_token").GetString()!;
         using (var pulled = await SendAsync(registry, registry.ManifestPath, "Bearer " + body.GetProperty("access_token").GetString()))
         {
@@ -207,7 +208,7 @@ public sealed class AuthenticationTests
     [Fact]
     public async Task Bearer_ExpiredOrUnknownToken_Answers401WithInvalidToken()
     {
-        var clock = new ManualClock();
+        var clock = new ManualTimeProvider();
         var options = Bearer();
         options.TimeProvider = clock;
         options.TokenLifetime = TimeSpan.FromSeconds(30);

@@ -8,6 +8,7 @@ using OciRegistry.Core.Client;
 using OciRegistry.Core.Models;
 using OciRegistry.Core.References;
 using OciRegistry.Core.TestRegistry;
+using OciRegistry.Core.Tests.Support;
 using OciRegistry.Core.Transfer;
 
 namespace OciRegistry.Core.Tests.TestRegistry;
@@ -110,7 +111,7 @@ public sealed class ClientThroughFaultsTests
     [Fact]
     public async Task Pull_TokenExpiredOnTheServer_FetchesAFreshOne()
     {
-        var clock = new ManualClock();
+        var clock = new ManualTimeProvider();
         var options = new TestRegistryOptions { Authentication = TestRegistryAuthMode.Bearer, Credential = Account, TokenLifetime = TimeSpan.FromMinutes(1), TimeProvider = clock };
         await using var registry = await RegistryUnderTest.StartAsync(options);
         using var client = Client(registry, Account);

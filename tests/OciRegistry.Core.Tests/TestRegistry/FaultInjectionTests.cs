@@ -8,6 +8,7 @@ using System.Net.Http.Headers;
 using System.Threading;
 using System.Threading.Tasks;
 using OciRegistry.Core.TestRegistry;
+using OciRegistry.Core.Tests.Support;
 
 namespace OciRegistry.Core.Tests.TestRegistry;
 
@@ -296,7 +297,7 @@ public sealed class FaultInjectionTests
     [InlineData("expired")]
     public async Task Cdn_UnsignedAlteredOrExpiredUrl_IsRefused(string query)
     {
-        var clock = new ManualClock();
+        var clock = new ManualTimeProvider();
         await using var registry = await RegistryUnderTest.StartAsync(new TestRegistryOptions { TimeProvider = clock }, new FaultRule(FaultKind.Redirect));
         using var redirect = await registry.Http.GetAsync(registry.BlobPath);
         var signed = redirect.Headers.Location!;

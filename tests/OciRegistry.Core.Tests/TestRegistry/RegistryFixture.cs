@@ -51,7 +51,8 @@ public sealed class RegistryFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Directory.CreateDirectory(_directory);
-        Server = await TestRegistryServer.StartAsync();
+        // Read-only, as the registry was before it took pushes: these classes check the pull side and the 405s.
+        Server = await TestRegistryServer.StartAsync(new TestRegistryOptions { ReadOnly = true });
         var content = Server.Content;
         SampleContent.AddTo(content);
 

@@ -31,10 +31,13 @@ public sealed class RegistryRouteTests
     [InlineData("/v2//tags/list", "TagList", "", "")]
     [InlineData("/v2/a/blobs/uploads/", "BlobUpload", "a", "")]
     [InlineData("/v2/a/b/blobs/uploads", "BlobUpload", "a/b", "")]
-    [InlineData("/v2/a/blobs/uploads/1234-5678", "BlobUpload", "a", "")]
+    [InlineData("/v2/a/blobs/uploads/1234-5678", "BlobUpload", "a", "1234-5678")]
+    [InlineData("/v2/a/blobs/uploads/1234/5678", "NotFound", "", "")]
+    [InlineData("/v2/a/b/referrers/sha256:abc", "Referrers", "a/b", "sha256:abc")]
+    [InlineData("/v2/_catalog", "Catalog", "", "")]
     [InlineData("/v2/a/blobs/uploadsx", "Blob", "a", "uploadsx")]
-    [InlineData("/v2/a/referrers/sha256:abc", "NotFound", "", "")]
-    [InlineData("/v2/_catalog", "NotFound", "", "")]
+    [InlineData("/v2/a/referrers/sha256:abc", "Referrers", "a", "sha256:abc")]
+    [InlineData("/v2/_catalog/", "Catalog", "", "")]
     public void Match_Path_FindsEndpointNameAndReference(string path, string kind, string name, string reference)
     {
         var route = RegistryRoute.Match(path);

@@ -2,7 +2,7 @@ using System;
 using System.Globalization;
 using System.Management.Automation;
 
-namespace OciRegistry.Commands;
+namespace OciRegistry.Hosting;
 
 /// <summary>
 /// Lets a <see cref="TimeSpan"/> parameter take a number of seconds: <c>-Delay 2</c> is two seconds and
