@@ -7,7 +7,8 @@
     Test     Build, then the xunit suite, then Pester in a child pwsh against out/; ends with one line
              "Tests: N passed, N failed, N skipped" and a non-zero exit code when anything failed.
     Demo     Build, then starts the test registry with the built-in sample content and pulls from it.
-    Bench    Build, then tests/Benchmarks: downloads timed side by side with curl and skopeo against docker-registry.
+    Bench    Build, then tests/Benchmarks: downloads timed side by side with curl and skopeo against docker-registry,
+             and the test registry's serving next to docker-registry's.
     Package  Build, then out/packages/OciRegistry.<version>.nupkg for a PowerShell repository (Install-PSResource).
     Clean    removes out/ and the projects' bin/ and obj/.
 .EXAMPLE
@@ -162,7 +163,12 @@ switch ($Task) {
     'Build' { $null = Invoke-Build }
     'Package' { $null = Invoke-Package (Invoke-Build) }
     'Demo' { exit (Invoke-ChildScript 'src/Demo/Invoke-OciDemo.ps1' (Invoke-Build)) }
-    'Bench' { exit (Invoke-ChildScript 'tests/Benchmarks/Invoke-Benchmarks.ps1' (Invoke-Build)) }
+    'Bench' {
+        $manifest = Invoke-Build
+        $downloads = Invoke-ChildScript 'tests/Benchmarks/Invoke-Benchmarks.ps1' $manifest
+        $registry = Invoke-ChildScript 'tests/Benchmarks/Invoke-RegistryBenchmarks.ps1' $manifest
+        exit [int]($downloads -ne 0 -or $registry -ne 0)
+    }
     'Test' {
         $manifest = Invoke-Build
         $env:OCIREGISTRY_PACKAGE = Invoke-Package $manifest
