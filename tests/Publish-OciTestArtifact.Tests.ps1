@@ -57,4 +57,9 @@ Describe 'Publish-OciTestArtifact' {
         $null = Publish-OciTestArtifact $registry -Repository 'files/whatif' -Path (Join-Path $files 'notes.txt') -WhatIf
         $registry.Repositories | Should -Not -Contain 'files/whatif'
     }
+
+    It 'refuses a wildcard that matches no file instead of publishing an empty artifact' {
+        { Publish-OciTestArtifact -Registry $registry -Repository files/none -Path (Join-Path $TestDrive 'nothing-*.txt') -ErrorAction Stop } |
+            Should -Throw -ErrorId 'NoFilesToPublish,OciRegistry.Commands.PublishOciTestArtifactCommand'
+    }
 }

@@ -78,7 +78,19 @@ public sealed class PublishOciTestArtifactCommand : PSCmdlet
                 ThrowTerminatingError(new ErrorRecord(new ArgumentException($"'{path}' is not a file system path."), "NotAFileSystemPath", ErrorCategory.InvalidArgument, path));
             }
 
-            files.AddRange(resolved);
+            // A wildcard that matches nothing resolves to no path and no error: an artifact without the files the
+            // test meant to publish would pass silently.
+            if (resolved.Count == 0)
+            {
+                ThrowTerminatingError(new ErrorRecord(new ArgumentException($"No file matches '{path}'."), "NoFilesToPublish", ErrorCategory.ObjectNotFound, path));
+            }
+
+            files.AddRange(resolved.Where(f => !System.IO.Directory.Exists(f)));
+        }
+
+        if (files.Count == 0)
+        {
+            ThrowTerminatingError(new ErrorRecord(new ArgumentException("-Path names no files (only folders)."), "NoFilesToPublish", ErrorCategory.ObjectNotFound, Path));
         }
 
         var content = Registry.Server.Content;
