@@ -99,9 +99,36 @@ function Invoke-ChildPwsh {
     return $output
 }
 
+function New-OciTestLayout {
+    <#
+    .SYNOPSIS
+        Writes an OCI layout holding one image whose uncompressed layers are the given files (moved into the
+        layout), so digests are exactly the files'. Returns the layer descriptors and the config digest.
+    #>
+    param([string] $Layout, [string] $Tag, [string[]] $LayerFiles)
+    $blobs = Join-Path $Layout 'blobs/sha256'
+    $null = New-Item -ItemType Directory -Force $blobs
+    Set-Content (Join-Path $Layout 'oci-layout') '{"imageLayoutVersion":"1.0.0"}'
+    $layers = foreach ($file in $LayerFiles) {
+        $hex = (Get-FileHash $file -Algorithm SHA256).Hash.ToLowerInvariant()
+        Move-Item $file (Join-Path $blobs $hex) -Force
+        [ordered]@{ mediaType = 'application/vnd.oci.image.layer.v1.tar'; digest = "sha256:$hex"; size = (Get-Item (Join-Path $blobs $hex)).Length }
+    }
+    $config = [Text.Encoding]::UTF8.GetBytes((@{ architecture = 'amd64'; os = 'linux'; rootfs = @{ type = 'layers'; diff_ids = @($layers.digest) } } | ConvertTo-Json -Depth 5 -Compress))
+    $configDigest = Get-Sha256Digest $config
+    [IO.File]::WriteAllBytes((Join-Path $blobs $configDigest.Substring(7)), $config)
+    $manifest = [Text.Encoding]::UTF8.GetBytes(([ordered]@{ schemaVersion = 2; mediaType = 'application/vnd.oci.image.manifest.v1+json'
+                config = [ordered]@{ mediaType = 'application/vnd.oci.image.config.v1+json'; digest = $configDigest; size = $config.Length }; layers = @($layers) } | ConvertTo-Json -Depth 6 -Compress))
+    $manifestDigest = Get-Sha256Digest $manifest
+    [IO.File]::WriteAllBytes((Join-Path $blobs $manifestDigest.Substring(7)), $manifest)
+    @{ schemaVersion = 2; manifests = @(@{ mediaType = 'application/vnd.oci.image.manifest.v1+json'; digest = $manifestDigest; size = $manifest.Length; annotations = @{ 'org.opencontainers.image.ref.name' = $Tag } }) } |
+        ConvertTo-Json -Depth 5 | Set-Content (Join-Path $Layout 'index.json')
+    return [pscustomobject]@{ Layers = @($layers); ConfigDigest = $configDigest }
+}
+
 function Get-Sha256Digest([byte[]] $Bytes) {
     $hash = [System.Security.Cryptography.SHA256]::HashData($Bytes)
     return 'sha256:' + [System.Convert]::ToHexString($hash).ToLowerInvariant()
 }
 
-Export-ModuleMember -Function Import-OciRegistryUnderTest, Get-FreeTcpPort, Test-PeerTool, Invoke-Skopeo, Start-DockerRegistry, Get-Sha256Digest, Invoke-ChildPwsh
+Export-ModuleMember -Function New-OciTestLayout, Import-OciRegistryUnderTest, Get-FreeTcpPort, Test-PeerTool, Invoke-Skopeo, Start-DockerRegistry, Get-Sha256Digest, Invoke-ChildPwsh

@@ -26,28 +26,6 @@ $null = New-Item -ItemType Directory -Force $work
 $registry = Start-DockerRegistry
 $results = [System.Collections.Generic.List[object]]::new()
 
-function New-LayoutImage([string] $Layout, [string] $Tag, [string[]] $LayerFiles) {
-    # An OCI layout with uncompressed layers, written by hand so digests are exactly the files'.
-    $blobs = Join-Path $Layout 'blobs/sha256'
-    $null = New-Item -ItemType Directory -Force $blobs
-    Set-Content (Join-Path $Layout 'oci-layout') '{"imageLayoutVersion":"1.0.0"}'
-    $layers = foreach ($file in $LayerFiles) {
-        $hex = (Get-FileHash $file -Algorithm SHA256).Hash.ToLowerInvariant()
-        Move-Item $file (Join-Path $blobs $hex) -Force
-        [ordered]@{ mediaType = 'application/vnd.oci.image.layer.v1.tar'; digest = "sha256:$hex"; size = (Get-Item (Join-Path $blobs $hex)).Length }
-    }
-    $config = [Text.Encoding]::UTF8.GetBytes((@{ architecture = 'amd64'; os = 'linux'; rootfs = @{ type = 'layers'; diff_ids = @($layers.digest) } } | ConvertTo-Json -Depth 5 -Compress))
-    $configDigest = Get-Sha256Digest $config
-    [IO.File]::WriteAllBytes((Join-Path $blobs $configDigest.Substring(7)), $config)
-    $manifest = [Text.Encoding]::UTF8.GetBytes(([ordered]@{ schemaVersion = 2; mediaType = 'application/vnd.oci.image.manifest.v1+json'
-                config = [ordered]@{ mediaType = 'application/vnd.oci.image.config.v1+json'; digest = $configDigest; size = $config.Length }; layers = @($layers) } | ConvertTo-Json -Depth 6 -Compress))
-    $manifestDigest = Get-Sha256Digest $manifest
-    [IO.File]::WriteAllBytes((Join-Path $blobs $manifestDigest.Substring(7)), $manifest)
-    @{ schemaVersion = 2; manifests = @(@{ mediaType = 'application/vnd.oci.image.manifest.v1+json'; digest = $manifestDigest; size = $manifest.Length; annotations = @{ 'org.opencontainers.image.ref.name' = $Tag } }) } |
-        ConvertTo-Json -Depth 5 | Set-Content (Join-Path $Layout 'index.json')
-    return [pscustomobject]@{ Layers = @($layers); ConfigDigest = $configDigest }
-}
-
 function New-RandomFile([string] $Path, [long] $Bytes) {
     & sh -c "head -c $Bytes /dev/urandom > '$Path'"
 }
@@ -93,14 +71,14 @@ try {
     Write-Host 'Preparing content: a 1 GiB blob and a 32 x 16 MiB image, pushed to docker-registry with skopeo...'
     $big = Join-Path $work 'big-layout'
     New-RandomFile (Join-Path $work 'big.bin') 1GB
-    $bigImage = New-LayoutImage $big 'big' @(Join-Path $work 'big.bin')
+    $bigImage = New-OciTestLayout $big 'big' @(Join-Path $work 'big.bin')
     Invoke-Skopeo @copy "oci:${big}:big" "docker://$($registry.Host)/bench/big:1"
     $bigDigest = $bigImage.Layers[0].digest
     $bigUrl = "http://$($registry.Host)/v2/bench/big/blobs/$bigDigest"
 
     $many = Join-Path $work 'many-layout'
     $files = foreach ($i in 1..32) { $f = Join-Path $work "layer$i.bin"; New-RandomFile $f 16MB; $f }
-    $manyImage = New-LayoutImage $many 'many' $files
+    $manyImage = New-OciTestLayout $many 'many' $files
     Invoke-Skopeo @copy "oci:${many}:many" "docker://$($registry.Host)/bench/many:1"
     Remove-Item -Recurse -Force $big, $many
 
@@ -123,7 +101,7 @@ try {
         Write-Host 'Preparing and measuring a 4 GiB blob (memory must not grow with size)...'
         $huge = Join-Path $work 'huge-layout'
         New-RandomFile (Join-Path $work 'huge.bin') 4GB
-        $hugeImage = New-LayoutImage $huge 'huge' @(Join-Path $work 'huge.bin')
+        $hugeImage = New-OciTestLayout $huge 'huge' @(Join-Path $work 'huge.bin')
         Invoke-Skopeo @copy "oci:${huge}:huge" "docker://$($registry.Host)/bench/huge:1"
         Remove-Item -Recurse -Force $huge
         Measure-Ours '4 GiB blob' 'Save-OciBlob (verified, fsync)' "Save-OciBlob '$($registry.Host)/bench/huge' -Digest $($hugeImage.Layers[0].digest) -Path '$out/huge.bin'" $clean

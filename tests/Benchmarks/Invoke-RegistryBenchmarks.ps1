@@ -28,27 +28,6 @@ foreach ($tool in 'docker-registry', 'skopeo', 'curl') {
 $work = Join-Path ([IO.Path]::GetTempPath()) "oci-registry-bench-$PID"
 $null = New-Item -ItemType Directory -Force $work
 
-function New-Layout([string] $Layout, [string[]] $LayerFiles) {
-    # An OCI layout with uncompressed layers, written by hand so digests are exactly the files'.
-    $blobs = Join-Path $Layout 'blobs/sha256'
-    $null = New-Item -ItemType Directory -Force $blobs
-    Set-Content (Join-Path $Layout 'oci-layout') '{"imageLayoutVersion":"1.0.0"}'
-    $layerDescriptors = foreach ($file in $LayerFiles) {
-        $hex = (Get-FileHash $file -Algorithm SHA256).Hash.ToLowerInvariant()
-        Move-Item $file (Join-Path $blobs $hex) -Force
-        [ordered]@{ mediaType = 'application/vnd.oci.image.layer.v1.tar'; digest = "sha256:$hex"; size = (Get-Item (Join-Path $blobs $hex)).Length }
-    }
-    $config = [Text.Encoding]::UTF8.GetBytes((@{ architecture = 'amd64'; os = 'linux'; rootfs = @{ type = 'layers'; diff_ids = @($layerDescriptors.digest) } } | ConvertTo-Json -Depth 5 -Compress))
-    $configDigest = Get-Sha256Digest $config
-    [IO.File]::WriteAllBytes((Join-Path $blobs $configDigest.Substring(7)), $config)
-    $manifest = [Text.Encoding]::UTF8.GetBytes(([ordered]@{ schemaVersion = 2; mediaType = 'application/vnd.oci.image.manifest.v1+json'
-                config = [ordered]@{ mediaType = 'application/vnd.oci.image.config.v1+json'; digest = $configDigest; size = $config.Length }; layers = @($layerDescriptors) } | ConvertTo-Json -Depth 6 -Compress))
-    $manifestDigest = Get-Sha256Digest $manifest
-    [IO.File]::WriteAllBytes((Join-Path $blobs $manifestDigest.Substring(7)), $manifest)
-    @{ schemaVersion = 2; manifests = @(@{ mediaType = 'application/vnd.oci.image.manifest.v1+json'; digest = $manifestDigest; size = $manifest.Length; annotations = @{ 'org.opencontainers.image.ref.name' = 'bench' } }) } |
-        ConvertTo-Json -Depth 5 | Set-Content (Join-Path $Layout 'index.json')
-    return @($configDigest) + @($layerDescriptors.digest)
-}
 
 function Measure-Throughput([string] $Url) {
     # curl's average download speed in bytes per second; the best of $Runs.
@@ -83,14 +62,15 @@ try {
     $bigFile = Join-Path $work 'big.bin'
     & sh -c "head -c $BlobSize /dev/urandom > '$bigFile'"
     $bigLayout = Join-Path $work 'big'
-    $bigDigest = (New-Layout $bigLayout @($bigFile))[1]
+    $bigDigest = (New-OciTestLayout $bigLayout 'bench' @($bigFile)).Layers[0].digest
     $layerFiles = foreach ($i in 1..$Layers) {
         $file = Join-Path $work "layer$i.bin"
         & sh -c "head -c $LayerSize /dev/urandom > '$file'"
         $file
     }
     $manyLayout = Join-Path $work 'many'
-    $manyDigests = New-Layout $manyLayout $layerFiles
+    $manyImage = New-OciTestLayout $manyLayout 'bench' $layerFiles
+    $manyDigests = @($manyImage.ConfigDigest) + @($manyImage.Layers.digest)
 
     $docker = Start-DockerRegistry
     foreach ($pair in @(@($bigLayout, 'big'), @($manyLayout, 'many'))) {

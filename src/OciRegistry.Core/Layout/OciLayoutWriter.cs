@@ -108,31 +108,8 @@ public sealed class OciLayoutWriter
 
             if (!present)
             {
-                writer.WriteStartObject();
-                writer.WriteString("mediaType", descriptor.MediaType);
-                writer.WriteString("digest", descriptor.Digest.ToString());
-                writer.WriteNumber("size", descriptor.Size);
-                if (descriptor.Platform is { } platform)
-                {
-                    writer.WriteStartObject("platform");
-                    writer.WriteString("architecture", platform.Architecture);
-                    writer.WriteString("os", platform.Os);
-                    if (platform.Variant is not null)
-                    {
-                        writer.WriteString("variant", platform.Variant);
-                    }
-
-                    writer.WriteEndObject();
-                }
-
-                if (refName is not null)
-                {
-                    writer.WriteStartObject("annotations");
-                    writer.WriteString(OciLayoutReader.RefNameAnnotation, refName);
-                    writer.WriteEndObject();
-                }
-
-                writer.WriteEndObject();
+                DescriptorWriter.Write(writer, null, descriptor.MediaType, descriptor.Digest, descriptor.Size, descriptor.Platform,
+                    refName is null ? null : [new(OciLayoutReader.RefNameAnnotation, refName)]);
             }
 
             writer.WriteEndArray();

@@ -223,17 +223,17 @@ public sealed class ContentStore
             writer.WriteNumber("schemaVersion", 2);
             writer.WriteString("mediaType", MediaTypes.OciManifest);
             writer.WriteString("artifactType", artifactType);
-            WriteDescriptor(writer, "config", MediaTypes.OciEmpty, emptyConfig, 2, null);
+            DescriptorWriter.Write(writer, "config", MediaTypes.OciEmpty, emptyConfig, 2);
             writer.WriteStartArray("layers");
             foreach (var layer in layers)
             {
-                WriteDescriptor(writer, null, layer.MediaType, layer.Digest, layer.Size, layer.Title);
+                DescriptorWriter.Write(writer, null, layer.MediaType, layer.Digest, layer.Size, annotations: DescriptorWriter.Title(layer.Title));
             }
 
             writer.WriteEndArray();
             if (subject is not null)
             {
-                WriteDescriptor(writer, "subject", subject.MediaType, subject.Digest, subject.Size, null);
+                DescriptorWriter.Write(writer, "subject", subject.MediaType, subject.Digest, subject.Size);
             }
 
             if (annotations is { Count: > 0 })
@@ -257,30 +257,6 @@ public sealed class ContentStore
     {
         var manifest = FindManifest(repository, digest);
         return manifest is null ? null : new Descriptor { MediaType = manifest.MediaType, Digest = manifest.Digest, Size = manifest.Content.LongLength };
-    }
-
-    private static void WriteDescriptor(System.Text.Json.Utf8JsonWriter writer, string? name, string mediaType, Digest digest, long size, string? title)
-    {
-        if (name is null)
-        {
-            writer.WriteStartObject();
-        }
-        else
-        {
-            writer.WriteStartObject(name);
-        }
-
-        writer.WriteString("mediaType", mediaType);
-        writer.WriteString("digest", digest.ToString());
-        writer.WriteNumber("size", size);
-        if (title is not null)
-        {
-            writer.WriteStartObject("annotations");
-            writer.WriteString(Descriptor.TitleAnnotation, title);
-            writer.WriteEndObject();
-        }
-
-        writer.WriteEndObject();
     }
 
     /// <summary>Points <paramref name="tag"/> in <paramref name="repository"/> at a manifest already added there.</summary>

@@ -46,7 +46,7 @@ public static class SampleContent
             writer.WriteStartArray("manifests");
             foreach (var image in new[] { amd64, arm64 })
             {
-                WriteDescriptor(writer, null, image.MediaType, image.Digest, image.Size, platform: image.Platform);
+                DescriptorWriter.Write(writer, null, image.MediaType, image.Digest, image.Size, platform: image.Platform);
             }
 
             writer.WriteEndArray();
@@ -73,9 +73,9 @@ public static class SampleContent
             writer.WriteStartObject();
             writer.WriteNumber("schemaVersion", 2);
             writer.WriteString("mediaType", MediaTypes.OciManifest);
-            WriteDescriptor(writer, "config", MediaTypes.OciConfig, configDigest, config.Length);
+            DescriptorWriter.Write(writer, "config", MediaTypes.OciConfig, configDigest, config.Length);
             writer.WriteStartArray("layers");
-            WriteDescriptor(writer, null, MediaTypes.OciLayerTar, layerDigest, layer.Length, title: $"hello-{platform.Os}-{platform.Architecture}.tar");
+            DescriptorWriter.Write(writer, null, MediaTypes.OciLayerTar, layerDigest, layer.Length, annotations: DescriptorWriter.Title($"hello-{platform.Os}-{platform.Architecture}.tar"));
             writer.WriteEndArray();
             writer.WriteEndObject();
         });
@@ -98,9 +98,9 @@ public static class SampleContent
             writer.WriteStartObject();
             writer.WriteNumber("schemaVersion", 2);
             writer.WriteString("mediaType", MediaTypes.DockerManifest);
-            WriteDescriptor(writer, "config", MediaTypes.DockerConfig, configDigest, config.Length);
+            DescriptorWriter.Write(writer, "config", MediaTypes.DockerConfig, configDigest, config.Length);
             writer.WriteStartArray("layers");
-            WriteDescriptor(writer, null, MediaTypes.DockerLayerGzip, layerDigest, layer.Length);
+            DescriptorWriter.Write(writer, null, MediaTypes.DockerLayerGzip, layerDigest, layer.Length);
             writer.WriteEndArray();
             writer.WriteEndObject();
         });
@@ -122,11 +122,11 @@ public static class SampleContent
             writer.WriteNumber("schemaVersion", 2);
             writer.WriteString("mediaType", MediaTypes.OciManifest);
             writer.WriteString("artifactType", ReadmeArtifactType);
-            WriteDescriptor(writer, "config", MediaTypes.OciEmpty, emptyDigest, EmptyJson.Length);
+            DescriptorWriter.Write(writer, "config", MediaTypes.OciEmpty, emptyDigest, EmptyJson.Length);
             writer.WriteStartArray("layers");
-            WriteDescriptor(writer, null, "text/markdown", readmeDigest, readme.Length, title: "README.md");
+            DescriptorWriter.Write(writer, null, "text/markdown", readmeDigest, readme.Length, annotations: DescriptorWriter.Title("README.md"));
             writer.WriteEndArray();
-            WriteDescriptor(writer, "subject", subject.MediaType, subject.Digest, subject.Size);
+            DescriptorWriter.Write(writer, "subject", subject.MediaType, subject.Digest, subject.Size);
             writer.WriteStartObject("annotations");
             writer.WriteString("org.opencontainers.image.created", Created);
             writer.WriteEndObject();
@@ -176,43 +176,6 @@ public static class SampleContent
         writer.WriteEndArray();
         writer.WriteEndObject();
     });
-
-    private static void WriteDescriptor(Utf8JsonWriter writer, string? property, string mediaType, Digest digest, long size, string? title = null, Platform? platform = null)
-    {
-        if (property is null)
-        {
-            writer.WriteStartObject();
-        }
-        else
-        {
-            writer.WriteStartObject(property);
-        }
-
-        writer.WriteString("mediaType", mediaType);
-        writer.WriteString("digest", digest.ToString());
-        writer.WriteNumber("size", size);
-        if (platform is not null)
-        {
-            writer.WriteStartObject("platform");
-            writer.WriteString("architecture", platform.Architecture);
-            writer.WriteString("os", platform.Os);
-            if (platform.Variant is not null)
-            {
-                writer.WriteString("variant", platform.Variant);
-            }
-
-            writer.WriteEndObject();
-        }
-
-        if (title is not null)
-        {
-            writer.WriteStartObject("annotations");
-            writer.WriteString(Descriptor.TitleAnnotation, title);
-            writer.WriteEndObject();
-        }
-
-        writer.WriteEndObject();
-    }
 
     private sealed record Image(string MediaType, Digest Digest, long Size, Platform Platform);
 }
