@@ -241,28 +241,27 @@ Register-ArgumentCompleter -CommandName 'Get-OciManifest' -ParameterName 'Tag' -
     }
 }
 
-# -ArtifactType of Get-OciReferrer: the artifact types signers and SBOM tools attach.
-Register-ArgumentCompleter -CommandName 'Get-OciReferrer' -ParameterName 'ArtifactType' -ScriptBlock {
-    param($commandName, $parameterName, $wordToComplete, $commandAst, $fakeBoundParameters)
+function Get-KnownTypeCompletion([string] $WordToComplete, [System.Collections.IDictionary] $Known) {
+    # Completes a media or artifact type from a table of type -> description (shown as the tooltip).
     try {
         $tips = @{}
-        foreach ($pair in $script:KnownArtifactTypes.GetEnumerator()) { $tips[$pair.Key] = $pair.Value }
-        New-CompletionResult $wordToComplete ([string[]] $script:KnownArtifactTypes.Keys) -ToolTips $tips
+        foreach ($pair in $Known.GetEnumerator()) { $tips[$pair.Key] = $pair.Value }
+        New-CompletionResult $WordToComplete ([string[]] $Known.Keys) -ToolTips $tips
     }
     catch {
     }
 }
 
+# -ArtifactType of Get-OciReferrer: the artifact types signers and SBOM tools attach.
+Register-ArgumentCompleter -CommandName 'Get-OciReferrer' -ParameterName 'ArtifactType' -ScriptBlock {
+    param($commandName, $parameterName, $wordToComplete, $commandAst, $fakeBoundParameters)
+    Get-KnownTypeCompletion $wordToComplete $script:KnownArtifactTypes
+}
+
 # Media types.
 Register-ArgumentCompleter -CommandName 'Save-OciBlob' -ParameterName 'MediaType' -ScriptBlock {
     param($commandName, $parameterName, $wordToComplete, $commandAst, $fakeBoundParameters)
-    try {
-        $tips = @{}
-        foreach ($pair in $script:KnownMediaTypes.GetEnumerator()) { $tips[$pair.Key] = $pair.Value }
-        New-CompletionResult $wordToComplete ([string[]] $script:KnownMediaTypes.Keys) -ToolTips $tips
-    }
-    catch {
-    }
+    Get-KnownTypeCompletion $wordToComplete $script:KnownMediaTypes
 }
 
 $ExecutionContext.SessionState.Module.OnRemove = {
