@@ -209,6 +209,7 @@ public sealed class BlobDownloader
         }
 
         var last = Task.CompletedTask;
+        var writeBehind = new WriteBehind(file, done);
         try
         {
             for (var k = 0; ; k = (k + 1) % Depth)
@@ -228,7 +229,7 @@ public sealed class BlobDownloader
                 }
 
                 done += read;
-                last = stages[k] = HashAndWriteAsync(last, hash, file, buffer, read);
+                last = stages[k] = HashAndWriteAsync(last, hash, file, writeBehind, buffer, read, done);
                 progress?.Report(new TransferProgress(digest, TransferState.Downloading, done, size, resumedFrom));
 
                 // Ctrl+C or a dead network after part of a buffer arrived: those bytes are written (above) before the
@@ -274,11 +275,12 @@ public sealed class BlobDownloader
         }
     }
 
-    private static async Task HashAndWriteAsync(Task previous, IncrementalHash hash, FileStream file, byte[] buffer, int count)
+    private static async Task HashAndWriteAsync(Task previous, IncrementalHash hash, FileStream file, WriteBehind writeBehind, byte[] buffer, int count, long end)
     {
         await previous.ConfigureAwait(false);
         var hashing = Task.Run(() => hash.AppendData(buffer, 0, count));
         file.Write(buffer, 0, count);
+        writeBehind.Written(end);
         await hashing.ConfigureAwait(false);
     }
 
