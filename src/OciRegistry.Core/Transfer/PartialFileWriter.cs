@@ -1,0 +1,206 @@
+using System;
+using System.ComponentModel;
+using System.IO;
+using System.Runtime.InteropServices;
+using System.Text;
+
+namespace OciRegistry.Core.Transfer;
+
+/// <summary>
+/// Appends a download's bytes to its partial file, in order. On 64-bit Linux the aligned bulk of each buffer goes
+/// straight to the disk through a second descriptor opened with <c>O_DIRECT</c>, from the caller's pinned buffer:
+/// no copy into the page cache, no page cache to fill and flush, and the fsync after the last byte has only the
+/// device cache and the metadata left to do. What is not aligned (the bytes up to the next 4 KiB boundary after a
+/// resume, the blob's last few bytes) and everything on other systems, or on file systems that refuse
+/// <c>O_DIRECT</c> (tmpfs), goes through the <see cref="FileStream"/>, with writeback started every few megabytes.
+/// </summary>
+/// <remarks>
+/// Measured on the 2-core Linux VM with dd, 1 GiB in 1 MiB writes: 0.5 s and 0.1 s of system time with O_DIRECT,
+/// against 1.0-2.0 s and 0.8-1.8 s of system time through the page cache and an fsync. A virtual machine pays
+/// most for the page cache: every fresh page is a fault on the host. The caller must place each buffer's first
+/// byte at <see cref="Offset"/> and keep the buffer pinned while it writes.
+/// </remarks>
+internal sealed class PartialFileWriter : IDisposable
+{
+    /// <summary>The alignment of file offsets, lengths and memory for direct writes: a page, which covers 512-byte and 4 KiB sectors.</summary>
+    public const int Alignment = 4096;
+
+    private const int OpenWriteOnly = 1;
+    private const int OpenCloseOnExec = 0x80000;
+    private const int InvalidArgument = 22;
+    private const int Interrupted = 4;
+    private static bool s_unavailable = !IsSupportedPlatform();
+
+    private readonly FileStream _file;
+    private readonly WriteBehind _writeBehind;
+    private int _direct = -1;
+    private long _position;
+
+    /// <summary>Writes to <paramref name="file"/> from <paramref name="position"/> on; <paramref name="allowDirect"/> false keeps to the stream.</summary>
+    public PartialFileWriter(FileStream file, long position, bool allowDirect = true)
+    {
+        _file = file ?? throw new ArgumentNullException(nameof(file));
+        _position = position;
+        _writeBehind = new WriteBehind(file, position);
+        if (allowDirect && !s_unavailable)
+        {
+            _direct = OpenDirect(file.Name);
+        }
+    }
+
+    /// <summary>Whether aligned bytes go to the disk directly (false on other systems and file systems without O_DIRECT).</summary>
+    public bool Direct => _direct >= 0;
+
+    /// <summary>How many bytes were written directly (for tests: the direct path really runs).</summary>
+    public long DirectBytes { get; private set; }
+
+    /// <summary>
+    /// Where in a buffer pinned at <paramref name="address"/> the bytes from file offset <paramref name="position"/>
+    /// should start so that file offsets and memory addresses agree modulo <see cref="Alignment"/>; 0 when nothing
+    /// is written directly. The buffer needs <see cref="Alignment"/> bytes of room beyond what is read into it.
+    /// </summary>
+    public int Offset(IntPtr address, long position)
+    {
+        if (!Direct)
+        {
+            return 0;
+        }
+
+        var memory = (int)(address.ToInt64() % Alignment);
+        var file = (int)(position % Alignment);
+        return (file - memory + Alignment) % Alignment;
+    }
+
+    /// <summary>Appends <paramref name="count"/> bytes of <paramref name="buffer"/> (pinned at <paramref name="address"/>) from <paramref name="offset"/>.</summary>
+    public void Write(byte[] buffer, IntPtr address, int offset, int count)
+    {
+        var end = _position + count;
+        if (Direct)
+        {
+            // Up to the first aligned file offset through the stream; the aligned middle directly; the rest through the stream.
+            var head = (int)Math.Min(count, (Alignment - (_position % Alignment)) % Alignment);
+            var middle = (count - head) / Alignment * Alignment;
+            if (head > 0)
+            {
+                WriteBuffered(buffer, offset, head);
+            }
+
+            if (middle > 0 && (address.ToInt64() + offset + head) % Alignment == 0 && TryWriteDirect(address + offset + head, middle))
+            {
+                DirectBytes += middle;
+                _position += middle;
+                offset += head + middle;
+                count -= head + middle;
+            }
+            else
+            {
+                offset += head;
+                count -= head;
+            }
+        }
+
+        if (count > 0)
+        {
+            WriteBuffered(buffer, offset, count);
+        }
+
+        _writeBehind.Written(end);
+    }
+
+    /// <summary>Makes every byte written so far durable: the stream's buffer, then fsync (which covers both descriptors' data).</summary>
+    public void FlushToDisk() => _file.Flush(flushToDisk: true);
+
+    public void Dispose()
+    {
+        if (_direct >= 0)
+        {
+            _ = Close(_direct);
+            _direct = -1;
+        }
+    }
+
+    private void WriteBuffered(byte[] buffer, int offset, int count)
+    {
+        if (_file.Position != _position)
+        {
+            _file.Position = _position;
+        }
+
+        _file.Write(buffer, offset, count);
+
+        // Nothing stays in the stream's buffer where a direct write could overtake it.
+        _file.Flush();
+        _position += count;
+    }
+
+    private bool TryWriteDirect(IntPtr source, int count)
+    {
+        var done = 0;
+        while (done < count)
+        {
+            var written = PWrite(_direct, source + done, new UIntPtr((uint)(count - done)), _position + done).ToInt64();
+            if (written > 0)
+            {
+                done += (int)written;
+                continue;
+            }
+
+            var error = Marshal.GetLastWin32Error();
+            if (written < 0 && error == Interrupted)
+            {
+                continue;
+            }
+
+            if (written < 0 && error == InvalidArgument && done == 0)
+            {
+                // The device wants a larger alignment than a page, or the file system took O_DIRECT at open but not
+                // at write: stop going direct for this file and let the stream write these bytes.
+                Dispose();
+                return false;
+            }
+
+            throw new IOException($"writing to '{_file.Name}' failed at byte {_position + done}: {(written == 0 ? "nothing was written" : new Win32Exception(error).Message)}");
+        }
+
+        return true;
+    }
+
+    private static int OpenDirect(string path)
+    {
+        try
+        {
+            var flags = OpenWriteOnly | OpenCloseOnExec | DirectFlag();
+            var name = Encoding.UTF8.GetBytes(path + "\0");
+            int descriptor;
+            do
+            {
+                descriptor = Open(name, flags, 0);
+            }
+            while (descriptor < 0 && Marshal.GetLastWin32Error() == Interrupted);
+
+            // EINVAL: the file system has no O_DIRECT (tmpfs); anything else, the stream alone will do.
+            return descriptor;
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            s_unavailable = true;
+            return -1;
+        }
+    }
+
+    private static bool IsSupportedPlatform() =>
+        RuntimeInformation.IsOSPlatform(OSPlatform.Linux) && Environment.Is64BitProcess &&
+        RuntimeInformation.ProcessArchitecture is Architecture.X64 or Architecture.Arm64;
+
+    // O_DIRECT differs by architecture: octal 040000 on x86-64, 0200000 on arm64.
+    private static int DirectFlag() => RuntimeInformation.ProcessArchitecture == Architecture.Arm64 ? 0x10000 : 0x4000;
+
+    [DllImport("libc", EntryPoint = "open", SetLastError = true)]
+    private static extern int Open(byte[] path, int flags, int mode);
+
+    [DllImport("libc", EntryPoint = "pwrite", SetLastError = true)]
+    private static extern IntPtr PWrite(int descriptor, IntPtr buffer, UIntPtr count, long offset);
+
+    [DllImport("libc", EntryPoint = "close", SetLastError = true)]
+    private static extern int Close(int descriptor);
+}
