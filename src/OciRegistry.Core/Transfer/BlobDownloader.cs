@@ -221,14 +221,17 @@ public sealed class BlobDownloader
                 await stages[k].ConfigureAwait(false);
                 if (buffers[k] is null)
                 {
-                    buffers[k] = ArrayPool<byte>.Shared.Rent(BufferSize + (writer.Direct ? PartialFileWriter.Alignment : 0));
+                    buffers[k] = ArrayPool<byte>.Shared.Rent(BufferSize);
                     pins[k] = GCHandle.Alloc(buffers[k], GCHandleType.Pinned);
                 }
 
                 var buffer = buffers[k];
                 var address = pins[k].AddrOfPinnedObject();
                 var offset = writer.Offset(address, done);
-                var (read, interruption) = await FillAsync(network, buffer, offset, BufferSize, cancellationToken).ConfigureAwait(false);
+
+                // Room for the offset inside the pool's 1 MiB arrays; a multiple of the alignment, so it holds from buffer to buffer.
+                var length = writer.Direct ? BufferSize - PartialFileWriter.Alignment : BufferSize;
+                var (read, interruption) = await FillAsync(network, buffer, offset, length, cancellationToken).ConfigureAwait(false);
                 if (read == 0)
                 {
                     interruption?.Throw();
