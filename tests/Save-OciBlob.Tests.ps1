@@ -214,6 +214,28 @@ Describe 'Save-OciBlob' {
             (Get-OciTestRegistryRequest $registry -Path $blobPath -Method GET).StatusCode | Should -Be @(429, 200)
         }
 
+        It 'shows a Retry-After wait on the blob''s progress bar as a wait, at a terminal' {
+            New-OciTestRegistryFault Fail -Path '*/blobs/*' -StatusCode 429 -RetryAfter 2 -Count 1 | Add-OciTestRegistryFault $registry
+            # Progress records cannot be captured in this (redirected) process: a child on a pseudo-terminal runs the
+            # cmdlet in a runspace of its own and prints the status lines of the records it wrote.
+            $child = Join-Path $TestDrive 'progress.ps1'
+            Set-Content $child @'
+param($Module, $Repository, $Digest, $Path)
+$ErrorActionPreference = 'Stop'
+$ps = [powershell]::Create()
+$null = $ps.AddScript('param($m, $r, $d, $p) Import-Module $m; $ProgressPreference = ''Continue''; Save-OciBlob $r -Digest $d -Size 3MB -Path $p | Out-Null')
+$null = $ps.AddArgument($Module).AddArgument($Repository).AddArgument($Digest).AddArgument($Path)
+$null = $ps.Invoke()
+if ($ps.HadErrors) { throw $ps.Streams.Error[0] }
+$ps.Streams.Progress | ForEach-Object { 'status: ' + $_.StatusDescription }
+'@
+            $output = Invoke-ChildPwshOnTerminal $child -ArgumentList $env:OCIREGISTRY_MODULE, "$($registry.Host)/edge/blobs", $bigDigest, (Join-Path $TestDrive 'progress.bin')
+            $status = $output | Where-Object { $_ -like 'status: *' }
+            $status | Should -Contain 'status: waiting 2.0 s before trying again (the registry asked us to wait, or the connection dropped)'
+            $status[-1] | Should -Be 'status: done'
+            (Get-OciTestRegistryRequest $registry -Path $blobPath -Method GET).StatusCode | Should -Be @(429, 200)
+        }
+
         It 'sends no Authorization to the origin it is redirected to' {
             $cred = [pscredential]::new('tester', (ConvertTo-SecureString 'pw-for-redirects' -AsPlainText -Force))
             $locked = Start-OciTestRegistry -SampleContent -Credential $cred

@@ -99,6 +99,25 @@ function Invoke-ChildPwsh {
     return $output
 }
 
+function Invoke-ChildPwshOnTerminal {
+    <#
+    .SYNOPSIS
+        Runs a script file in a fresh pwsh whose output is a pseudo-terminal (util-linux script), as at an
+        interactive prompt, with CI and TF_BUILD unset; returns its output lines. For what the module does only
+        when nobody redirected its output, such as progress bars.
+    #>
+    param([Parameter(Mandatory)] [string] $ScriptFile, [string[]] $ArgumentList = @())
+    if (-not (Get-Command script -ErrorAction Ignore)) { throw 'This test needs script(1) from util-linux.' }
+    $quote = { param($text) "'" + $text.Replace("'", "'\''") + "'" }
+    $entry = [System.Reflection.Assembly]::GetEntryAssembly().Location
+    $words = @([Environment]::ProcessPath) + @($entry | Where-Object { $_ -like '*.dll' }) + @('-NoProfile', '-NonInteractive', '-File', $ScriptFile) + $ArgumentList
+    $command = ($words | ForEach-Object { & $quote $_ }) -join ' '
+    $output = & env -u CI -u TF_BUILD script --quiet --return --flush --command $command /dev/null
+    if ($LASTEXITCODE -ne 0) { throw "The child pwsh failed ($LASTEXITCODE): $($output -join [Environment]::NewLine)" }
+    # The terminal gets mode switches (keypad, colours) before the first line: strip escape sequences and CRs.
+    return $output | ForEach-Object { ($_ -replace '\e\[[0-9;?]*[A-Za-z]|\e[=>]', '').TrimEnd("`r") }
+}
+
 function New-OciTestLayout {
     <#
     .SYNOPSIS
@@ -131,4 +150,4 @@ function Get-Sha256Digest([byte[]] $Bytes) {
     return 'sha256:' + [System.Convert]::ToHexString($hash).ToLowerInvariant()
 }
 
-Export-ModuleMember -Function New-OciTestLayout, Import-OciRegistryUnderTest, Get-FreeTcpPort, Test-PeerTool, Invoke-Skopeo, Start-DockerRegistry, Get-Sha256Digest, Invoke-ChildPwsh
+Export-ModuleMember -Function New-OciTestLayout, Import-OciRegistryUnderTest, Get-FreeTcpPort, Test-PeerTool, Invoke-Skopeo, Start-DockerRegistry, Get-Sha256Digest, Invoke-ChildPwsh, Invoke-ChildPwshOnTerminal
