@@ -387,7 +387,11 @@ public sealed class RegistryClient : IDisposable
         }
     }
 
-    /// <summary>The <c>rel="next"</c> target of RFC 8288 <c>Link</c> headers, resolved against the page's URL; same origin only.</summary>
+    /// <summary>
+    /// The <c>rel="next"</c> target of the response's <c>Link</c> headers, resolved against the page's URL; null when
+    /// there is none. A malformed header, or a next page on another origin (which would get our credentials), is an
+    /// error rather than a quiet end: either way the list would look complete while it is not.
+    /// </summary>
     internal static Uri? NextLink(HttpResponseMessage response, Uri current)
     {
         if (!response.Headers.TryGetValues("Link", out var values))
@@ -397,25 +401,34 @@ public sealed class RegistryClient : IDisposable
 
         foreach (var value in values)
         {
-            foreach (var link in value.Split(','))
+            IReadOnlyList<LinkHeader.Link> links;
+            try
             {
-                var open = link.IndexOf('<');
-                var close = link.IndexOf('>', open + 1);
-                if (open < 0 || close < 0)
+                links = LinkHeader.Parse(value);
+            }
+            catch (FormatException e)
+            {
+                throw new OciException($"the registry sent a malformed Link header for the next page ({e.Message}); the list would be incomplete", e);
+            }
+
+            foreach (var link in links)
+            {
+                if (!link.Relations.Contains("next"))
                 {
                     continue;
                 }
 
-                var parameters = link.Substring(close + 1).Split(';').Select(p => p.Trim().Replace(" ", string.Empty));
-                if (!parameters.Any(p => p.Equals("rel=\"next\"", StringComparison.OrdinalIgnoreCase) || p.Equals("rel=next", StringComparison.OrdinalIgnoreCase)))
+                if (!Uri.TryCreate(current, link.Target, out var target) || (target.Scheme != Uri.UriSchemeHttp && target.Scheme != Uri.UriSchemeHttps))
                 {
-                    continue;
+                    throw new OciException($"the registry's Link to the next page is not a usable URL; the list would be incomplete");
                 }
 
-                if (Uri.TryCreate(current, link.Substring(open + 1, close - open - 1).Trim(), out var target) && RedirectHandler.SameOrigin(current, target))
+                if (!RedirectHandler.SameOrigin(current, target))
                 {
-                    return target;
+                    throw new OciException($"the registry's next page is on another origin ({target.Scheme}://{target.Authority}); it was not followed, so the list would be incomplete");
                 }
+
+                return target;
             }
         }
 

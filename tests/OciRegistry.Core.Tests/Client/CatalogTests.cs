@@ -60,12 +60,14 @@ public sealed class CatalogTests
     }
 
     [Fact]
-    public async Task ListRepositoriesAsync_LinkToAnotherHost_IsNotFollowed()
+    public async Task ListRepositoriesAsync_LinkToAnotherHost_IsNotFollowedAndSaysTheListIsIncomplete()
     {
         var network = new FakeNetwork(_ => FakeNetwork.Json("""{"repositories":["a"]}""").With("Link", "<https://evil.example/v2/_catalog?last=a>; rel=\"next\""));
         using var client = network.Client();
 
-        Assert.Equal(["a"], await client.ListRepositoriesAsync().ToListAsync());
+        var e = await Assert.ThrowsAsync<OciException>(() => client.ListRepositoriesAsync().ToListAsync().AsTask());
+
+        Assert.Contains("another origin (https://evil.example)", e.Message, StringComparison.Ordinal);
         Assert.Single(network.Requests);
     }
 

@@ -45,12 +45,11 @@ public sealed class TagListTests
     }
 
     [Theory]
-    [InlineData("<https://evil.example/v2/team/app/tags/list?last=b>; rel=\"next\"")]
-    [InlineData("<https://registry.example:444/v2/team/app/tags/list?last=b>; rel=\"next\"")]
-    [InlineData("<http://registry.example/v2/team/app/tags/list?last=b>; rel=\"next\"")]
     [InlineData("</v2/team/app/tags/list?last=b>; rel=\"prev\"")]
-    [InlineData("/v2/team/app/tags/list?last=b; rel=\"next\"")]
-    public async Task ListTagsAsync_LinkToAnotherOriginOrNotNext_IsNotFollowed(string link)
+    [InlineData("</v2/team/app/tags/list?last=b>; rel=\"nextish\"")]
+    [InlineData("</v2/team/app/tags/list?last=b>")]
+    [InlineData("</v2/team/app/tags/list?last=b>; rel=\"prev\"; rel=\"next\"")]
+    public async Task ListTagsAsync_LinkThatIsNotNext_IsNotFollowed(string link)
     {
         var stub = new StubHandler(_ => Page("a", "b").WithHeader("Link", link));
         using var client = TestClient.Create(stub);
@@ -59,6 +58,47 @@ public sealed class TagListTests
 
         Assert.Equal(["a", "b"], tags);
         Assert.Single(stub.Requests);
+    }
+
+    [Theory]
+    [InlineData("<https://evil.example/v2/team/app/tags/list?last=b>; rel=\"next\"", "another origin (https://evil.example)")]
+    [InlineData("<https://registry.example:444/v2/team/app/tags/list?last=b>; rel=\"next\"", "another origin (https://registry.example:444)")]
+    [InlineData("<http://registry.example/v2/team/app/tags/list?last=b>; rel=\"next\"", "another origin (http://registry.example)")]
+    [InlineData("/v2/team/app/tags/list?last=b; rel=\"next\"", "malformed Link header")]
+    [InlineData("</v2/team/app/tags/list?last=b; rel=\"next\"", "malformed Link header")]
+    [InlineData("</v2/team/app/tags/list?last=b>; rel=\"next", "malformed Link header")]
+    [InlineData("<ftp://registry.example/list>; rel=next", "not a usable URL")]
+    public async Task ListTagsAsync_NextLinkThatCannotBeFollowed_FailsRatherThanEndingShort(string link, string expected)
+    {
+        var stub = new StubHandler(_ => Page("a", "b").WithHeader("Link", link));
+        using var client = TestClient.Create(stub);
+        var seen = new List<string>();
+
+        var e = await Assert.ThrowsAsync<OciException>(async () =>
+        {
+            await foreach (var tag in client.ListTagsAsync("team/app"))
+            {
+                seen.Add(tag);
+            }
+        });
+
+        Assert.Contains(expected, e.Message, StringComparison.Ordinal);
+        Assert.Contains("incomplete", e.Message, StringComparison.Ordinal);
+        Assert.Single(stub.Requests);
+    }
+
+    [Fact]
+    public async Task ListTagsAsync_NextAmongSeveralRelationsAndACommaInATitle_IsFollowed()
+    {
+        var stub = StubHandler.Sequence(
+            _ => Page("a").WithHeader("Link", "</v2/team/app/tags/list?last=0>; title=\"page, one\"; rel=\"prev\", </v2/team/app/tags/list?last=a>; rel=\"last NEXT\""),
+            _ => Page("b"));
+        using var client = TestClient.Create(stub);
+
+        var tags = await Collect(client.ListTagsAsync("team/app"));
+
+        Assert.Equal(["a", "b"], tags);
+        Assert.Equal("a", stub.Requests[1].Query["last"]);
     }
 
     [Fact]
