@@ -1,6 +1,9 @@
 namespace OciRegistry.Core;
 
-/// <summary>What kind of content failed a check, so that hosts can name it (ManifestDigestMismatch, BlobDigestMismatch).</summary>
+/// <summary>
+/// What kind of content failed a check or a cap, so that hosts can name it (ManifestDigestMismatch, TagListTooLarge)
+/// from a fixed list rather than from message text.
+/// </summary>
 public enum ContentKind
 {
     /// <summary>A manifest or index.</summary>
@@ -8,4 +11,16 @@ public enum ContentKind
 
     /// <summary>A config or layer blob.</summary>
     Blob,
+
+    /// <summary>A page of a repository's tag list.</summary>
+    TagList,
+
+    /// <summary>A page of a registry's catalog.</summary>
+    Catalog,
+
+    /// <summary>A page of a manifest's referrers.</summary>
+    ReferrersList,
+
+    /// <summary>A token endpoint's answer.</summary>
+    TokenResponse,
 }

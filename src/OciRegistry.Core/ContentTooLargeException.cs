@@ -4,17 +4,21 @@ namespace OciRegistry.Core;
 public sealed class ContentTooLargeException : OciException
 {
     /// <summary>Creates the exception; <paramref name="size"/> is null when the size was not announced.</summary>
-    public ContentTooLargeException(string what, long limit, long? size)
+    public ContentTooLargeException(ContentKind kind, string what, long limit, long? size)
         : base(size is null
             ? $"the {what} is larger than the limit of {limit} bytes"
             : $"the {what} is {size} bytes, more than the limit of {limit} bytes")
     {
+        Kind = kind;
         What = what;
         Limit = limit;
         Size = size;
     }
 
-    /// <summary>What was being read: "manifest", "token response", …</summary>
+    /// <summary>What kind of content was being read.</summary>
+    public ContentKind Kind { get; }
+
+    /// <summary>What was being read, for the message: "manifest", "tag list of ghcr.io/org/tool", …</summary>
     public string What { get; }
 
     /// <summary>The cap in bytes.</summary>

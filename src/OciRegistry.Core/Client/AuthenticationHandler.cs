@@ -167,7 +167,7 @@ internal sealed class AuthenticationHandler : DelegatingHandler
                 throw error;
             }
 
-            var body = await BodyReader.ReadCappedAsync(response.Content, Limits.TokenResponseBytes, "token response", cancellationToken).ConfigureAwait(false);
+            var body = await BodyReader.ReadCappedAsync(response.Content, Limits.TokenResponseBytes, ContentKind.TokenResponse, "token response", cancellationToken).ConfigureAwait(false);
             var token = TokenResponse.Parse(body) ?? throw new RegistryAuthenticationException(
                 tokenRequest.Method.Method, UrlRedactor.Redact(tokenRequest.RequestUri), "The token service answered without a usable token");
 

@@ -10,18 +10,18 @@ namespace OciRegistry.Core.Client;
 internal static class BodyReader
 {
     /// <summary>Reads the whole body, failing with <see cref="ContentTooLargeException"/> past <paramref name="limit"/>.</summary>
-    public static async Task<byte[]> ReadCappedAsync(HttpContent content, long limit, string what, CancellationToken cancellationToken)
+    public static async Task<byte[]> ReadCappedAsync(HttpContent content, long limit, ContentKind kind, string what, CancellationToken cancellationToken)
     {
         var announced = content.Headers.ContentLength;
         if (announced > limit)
         {
-            throw new ContentTooLargeException(what, limit, announced);
+            throw new ContentTooLargeException(kind, what, limit, announced);
         }
 
         var (bytes, truncated) = await ReadAsync(content, limit, cancellationToken).ConfigureAwait(false);
         if (truncated)
         {
-            throw new ContentTooLargeException(what, limit, announced);
+            throw new ContentTooLargeException(kind, what, limit, announced);
         }
 
         if (announced is { } expected && bytes.Length != expected)

@@ -18,6 +18,7 @@ internal static class PagedList
     /// <summary>Reads the pages from <paramref name="first"/> on.</summary>
     /// <param name="client">Sends the requests (auth, retries and errors included).</param>
     /// <param name="first">The first page's URL.</param>
+    /// <param name="kind">What a page is, for a page over the cap.</param>
     /// <param name="what">Names the list in errors: "tag list of x", "catalog".</param>
     /// <param name="pageBytes">The cap for one page's body.</param>
     /// <param name="maxPages">How many pages to follow at most.</param>
@@ -26,6 +27,7 @@ internal static class PagedList
     public static async IAsyncEnumerable<T> ReadAsync<T>(
         RegistryClient client,
         Uri first,
+        ContentKind kind,
         string what,
         long pageBytes,
         int maxPages,
@@ -45,7 +47,7 @@ internal static class PagedList
             using (var request = new HttpRequestMessage(HttpMethod.Get, next))
             using (var response = await client.SendAsync(request, cancellationToken).ConfigureAwait(false))
             {
-                var bytes = await BodyReader.ReadCappedAsync(response.Content, pageBytes, what, cancellationToken).ConfigureAwait(false);
+                var bytes = await BodyReader.ReadCappedAsync(response.Content, pageBytes, kind, what, cancellationToken).ConfigureAwait(false);
                 items = parse(response, bytes);
                 next = RegistryClient.NextLink(response, next);
             }

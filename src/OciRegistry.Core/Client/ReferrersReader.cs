@@ -59,7 +59,7 @@ internal static class ReferrersReader
                 }
                 else
                 {
-                    var bytes = await BodyReader.ReadCappedAsync(response.Content!, Limits.ManifestBytes, what, cancellationToken).ConfigureAwait(false);
+                    var bytes = await BodyReader.ReadCappedAsync(response.Content!, Limits.ManifestBytes, ContentKind.ReferrersList, what, cancellationToken).ConfigureAwait(false);
                     firstPage = ParsePage(response, bytes, repository, artifactType);
                     next = RegistryClient.NextLink(response, first);
                 }
@@ -83,7 +83,7 @@ internal static class ReferrersReader
 
         if (next is not null)
         {
-            var pages = PagedList.ReadAsync(client, next, what, Limits.ManifestBytes, Limits.MaxReferrersPages,
+            var pages = PagedList.ReadAsync(client, next, ContentKind.ReferrersList, what, Limits.ManifestBytes, Limits.MaxReferrersPages,
                 (response, bytes) => ParsePage(response, bytes, repository, artifactType), cancellationToken);
             await foreach (var referrer in pages.ConfigureAwait(false))
             {

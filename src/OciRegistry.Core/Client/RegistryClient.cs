@@ -78,7 +78,7 @@ public sealed class RegistryClient : IDisposable
         }
 
         using var response = await SendAsync(request, cancellationToken).ConfigureAwait(false);
-        var bytes = await BodyReader.ReadCappedAsync(response.Content, _options.MaxManifestBytes, "manifest", cancellationToken).ConfigureAwait(false);
+        var bytes = await BodyReader.ReadCappedAsync(response.Content, _options.MaxManifestBytes, ContentKind.Manifest, "manifest", cancellationToken).ConfigureAwait(false);
         var expected = reference.Digest;
         if (expected is null && response.Headers.TryGetValues("Docker-Content-Digest", out var values) &&
             Digest.TryParse(values.FirstOrDefault(), out var announced, out _))
@@ -180,7 +180,7 @@ public sealed class RegistryClient : IDisposable
         }
 
         var first = Url(repository, "tags/list" + (pageSize is { } n ? "?n=" + n : string.Empty));
-        var pages = PagedList.ReadAsync(this, first, "tag list of " + repository, Limits.TagListPageBytes, Limits.MaxTagPages, (_, bytes) => ParseTagList(bytes), cancellationToken);
+        var pages = PagedList.ReadAsync(this, first, ContentKind.TagList, "tag list of " + repository, Limits.TagListPageBytes, Limits.MaxTagPages, (_, bytes) => ParseTagList(bytes), cancellationToken);
         await foreach (var tag in pages.ConfigureAwait(false))
         {
             yield return tag;
@@ -197,7 +197,7 @@ public sealed class RegistryClient : IDisposable
     public async IAsyncEnumerable<string> ListRepositoriesAsync(int? pageSize = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var first = new Uri(BaseAddress, "v2/_catalog" + (pageSize is { } n ? "?n=" + n : string.Empty));
-        var pages = PagedList.ReadAsync(this, first, "catalog of " + Registry, Limits.CatalogPageBytes, Limits.MaxCatalogPages,
+        var pages = PagedList.ReadAsync(this, first, ContentKind.Catalog, "catalog of " + Registry, Limits.CatalogPageBytes, Limits.MaxCatalogPages,
             (_, bytes) => CatalogReader.ParsePage(bytes, _options.Warning), cancellationToken).GetAsyncEnumerator(cancellationToken);
         try
         {
@@ -266,12 +266,12 @@ public sealed class RegistryClient : IDisposable
         var what = $"blob {digest}";
         if (expectedSize > maxBytes)
         {
-            throw new ContentTooLargeException(what, maxBytes, expectedSize);
+            throw new ContentTooLargeException(ContentKind.Blob, what, maxBytes, expectedSize);
         }
 
         using var request = new HttpRequestMessage(HttpMethod.Get, Url(repository.Repository, "blobs/" + digest));
         using var response = await SendAsync(request, cancellationToken).ConfigureAwait(false);
-        var bytes = await BodyReader.ReadCappedAsync(response.Content, maxBytes, what, cancellationToken).ConfigureAwait(false);
+        var bytes = await BodyReader.ReadCappedAsync(response.Content, maxBytes, ContentKind.Blob, what, cancellationToken).ConfigureAwait(false);
         if (expectedSize is { } size && bytes.Length != size)
         {
             throw new ContentVerificationException(ContentKind.Blob, $"the blob {repository.AtDigest(digest)} is {bytes.Length} bytes, not the {size} its descriptor says; the content was discarded", digest);

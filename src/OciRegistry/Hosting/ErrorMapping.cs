@@ -51,7 +51,7 @@ public static class ErrorMapping
             "The registry sent content that does not match its digest; nothing was kept. Try again, or report it to the registry's owner."),
         TargetExistsException => (subject + "TargetExists", ErrorCategory.ResourceExists,
             "Pass -Force to replace the file, or choose another destination."),
-        ContentTooLargeException c => (ContentName(c.What) + "TooLarge", ErrorCategory.LimitsExceeded,
+        ContentTooLargeException c => (c.Kind + "TooLarge", ErrorCategory.LimitsExceeded,
             "The content is larger than this module reads into memory."),
         ManifestFormatException { IsUnsupportedMediaType: true } => ("UnsupportedMediaType", ErrorCategory.InvalidData,
             "Only OCI and Docker schema 2 manifests and indexes are supported."),
@@ -70,14 +70,6 @@ public static class ErrorMapping
         OciException => ("OciOperationFailed", ErrorCategory.InvalidOperation, "See the message above."),
         _ => ("UnexpectedError", ErrorCategory.NotSpecified, "This is a bug in OciRegistry; please report it with the -Verbose output."),
     };
-
-    /// <summary>"manifest" → Manifest, "tag list" → TagList, "blob sha256:…" → Blob: the words before any digest.</summary>
-    private static string ContentName(string what)
-    {
-        var words = what.Split(' ').TakeWhile(w => w.IndexOf(':') < 0 && w.Length > 0);
-        var name = string.Concat(words.Select(w => char.ToUpperInvariant(w[0]) + w.Substring(1)));
-        return name.Length == 0 ? "Content" : name;
-    }
 
     private static string NotFoundId(RegistryResponseException exception, string subject)
     {
