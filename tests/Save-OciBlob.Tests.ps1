@@ -236,6 +236,25 @@ $ps.Streams.Progress | ForEach-Object { 'status: ' + $_.StatusDescription }
             (Get-OciTestRegistryRequest $registry -Path $blobPath -Method GET).StatusCode | Should -Be @(429, 200)
         }
 
+        It 'reports a full disk as FileWriteFailed, not as a network error, and keeps what was written' {
+            if ($IsWindows -or (& id -u) -ne '0') { Set-ItResult -Skipped -Because 'a small tmpfs to fill needs root on Linux'; return }
+            $small = Join-Path $TestDrive 'small'
+            $null = New-Item -ItemType Directory $small
+            & mount -t tmpfs -o size=1m tmpfs $small
+            if ($LASTEXITCODE -ne 0) { Set-ItResult -Skipped -Because 'tmpfs could not be mounted here'; return }
+            try {
+                $target = Join-Path $small 'big.bin'
+                Save-OciBlob "$($registry.Host)/edge/blobs" -Digest $bigDigest -Path $target -ErrorAction SilentlyContinue -ErrorVariable err
+                $err[0].FullyQualifiedErrorId | Should -Be (& $id 'FileWriteFailed')
+                $err[0].CategoryInfo.Category | Should -Be 'WriteError'
+                $err[0].Exception.Message | Should -Match 'No space left on device'
+                Test-Path $target | Should -BeFalse
+                (Get-Item "$target.partial").Length | Should -BeGreaterThan 0
+                Test-Path "$target.partial.json" | Should -BeTrue
+            }
+            finally { & umount $small }
+        }
+
         It 'sends no Authorization to the origin it is redirected to' {
             $cred = [pscredential]::new('tester', (ConvertTo-SecureString 'pw-for-redirects' -AsPlainText -Force))
             $locked = Start-OciTestRegistry -SampleContent -Credential $cred

@@ -72,7 +72,34 @@ internal sealed class PartialFileWriter : IDisposable
     }
 
     /// <summary>Appends <paramref name="count"/> bytes of <paramref name="buffer"/> (pinned at <paramref name="address"/>) from <paramref name="offset"/>.</summary>
+    /// <exception cref="FileWriteException">The disk refused the bytes (full, read-only, gone).</exception>
     public void Write(byte[] buffer, IntPtr address, int offset, int count)
+    {
+        try
+        {
+            WriteUnchecked(buffer, address, offset, count);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new FileWriteException(_file.Name, e);
+        }
+    }
+
+    /// <summary>Makes every byte written so far durable: the stream's buffer, then fsync (which covers both descriptors' data).</summary>
+    /// <exception cref="FileWriteException">The disk refused the bytes (full, read-only, gone).</exception>
+    public void FlushToDisk()
+    {
+        try
+        {
+            _file.Flush(flushToDisk: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new FileWriteException(_file.Name, e);
+        }
+    }
+
+    private void WriteUnchecked(byte[] buffer, IntPtr address, int offset, int count)
     {
         var end = _position + count;
         if (Direct)
@@ -106,9 +133,6 @@ internal sealed class PartialFileWriter : IDisposable
 
         _writeBehind.Written(end);
     }
-
-    /// <summary>Makes every byte written so far durable: the stream's buffer, then fsync (which covers both descriptors' data).</summary>
-    public void FlushToDisk() => _file.Flush(flushToDisk: true);
 
     public void Dispose()
     {
