@@ -236,7 +236,7 @@ $ps.Streams.Progress | ForEach-Object { 'status: ' + $_.StatusDescription }
             (Get-OciTestRegistryRequest $registry -Path $blobPath -Method GET).StatusCode | Should -Be @(429, 200)
         }
 
-        It 'reports a full disk as FileWriteFailed, not as a network error, and keeps what was written' {
+        It 'reports a full disk as FileWriteFailed, not as a network error, and keeps what was written (resuming at byte <Start>)' -ForEach @(@{ Start = 0 }, @{ Start = 100 }) {
             if ($IsWindows -or (& id -u) -ne '0') { Set-ItResult -Skipped -Because 'a small tmpfs to fill needs root on Linux'; return }
             $small = Join-Path $TestDrive 'small'
             $null = New-Item -ItemType Directory $small
@@ -244,6 +244,11 @@ $ps.Streams.Progress | ForEach-Object { 'status: ' + $_.StatusDescription }
             if ($LASTEXITCODE -ne 0) { Set-ItResult -Skipped -Because 'tmpfs could not be mounted here'; return }
             try {
                 $target = Join-Path $small 'big.bin'
+                if ($Start -gt 0) {
+                    # An unaligned resume: the first bytes then go through the stream, not directly to the disk.
+                    [IO.File]::WriteAllBytes("$target.partial", $bigBytes[0..($Start - 1)])
+                    Set-Content "$target.partial.json" "{`"digest`":`"$bigDigest`",`"size`":$($bigBytes.Length)}"
+                }
                 Save-OciBlob "$($registry.Host)/edge/blobs" -Digest $bigDigest -Path $target -ErrorAction SilentlyContinue -ErrorVariable err
                 $err[0].FullyQualifiedErrorId | Should -Be (& $id 'FileWriteFailed')
                 $err[0].CategoryInfo.Category | Should -Be 'WriteError'

@@ -86,7 +86,7 @@ public sealed class BlobDownloader
             else
             {
                 partial.Delete();
-                partial.WriteSidecar(digest, size, repository.RepositoryOnly().ToString());
+                OnDisk(partial.SidecarPath, () => partial.WriteSidecar(digest, size, repository.RepositoryOnly().ToString()));
                 file = OpenExclusive(partial.DataPath, FileMode.Create);
             }
         }
@@ -109,12 +109,15 @@ public sealed class BlobDownloader
                 writer.FlushToDisk();
             }
 
-            if (File.Exists(target))
+            OnDisk(target, () =>
             {
-                File.Delete(target);
-            }
+                if (File.Exists(target))
+                {
+                    File.Delete(target);
+                }
 
-            File.Move(partial.DataPath, target);
+                File.Move(partial.DataPath, target);
+            });
             partial.Delete();
             progress?.Report(new TransferProgress(digest, TransferState.Completed, size, size, resumedFrom));
             return new BlobDownloadResult
@@ -229,8 +232,9 @@ public sealed class BlobDownloader
                 var address = pins[k].AddrOfPinnedObject();
                 var offset = writer.Offset(address, done);
 
-                // Room for the offset inside the pool's 1 MiB arrays; a multiple of the alignment, so it holds from buffer to buffer.
-                var length = writer.Direct ? BufferSize - PartialFileWriter.Alignment : BufferSize;
+                // Room for the offset inside the pool's 1 MiB arrays whether or not the writer goes direct (it may stop
+                // between the two reads); a multiple of the alignment, so the alignment holds from buffer to buffer.
+                var length = BufferSize - PartialFileWriter.Alignment;
                 var (read, interruption) = await FillAsync(network, buffer, offset, length, cancellationToken).ConfigureAwait(false);
                 if (read == 0)
                 {
@@ -295,8 +299,15 @@ public sealed class BlobDownloader
     {
         await previous.ConfigureAwait(false);
         var hashing = Task.Run(() => hash.AppendData(buffer, offset, count));
-        writer.Write(buffer, address, offset, count);
-        await hashing.ConfigureAwait(false);
+        try
+        {
+            writer.Write(buffer, address, offset, count);
+        }
+        finally
+        {
+            // The buffer goes back to the pool once this stage ends: never while the hash still reads it.
+            await hashing.ConfigureAwait(false);
+        }
     }
 
     /// <summary>
@@ -327,15 +338,36 @@ public sealed class BlobDownloader
         return (filled, null);
     }
 
+    /// <summary>
+    /// Opens the partial file unbuffered: every write is large or flushed at once anyway, and a stream buffer holding
+    /// bytes the disk refused would throw again on close, hiding the <see cref="FileWriteException"/>.
+    /// </summary>
     private static FileStream OpenExclusive(string path, FileMode mode)
     {
         try
         {
-            return new FileStream(path, mode, FileAccess.ReadWrite, FileShare.None, BufferSize, useAsync: false);
+            return new FileStream(path, mode, FileAccess.ReadWrite, FileShare.None, bufferSize: 1, useAsync: false);
         }
         catch (IOException e) when (File.Exists(path))
         {
             throw new OciException($"'{path}' is in use: another download of the same blob to the same place may be running", e);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new FileWriteException(path, e);
+        }
+    }
+
+    /// <summary>Runs a step on the local disk, so that its failure reads as the disk's and not the network's.</summary>
+    private static void OnDisk(string path, Action step)
+    {
+        try
+        {
+            step();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new FileWriteException(path, e);
         }
     }
 }

@@ -22,12 +22,17 @@ namespace OciRegistry.Core.Transfer;
 /// </remarks>
 internal sealed class PartialFileWriter : IDisposable
 {
-    /// <summary>The alignment of file offsets, lengths and memory for direct writes: a page, which covers 512-byte and 4 KiB sectors.</summary>
-    public const int Alignment = 4096;
+    /// <summary>
+    /// The alignment of file offsets, lengths and memory for direct writes: a page (4 KiB, or 16 or 64 KiB on some
+    /// arm64 kernels), which covers 512-byte and 4 KiB sectors and keeps the stream's head and tail pages apart from
+    /// the direct ones.
+    /// </summary>
+    public static readonly int Alignment = Math.Max(4096, Math.Min(Environment.SystemPageSize, 64 * 1024));
 
     private const int OpenWriteOnly = 1;
     private const int OpenCloseOnExec = 0x80000;
     private const int InvalidArgument = 22;
+    private const int NotSupported = 95;
     private const int Interrupted = 4;
     private static bool s_unavailable = !IsSupportedPlatform();
 
@@ -44,7 +49,7 @@ internal sealed class PartialFileWriter : IDisposable
         _writeBehind = new WriteBehind(file, position);
         if (allowDirect && !s_unavailable)
         {
-            _direct = OpenDirect(file.Name);
+            _direct = OpenDirect(file);
         }
     }
 
@@ -112,17 +117,16 @@ internal sealed class PartialFileWriter : IDisposable
                 WriteBuffered(buffer, offset, head);
             }
 
-            if (middle > 0 && (address.ToInt64() + offset + head) % Alignment == 0 && TryWriteDirect(address + offset + head, middle))
+            offset += head;
+            count -= head;
+            if (middle > 0 && (address.ToInt64() + offset) % Alignment == 0)
             {
-                DirectBytes += middle;
-                _position += middle;
-                offset += head + middle;
-                count -= head + middle;
-            }
-            else
-            {
-                offset += head;
-                count -= head;
+                // What the disk took directly; the rest of the middle, if it stopped going direct, joins the tail.
+                var direct = WriteDirect(address + offset, middle);
+                DirectBytes += direct;
+                _position += direct;
+                offset += direct;
+                count -= direct;
             }
         }
 
@@ -157,7 +161,8 @@ internal sealed class PartialFileWriter : IDisposable
         _position += count;
     }
 
-    private bool TryWriteDirect(IntPtr source, int count)
+    /// <summary>Writes directly and says how many bytes the disk took; fewer than asked when it stopped going direct.</summary>
+    private int WriteDirect(IntPtr source, int count)
     {
         var done = 0;
         while (done < count)
@@ -166,6 +171,12 @@ internal sealed class PartialFileWriter : IDisposable
             if (written > 0)
             {
                 done += (int)written;
+                if (done < count && done % Alignment != 0)
+                {
+                    // A short write that left an unaligned offset: the next direct write would fail. Let the stream go on.
+                    break;
+                }
+
                 continue;
             }
 
@@ -175,26 +186,33 @@ internal sealed class PartialFileWriter : IDisposable
                 continue;
             }
 
-            if (written < 0 && error == InvalidArgument && done == 0)
+            if (written < 0 && (error == InvalidArgument || error == NotSupported))
             {
                 // The device wants a larger alignment than a page, or the file system took O_DIRECT at open but not
-                // at write: stop going direct for this file and let the stream write these bytes.
-                Dispose();
-                return false;
+                // at write: stop going direct for this file and let the stream write the rest.
+                break;
             }
 
             throw new IOException($"writing to '{_file.Name}' failed at byte {_position + done}: {(written == 0 ? "nothing was written" : new Win32Exception(error).Message)}");
         }
 
-        return true;
+        if (done < count)
+        {
+            Dispose();
+        }
+
+        return done;
     }
 
-    private static int OpenDirect(string path)
+    private static int OpenDirect(FileStream file)
     {
         try
         {
+            // Through /proc the second descriptor is the same file as the stream's even if the path was renamed or
+            // replaced in between; without /proc (some containers), by path.
             var flags = OpenWriteOnly | OpenCloseOnExec | DirectFlag();
-            var name = Encoding.UTF8.GetBytes(path + "\0");
+            var own = $"/proc/self/fd/{file.SafeFileHandle.DangerousGetHandle().ToInt64()}";
+            var name = Encoding.UTF8.GetBytes((File.Exists(own) ? own : file.Name) + "\0");
             int descriptor;
             do
             {
