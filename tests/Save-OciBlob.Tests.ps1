@@ -238,7 +238,7 @@ $ps.Streams.Progress | ForEach-Object { 'status: ' + $_.StatusDescription }
 
         It 'reports a full disk as FileWriteFailed, not as a network error, and keeps what was written (resuming at byte <Start>)' -ForEach @(@{ Start = 0 }, @{ Start = 100 }) {
             if ($IsWindows -or (& id -u) -ne '0') { Set-ItResult -Skipped -Because 'a small tmpfs to fill needs root on Linux'; return }
-            $small = Join-Path $TestDrive 'small'
+            $small = Join-Path $TestDrive "small-$Start"
             $null = New-Item -ItemType Directory $small
             & mount -t tmpfs -o size=1m tmpfs $small
             if ($LASTEXITCODE -ne 0) { Set-ItResult -Skipped -Because 'tmpfs could not be mounted here'; return }
