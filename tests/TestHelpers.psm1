@@ -85,16 +85,17 @@ $auth
     return $registry
 }
 
+function Get-PwshCommand {
+    <# The words that start this same pwsh again: the executable, and pwsh.dll when it runs under dotnet (a tool). #>
+    $entry = [System.Reflection.Assembly]::GetEntryAssembly().Location
+    @([Environment]::ProcessPath) + @($entry | Where-Object { $_ -like '*.dll' })
+}
+
 function Invoke-ChildPwsh {
     <# Runs a script in a fresh pwsh (no profile) and returns its output; the module is not imported there. #>
     param([Parameter(Mandatory)] [string] $Script)
-    $entry = [System.Reflection.Assembly]::GetEntryAssembly().Location
-    $output = if ($entry -like '*.dll') {
-        & ([Environment]::ProcessPath) $entry -NoProfile -NonInteractive -Command $Script 2>&1
-    }
-    else {
-        & ([Environment]::ProcessPath) -NoProfile -NonInteractive -Command $Script 2>&1
-    }
+    $pwsh = @(Get-PwshCommand)
+    $output = & $pwsh[0] @($pwsh | Select-Object -Skip 1) -NoProfile -NonInteractive -Command $Script 2>&1
     if ($LASTEXITCODE -ne 0) { throw "The child pwsh failed ($LASTEXITCODE): $($output -join [Environment]::NewLine)" }
     return $output
 }
@@ -109,8 +110,7 @@ function Invoke-ChildPwshOnTerminal {
     param([Parameter(Mandatory)] [string] $ScriptFile, [string[]] $ArgumentList = @())
     if (-not (Get-Command script -ErrorAction Ignore)) { throw 'This test needs script(1) from util-linux.' }
     $quote = { param($text) "'" + $text.Replace("'", "'\''") + "'" }
-    $entry = [System.Reflection.Assembly]::GetEntryAssembly().Location
-    $words = @([Environment]::ProcessPath) + @($entry | Where-Object { $_ -like '*.dll' }) + @('-NoProfile', '-NonInteractive', '-File', $ScriptFile) + $ArgumentList
+    $words = @(Get-PwshCommand) + @('-NoProfile', '-NonInteractive', '-File', $ScriptFile) + $ArgumentList
     $command = ($words | ForEach-Object { & $quote $_ }) -join ' '
     $output = & env -u CI -u TF_BUILD script --quiet --return --flush --command $command /dev/null
     if ($LASTEXITCODE -ne 0) { throw "The child pwsh failed ($LASTEXITCODE): $($output -join [Environment]::NewLine)" }

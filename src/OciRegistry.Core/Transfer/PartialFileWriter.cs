@@ -135,7 +135,11 @@ internal sealed class PartialFileWriter : IDisposable
             WriteBuffered(buffer, offset, count);
         }
 
-        _writeBehind.Written(end);
+        if (!Direct)
+        {
+            // Only bytes that went through the page cache have writeback to start.
+            _writeBehind.Written(end);
+        }
     }
 
     public void Dispose()
