@@ -107,12 +107,19 @@ internal sealed class RequestPipeline
                 _faults.TryFire(FaultKind.Redirect, entry) is not null)
             {
                 // 307 keeps the method (RFC 9110 §15.4.8); the signed query is what a CDN URL carries.
-                exchange.SetHeader("Location", _cdnUrl!.AbsoluteUri.TrimEnd('/') + _signer.Sign(target));
+                exchange.SetHeader("Location", _cdnUrl!.AbsoluteUri.TrimEnd('/') + _signer.Sign(entry.Method, target));
                 await exchange.SendAsync(HttpStatusCode.TemporaryRedirect, "text/plain", [], cancellationToken).ConfigureAwait(false);
                 return;
             }
         }
-        else if (!_signer.Verify(target))
+        else if (!readable)
+        {
+            // The CDN is a read-only copy of the content, whatever a URL's signature says.
+            exchange.SetHeader("Allow", "GET, HEAD");
+            await exchange.SendErrorAsync(HttpStatusCode.MethodNotAllowed, RegistryErrorCode.Unsupported, $"the CDN serves reads only; {entry.Method} is not supported", cancellationToken).ConfigureAwait(false);
+            return;
+        }
+        else if (!_signer.Verify(entry.Method, target))
         {
             await exchange.SendErrorAsync(HttpStatusCode.Forbidden, RegistryErrorCode.Denied, "the CDN serves signed URLs only, and this one is unsigned, altered or expired", cancellationToken).ConfigureAwait(false);
             return;
