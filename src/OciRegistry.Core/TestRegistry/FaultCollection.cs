@@ -78,9 +78,9 @@ public sealed class FaultCollection : IReadOnlyCollection<FaultRule>
         foreach (var fault in Volatile.Read(ref _active))
         {
             if (fault.Rule.Kind == kind &&
-                fault.Matches(request.Method, request.Path, request.Origin) &&
+                fault.Matches(request.Method, request.RequestPath, request.Origin) &&
                 (applies is null || applies(fault.Rule)) &&
-                fault.TryTake(request.Path))
+                fault.TryTake(request.RequestPath))
             {
                 request.AddFault(kind);
                 return fault.Rule;

@@ -4,6 +4,7 @@ using System.IO;
 using System.Net;
 using System.Threading;
 using System.Threading.Tasks;
+using OciRegistry.Core.TestRegistry.Http;
 
 namespace OciRegistry.Core.TestRegistry;
 
@@ -13,8 +14,7 @@ namespace OciRegistry.Core.TestRegistry;
 /// </summary>
 /// <remarks>
 /// HEAD gets exactly the headers GET would get, Content-Length included, and no body
-/// (https://www.rfc-editor.org/rfc/rfc9110#section-9.3.2). The managed HttpListener sends a declared
-/// Content-Length on HEAD without expecting the body and keeps the connection open.
+/// (https://www.rfc-editor.org/rfc/rfc9110#section-9.3.2); the connection stays open after it.
 /// </remarks>
 internal sealed class RegistryExchange
 {
@@ -33,7 +33,7 @@ internal sealed class RegistryExchange
     private readonly FaultCollection _faults;
     private Stream? _body;
 
-    public RegistryExchange(HttpListenerContext context, RequestLogEntry entry, RequestLog log, FaultCollection faults)
+    public RegistryExchange(HttpServerContext context, RequestLogEntry entry, RequestLog log, FaultCollection faults)
     {
         Context = context;
         Entry = entry;
@@ -43,11 +43,11 @@ internal sealed class RegistryExchange
         context.Response.Headers[ApiVersionHeader] = "registry/2.0";
     }
 
-    public HttpListenerContext Context { get; }
+    public HttpServerContext Context { get; }
 
-    public HttpListenerRequest Request => Context.Request;
+    public HttpServerRequest Request => Context.Request;
 
-    public HttpListenerResponse Response => Context.Response;
+    public HttpServerResponse Response => Context.Response;
 
     /// <summary>What the request log records about this exchange.</summary>
     public RequestLogEntry Entry { get; }
@@ -91,15 +91,14 @@ internal sealed class RegistryExchange
             }
         }
 
-        Response.Close();
+        await Response.CompleteAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Sends headers only: an empty body with <c>Content-Length: 0</c> (201, 202, 204 of the push API).</summary>
     public Task SendEmptyAsync(HttpStatusCode status, CancellationToken cancellationToken)
     {
         StartResponse(status, null, 0, 0, 0);
-        Response.Close();
-        return Task.CompletedTask;
+        return Response.CompleteAsync(cancellationToken);
     }
 
     /// <summary>
@@ -134,7 +133,7 @@ internal sealed class RegistryExchange
             }
         }
 
-        Response.Close();
+        await Response.CompleteAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -177,17 +176,7 @@ internal sealed class RegistryExchange
     }
 
     /// <summary>Drops the connection of a request that never became an exchange.</summary>
-    public static void Abort(HttpListenerContext context)
-    {
-        try
-        {
-            context.Response.Abort();
-        }
-        catch (ObjectDisposedException)
-        {
-            // Already closed by the listener.
-        }
-    }
+    public static void Abort(HttpServerContext context) => context.Response.Abort();
 
     /// <summary>
     /// Sets status, type and length, logs the exchange and prepares the body: bytes [<paramref name="start"/>,
@@ -212,7 +201,7 @@ internal sealed class RegistryExchange
             : null;
         _body = new ResponseBodyStream(Response.OutputStream, Entry, plan, start, Abort);
 
-        // From here on a write or Close may put the headers on the wire.
+        // From here on a write or CompleteAsync may put the headers on the wire.
         HeadersSent = true;
     }
 }

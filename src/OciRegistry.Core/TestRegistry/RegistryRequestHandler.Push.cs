@@ -5,6 +5,7 @@ using System.Linq;
 using System.Net;
 using System.Threading;
 using System.Threading.Tasks;
+using OciRegistry.Core.TestRegistry.Http;
 using OciRegistry.Core.Models;
 using OciRegistry.Core.References;
 
@@ -341,7 +342,7 @@ internal sealed partial class RegistryRequestHandler
 
     // The body, or null when it is longer than the limit. A body somewhat too long is still read to its end, so the
     // client gets to see the error instead of a connection reset while it is still sending.
-    private static async Task<byte[]?> ReadLimitedAsync(HttpListenerRequest request, int limit, CancellationToken cancellationToken)
+    private static async Task<byte[]?> ReadLimitedAsync(HttpServerRequest request, int limit, CancellationToken cancellationToken)
     {
         const int DrainLimit = 64 * 1024 * 1024;
         if (request.ContentLength64 > DrainLimit)

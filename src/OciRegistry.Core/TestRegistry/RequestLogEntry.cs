@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Net;
 using System.Threading;
+using OciRegistry.Core.TestRegistry.Http;
 
 namespace OciRegistry.Core.TestRegistry;
 
@@ -13,10 +14,15 @@ namespace OciRegistry.Core.TestRegistry;
 /// <remarks>
 /// An entry joins <see cref="TestRegistryServer.Requests"/> when its response starts, before the first header
 /// goes out, so a client that has seen the response can always find it. <see cref="BytesSent"/> grows while the
-/// body is sent; <see cref="Duration"/> is set when the exchange ends.
+/// body is sent; <see cref="Duration"/> is set when the exchange ends. The log keeps at most the first
+/// <see cref="MaxFieldLength"/> characters of the path, query and headers it records, so a request with a huge URL
+/// costs the log a bounded amount whatever the transport's own caps are.
 /// </remarks>
 public sealed class RequestLogEntry
 {
+    /// <summary>How many characters of the path, the query, Range and Accept an entry keeps; the rest is cut off.</summary>
+    public const int MaxFieldLength = 2048;
+
     private readonly object _gate = new();
     private readonly List<FaultKind> _faults = [];
     private long _bytesSent;
@@ -25,23 +31,25 @@ public sealed class RequestLogEntry
     private bool _aborted;
     private int _published;
 
-    internal RequestLogEntry(DateTimeOffset time, TestRegistryOrigin origin, HttpListenerRequest request)
+    internal RequestLogEntry(DateTimeOffset time, TestRegistryOrigin origin, HttpServerRequest request)
     {
         Time = time;
         Origin = origin;
         Method = request.HttpMethod;
-        var target = request.RawUrl ?? "/";
-        Path = RegistryRoute.PathOf(target);
+        var target = request.RawUrl;
+        RequestPath = RegistryRoute.PathOf(target);
         var query = target.IndexOf('?');
-        Query = query < 0 ? null : target.Substring(query + 1);
-        Range = request.Headers["Range"];
-        Accept = request.Headers["Accept"];
+        RequestQuery = query < 0 ? null : target.Substring(query + 1);
+        Path = Cap(RequestPath)!;
+        Query = Cap(RequestQuery);
+        Range = Cap(request.Headers["Range"]);
+        Accept = Cap(request.Headers["Accept"]);
         var authorization = request.Headers["Authorization"];
         HasAuthorization = authorization is not null;
         if (authorization is not null)
         {
             var space = authorization.Trim().IndexOf(' ');
-            AuthorizationScheme = space < 0 ? authorization.Trim() : authorization.Trim().Substring(0, space);
+            AuthorizationScheme = Cap(space < 0 ? authorization.Trim() : authorization.Trim().Substring(0, space));
         }
     }
 
@@ -132,6 +140,15 @@ public sealed class RequestLogEntry
             faults.Count == 0 ? string.Empty : " [" + string.Join(", ", faults) + "]");
     }
 
+    /// <summary>The whole path, for routing and fault matching while the exchange lasts; the log keeps <see cref="Path"/>.</summary>
+    internal string RequestPath { get; private set; }
+
+    /// <summary>The whole query, for the same purpose as <see cref="RequestPath"/>.</summary>
+    internal string? RequestQuery { get; private set; }
+
+    /// <summary>Roughly what the entry costs the log, in characters of text it holds.</summary>
+    internal int TextLength => Path.Length + (Query?.Length ?? 0) + (Range?.Length ?? 0) + (Accept?.Length ?? 0) + Method.Length;
+
     internal void SetStatus(int status) => Volatile.Write(ref _statusCode, status);
 
     internal void AddBytes(long count) => Interlocked.Add(ref _bytesSent, count);
@@ -161,5 +178,12 @@ public sealed class RequestLogEntry
         {
             _duration ??= duration;
         }
+
+        // The exchange is over: only the capped copies stay in memory.
+        RequestPath = Path;
+        RequestQuery = Query;
     }
+
+    private static string? Cap(string? value) =>
+        value is null || value.Length <= MaxFieldLength ? value : value.Substring(0, MaxFieldLength);
 }

@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Net;
 using System.Threading;
 using System.Threading.Tasks;
+using OciRegistry.Core.TestRegistry.Http;
 
 namespace OciRegistry.Core.TestRegistry;
 
@@ -44,7 +45,7 @@ internal sealed class RequestPipeline
         new(TestRegistryOrigin.Cdn, handler, faults, log, null, signer, time, null);
 
     /// <summary>Serves one request; never throws (a failure becomes a 500 or, once headers are out, a dropped connection).</summary>
-    public async Task ServeAsync(HttpListenerContext context, CancellationToken cancellationToken)
+    public async Task ServeAsync(HttpServerContext context, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
         var entry = new RequestLogEntry(_time.GetUtcNow(), _origin, context.Request);
@@ -87,12 +88,12 @@ internal sealed class RequestPipeline
             return;
         }
 
-        var route = RegistryRoute.Match(entry.Path);
+        var route = RegistryRoute.Match(entry.RequestPath);
         var readable = entry.Method is "GET" or "HEAD";
-        var target = entry.Query is null ? entry.Path : entry.Path + "?" + entry.Query;
+        var target = entry.RequestQuery is null ? entry.RequestPath : entry.RequestPath + "?" + entry.RequestQuery;
         if (_authenticator is not null)
         {
-            if (_authenticator.Tokens is { } tokens && entry.Path == TokenService.Path)
+            if (_authenticator.Tokens is { } tokens && entry.RequestPath == TokenService.Path)
             {
                 await tokens.HandleAsync(exchange, cancellationToken).ConfigureAwait(false);
                 return;

@@ -140,15 +140,16 @@ internal sealed class ResponseBodyStream : Stream
 
     private async Task StallOrCutAsync(byte[] buffer, int offset, CancellationToken cancellationToken)
     {
+        // A zero-length write puts the headers on the wire without a body byte: the client must see a response that
+        // breaks off, not a connection that closed before answering (which a client may retry as a stale one).
+        if (_written == 0)
+        {
+            await _inner.WriteAsync(buffer, offset, 0, cancellationToken).ConfigureAwait(false);
+        }
+
         if (_plan!.StallAt == _position)
         {
-            // A zero-length write puts the headers on the wire without a body byte; then nothing, until the server
-            // stops (the client giving up is not something HttpListener reports).
-            if (_written == 0)
-            {
-                await _inner.WriteAsync(buffer, offset, 0, cancellationToken).ConfigureAwait(false);
-            }
-
+            // Then nothing, until the server stops or the connection's idle timeout drops it.
             await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
         }
 

@@ -4,38 +4,50 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
-using System.Runtime.InteropServices;
 using System.Threading;
 using System.Threading.Tasks;
+using OciRegistry.Core.TestRegistry.Http;
 
 namespace OciRegistry.Core.TestRegistry;
 
 /// <summary>
-/// One <see cref="HttpListener"/> on one port and its accept loop: the registry and its CDN origin each have one.
-/// Every request runs on the thread pool, nothing on a foreground thread, so a forgotten listener never keeps a
-/// process alive. Stopping closes the socket and aborts requests in flight, so the port is free at once.
+/// One listening socket and its accept loop: the registry and its CDN origin each have one. Every connection runs on
+/// the thread pool, nothing on a foreground thread, so a forgotten listener never keeps a process alive. Stopping
+/// closes the socket and every connection, so the port is free at once.
 /// </summary>
+/// <remarks>
+/// The HTTP/1.1 server is our own (<see cref="HttpConnection"/>) rather than <see cref="HttpListener"/>: the managed
+/// HttpListener on Linux and macOS reads a request line or header block of any length into memory (a 128 MiB request
+/// line took a test process to 4 GB), has no header timeout, and http.sys on Windows has other limits again; neither
+/// serves TLS the same way everywhere. A socket server enforces the same caps and timeouts on .NET Framework and .NET,
+/// on every platform, and an SslStream can later sit on the same connections.
+/// </remarks>
 internal sealed class TestRegistryListener
 {
-    private const int MaxBindAttempts = 10;
     private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(5);
 
-    private readonly HttpListener _listener;
-    private readonly Func<HttpListenerContext, CancellationToken, Task> _serve;
+    private readonly TcpListener _listener;
+    private readonly HttpServerLimits _limits;
+    private readonly Func<HttpServerContext, CancellationToken, Task> _serve;
+    private readonly HashSet<string>? _hostNames; // null: any name (a wildcard address)
     private readonly CancellationTokenSource _stopping = new();
-    private readonly ConcurrentDictionary<HttpListenerContext, byte> _inFlight = new();
+    private readonly ConcurrentDictionary<HttpConnection, byte> _connections = new();
+    private readonly SemaphoreSlim _slots;
     private readonly TaskCompletionSource<bool> _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Task _acceptLoop;
     private int _pending;
     private int _stopped;
 
-    private TestRegistryListener(HttpListener listener, string host, int port, Func<HttpListenerContext, CancellationToken, Task> serve)
+    private TestRegistryListener(TcpListener listener, IPAddress address, HttpServerLimits limits, Func<HttpServerContext, CancellationToken, Task> serve)
     {
         _listener = listener;
+        _limits = limits;
         _serve = serve;
-        Host = host;
-        Port = port;
-        Url = new Uri("http://" + host + "/");
+        _slots = new SemaphoreSlim(limits.MaxConnections);
+        Port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        Host = HostText(address, Port);
+        Url = new Uri("http://" + Host + "/");
+        _hostNames = IsWildcard(address) ? null : HostNames(address);
         _acceptLoop = Task.Run(AcceptLoopAsync);
     }
 
@@ -47,47 +59,35 @@ internal sealed class TestRegistryListener
 
     public int Port { get; }
 
-    public bool IsRunning => Volatile.Read(ref _stopped) == 0 && _listener.IsListening;
+    public bool IsRunning => Volatile.Read(ref _stopped) == 0;
 
     /// <summary>
-    /// Listens on <paramref name="address"/> and <paramref name="port"/> (0: a free one) and hands every request to
-    /// <paramref name="serve"/>, which must not throw. The token it receives is cancelled when the listener stops.
+    /// Listens on <paramref name="address"/> and <paramref name="port"/> (0: a free one the system picks) and hands
+    /// every request to <paramref name="serve"/>, which must not throw. The token it receives is cancelled when the
+    /// listener stops.
     /// </summary>
-    public static async Task<TestRegistryListener> StartAsync(IPAddress address, int port, Func<HttpListenerContext, CancellationToken, Task> serve, CancellationToken cancellationToken)
+    public static Task<TestRegistryListener> StartAsync(IPAddress address, int port, HttpServerLimits limits, Func<HttpServerContext, CancellationToken, Task> serve, CancellationToken cancellationToken)
     {
         if (port is < 0 or > IPEndPoint.MaxPort)
         {
             throw new ArgumentException($"{port} is not a TCP port", nameof(port));
         }
 
-        // The managed HttpListener (everywhere but Windows) rejects IPv6 literals in its prefixes.
-        if (address.AddressFamily == AddressFamily.InterNetworkV6 && !IsWildcard(address) && !RuntimeInformation.IsOSPlatform(OSPlatform.Windows))
+        cancellationToken.ThrowIfCancellationRequested();
+        var listener = new TcpListener(address, port);
+        try
         {
-            throw new NotSupportedException($"HttpListener cannot listen on the IPv6 address {address} on this platform; use 127.0.0.1 or IPv6Any");
+            listener.Start();
+        }
+        catch (SocketException e)
+        {
+            throw new OciException($"the test registry could not listen on {HostText(address, port)}: {e.Message}", e);
         }
 
-        // HttpListener cannot bind port 0 on Linux: ask the OS for a free port, release it and bind that,
-        // trying again should another process take it in between.
-        for (var attempt = 1; ; attempt++)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            var candidate = port != 0 ? port : FindFreePort(address);
-            var listener = TryListen(address, candidate, out var error);
-            if (listener is not null)
-            {
-                return new TestRegistryListener(listener, HostText(address, candidate), candidate, serve);
-            }
-
-            if (port != 0 || attempt == MaxBindAttempts)
-            {
-                throw new OciException($"the test registry could not listen on {HostText(address, candidate)}: {error!.Message}", error);
-            }
-
-            await Task.Delay(10 * attempt, cancellationToken).ConfigureAwait(false);
-        }
+        return Task.FromResult(new TestRegistryListener(listener, address, limits, serve));
     }
 
-    /// <summary>Stops accepting, aborts requests in flight and waits (a few seconds at most) for their handlers to end.</summary>
+    /// <summary>Stops accepting, closes every connection and waits (a few seconds at most) for their handlers to end.</summary>
     public async Task StopAsync()
     {
         Stop();
@@ -100,7 +100,7 @@ internal sealed class TestRegistryListener
         await Task.WhenAny(_drained.Task, Task.Delay(DrainTimeout)).ConfigureAwait(false);
     }
 
-    /// <summary>Stops at once; handlers of aborted requests end on their own.</summary>
+    /// <summary>Stops at once; handlers of closed connections end on their own.</summary>
     public void Stop()
     {
         if (Interlocked.Exchange(ref _stopped, 1) == 1)
@@ -109,121 +109,84 @@ internal sealed class TestRegistryListener
         }
 
         _stopping.Cancel();
-        foreach (var context in _inFlight.Keys)
+        _listener.Stop();
+        foreach (var connection in _connections.Keys)
         {
-            RegistryExchange.Abort(context);
-        }
-
-        // Abort, unlike Stop, also closes the connections the listener still holds, idle keep-alive ones included.
-        _listener.Abort();
-    }
-
-    private static HttpListener? TryListen(IPAddress address, int port, out HttpListenerException? error)
-    {
-        // The managed listener only answers requests whose Host matches a prefix, so a loopback server also
-        // registers "localhost" (which resolves to the same socket) for references written that way.
-        var prefixes = new List<string> { "http://" + PrefixHost(address) + ":" + port.ToString(CultureInfo.InvariantCulture) + "/" };
-        if (IPAddress.IsLoopback(address))
-        {
-            prefixes.Add("http://localhost:" + port.ToString(CultureInfo.InvariantCulture) + "/");
-        }
-
-        error = null;
-        for (var count = prefixes.Count; count > 0; count--)
-        {
-            var listener = new HttpListener { IgnoreWriteExceptions = false };
-            for (var i = 0; i < count; i++)
-            {
-                listener.Prefixes.Add(prefixes[i]);
-            }
-
-            try
-            {
-                listener.Start();
-                return listener;
-            }
-            catch (HttpListenerException e)
-            {
-                error = e;
-                listener.Close();
-            }
-        }
-
-        return null;
-    }
-
-    private static int FindFreePort(IPAddress address)
-    {
-        var probe = new TcpListener(address, 0);
-        probe.Start();
-        try
-        {
-            return ((IPEndPoint)probe.LocalEndpoint).Port;
-        }
-        finally
-        {
-            probe.Stop();
+            connection.Close();
         }
     }
 
     private static bool IsWildcard(IPAddress address) => address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any);
 
-    private static string PrefixHost(IPAddress address) =>
-        IsWildcard(address) ? "+" : address.AddressFamily == AddressFamily.InterNetworkV6 ? "[" + address + "]" : address.ToString();
+    // The names a Host header may carry: the address itself, and for loopback every loopback spelling.
+    private static HashSet<string> HostNames(IPAddress address)
+    {
+        var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { Literal(address) };
+        if (IPAddress.IsLoopback(address))
+        {
+            names.Add("localhost");
+            names.Add("127.0.0.1");
+            names.Add("[::1]");
+        }
+
+        return names;
+    }
+
+    private static string Literal(IPAddress address) =>
+        address.AddressFamily == AddressFamily.InterNetworkV6 ? "[" + address + "]" : address.ToString();
 
     // A wildcard server is still reached through loopback from this machine.
     private static string HostText(IPAddress address, int port)
     {
         var reachable = address.Equals(IPAddress.Any) ? IPAddress.Loopback : address.Equals(IPAddress.IPv6Any) ? IPAddress.IPv6Loopback : address;
-        var host = reachable.AddressFamily == AddressFamily.InterNetworkV6 ? "[" + reachable + "]" : reachable.ToString();
-        return host + ":" + port.ToString(CultureInfo.InvariantCulture);
+        return Literal(reachable) + ":" + port.ToString(CultureInfo.InvariantCulture);
     }
+
+    private bool HostAllowed(string? name) => name is null || _hostNames is null || _hostNames.Contains(name);
 
     private async Task AcceptLoopAsync()
     {
         while (true)
         {
-            HttpListenerContext context;
+            Socket socket;
             try
             {
-                context = await _listener.GetContextAsync().ConfigureAwait(false);
+                // At most MaxConnections at once: further clients wait in the backlog until one closes.
+                await _slots.WaitAsync(_stopping.Token).ConfigureAwait(false);
+                socket = await _listener.AcceptSocketAsync().ConfigureAwait(false);
             }
-            catch (Exception) when (_stopping.IsCancellationRequested || !_listener.IsListening)
+            catch (Exception) when (_stopping.IsCancellationRequested)
             {
                 return;
             }
-            catch (HttpListenerException)
+            catch (SocketException)
             {
-                // One connection failed before it became a request; the listener carries on.
+                // One connection failed before it was accepted; the listener carries on.
+                _slots.Release();
                 continue;
             }
 
             Interlocked.Increment(ref _pending);
-            _ = Task.Run(() => ServeAsync(context));
+            _ = Task.Run(() => RunAsync(socket));
         }
     }
 
-    private async Task ServeAsync(HttpListenerContext context)
+    private async Task RunAsync(Socket socket)
     {
-        _inFlight.TryAdd(context, 0);
+        var connection = new HttpConnection(socket, _limits, HostAllowed);
+        _connections.TryAdd(connection, 0);
         try
         {
-            if (_stopping.IsCancellationRequested)
+            if (!_stopping.IsCancellationRequested)
             {
-                RegistryExchange.Abort(context);
-                return;
+                await connection.RunAsync(_serve, _stopping.Token).ConfigureAwait(false);
             }
-
-            await _serve(context, _stopping.Token).ConfigureAwait(false);
-        }
-        catch (Exception)
-        {
-            // The serve callback handles its own failures; whatever escapes it can only drop the connection.
-            RegistryExchange.Abort(context);
         }
         finally
         {
-            _inFlight.TryRemove(context, out _);
+            connection.Dispose();
+            _connections.TryRemove(connection, out _);
+            _slots.Release();
             if (Interlocked.Decrement(ref _pending) == 0 && _stopping.IsCancellationRequested)
             {
                 _drained.TrySetResult(true);

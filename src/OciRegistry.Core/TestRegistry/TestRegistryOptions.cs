@@ -42,6 +42,33 @@ public sealed class TestRegistryOptions
     /// <summary>How long a bearer token lives (whole seconds, at least one); five minutes by default, as Docker Hub's.</summary>
     public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// The longest request line (method, target and version) the server reads, in bytes; longer ones get 414.
+    /// 64 KiB by default: far above any registry path and query, far below what could hurt the test process.
+    /// </summary>
+    public int MaximumRequestLineLength { get; set; } = 64 * 1024;
+
+    /// <summary>
+    /// The most bytes of request line and header fields the server reads for one request; more gets 431.
+    /// 1 MiB by default, as the reference distribution server (Go's net/http default).
+    /// </summary>
+    public int MaximumRequestHeadersLength { get; set; } = 1024 * 1024;
+
+    /// <summary>
+    /// How long a client may take from the first byte of a request to the end of its headers before the connection is
+    /// dropped (a client that trickles header lines holds nothing longer than this); 10 seconds by default.
+    /// </summary>
+    public TimeSpan RequestHeadersTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// How long a connection may stay silent, between requests or within a request body or a response the client
+    /// does not read, before it is dropped; 2 minutes by default.
+    /// </summary>
+    public TimeSpan IdleConnectionTimeout { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>How many connections each listener (registry, CDN) holds open at once; more wait to be accepted. 1024 by default.</summary>
+    public int MaximumConnections { get; set; } = 1024;
+
     /// <summary>The clock for token expiry, signed CDN URLs and the request log's timestamps.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 }

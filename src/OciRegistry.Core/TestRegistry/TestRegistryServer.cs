@@ -2,6 +2,7 @@ using System;
 using System.Net;
 using System.Threading;
 using System.Threading.Tasks;
+using OciRegistry.Core.TestRegistry.Http;
 
 namespace OciRegistry.Core.TestRegistry;
 
@@ -14,7 +15,9 @@ namespace OciRegistry.Core.TestRegistry;
 /// <remarks>
 /// Two listeners: the registry at <see cref="Url"/>, and a CDN origin at <see cref="CdnUrl"/> that serves the same
 /// content to the signed URLs a <see cref="FaultKind.Redirect"/> fault hands out, without authentication.
-/// Built on <see cref="HttpListener"/>, so it needs nothing outside the BCL. Every request is handled on the
+/// Both speak HTTP/1.1 through the registry's own small server on <see cref="System.Net.Sockets.TcpListener"/>, with caps on
+/// request lines, headers and connections and timeouts for slow clients (<see cref="TestRegistryOptions"/>), so one
+/// client cannot take the test process down; it needs nothing outside the BCL. Every request is handled on the
 /// thread pool and nothing runs on a foreground thread: a forgotten server never keeps a process alive.
 /// Stopping closes both listening sockets and aborts requests in flight, so the ports are free at once, and deletes
 /// the temporary folder that uploads larger than a megabyte were written to.
@@ -81,7 +84,6 @@ public sealed class TestRegistryServer : IDisposable
     /// <param name="cancellationToken">Stops the retries when a free port keeps being taken.</param>
     /// <exception cref="ArgumentException">The options are inconsistent (a port out of range, Basic without a credential…).</exception>
     /// <exception cref="OciException">The server could not listen (the port is taken, or the address is not local).</exception>
-    /// <exception cref="NotSupportedException">The address is a specific IPv6 address and the platform's HttpListener cannot bind one.</exception>
     public static async Task<TestRegistryServer> StartAsync(TestRegistryOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new TestRegistryOptions();
@@ -92,6 +94,7 @@ public sealed class TestRegistryServer : IDisposable
         }
 
         RegistryAuthenticator.Validate(options);
+        var limits = HttpServerLimits.From(options);
         var content = new ContentStore();
         var faults = new FaultCollection();
         var requests = new RequestLog();
@@ -100,7 +103,7 @@ public sealed class TestRegistryServer : IDisposable
         var signer = new UrlSigner(options.TimeProvider);
 
         var cdnPipeline = RequestPipeline.ForCdn(handler, faults, requests, signer, options.TimeProvider);
-        var cdn = await TestRegistryListener.StartAsync(address, 0, cdnPipeline.ServeAsync, cancellationToken).ConfigureAwait(false);
+        var cdn = await TestRegistryListener.StartAsync(address, 0, limits, cdnPipeline.ServeAsync, cancellationToken).ConfigureAwait(false);
         try
         {
             // The registry's pipeline needs the registry's own URL for the realm, known once it listens; a request
@@ -109,6 +112,7 @@ public sealed class TestRegistryServer : IDisposable
             var registry = await TestRegistryListener.StartAsync(
                 address,
                 options.Port,
+                limits,
                 (context, stopping) => (registryPipeline ?? throw new InvalidOperationException("the registry is still starting")).ServeAsync(context, stopping),
                 cancellationToken).ConfigureAwait(false);
             var authenticator = new RegistryAuthenticator(options, registry.Url, registry.Host);

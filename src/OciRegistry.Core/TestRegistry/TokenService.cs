@@ -9,6 +9,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
+using OciRegistry.Core.TestRegistry.Http;
 using OciRegistry.Core.References;
 
 namespace OciRegistry.Core.TestRegistry;
@@ -252,7 +253,7 @@ internal sealed class TokenService
         return (token, expires, grants);
     }
 
-    private static async Task<QueryString?> ReadFormAsync(HttpListenerRequest request, CancellationToken cancellationToken)
+    private static async Task<QueryString?> ReadFormAsync(HttpServerRequest request, CancellationToken cancellationToken)
     {
         using var buffer = new MemoryStream();
         var chunk = new byte[8192];
