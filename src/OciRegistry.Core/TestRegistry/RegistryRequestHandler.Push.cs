@@ -50,11 +50,17 @@ internal sealed partial class RegistryRequestHandler
             return;
         }
 
+        if (method is "PATCH" or "PUT" && exchange.Request.ContentLength64 > uploads.MaximumUploadSize - session.Size)
+        {
+            // Refused on the declared length alone: nothing of the body is read, let alone written.
+            await RefuseTooLargeAsync(exchange, session, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
         switch (method)
         {
             case "DELETE":
                 session.Discard();
-                uploads.Remove(session);
                 await exchange.SendEmptyAsync(HttpStatusCode.NoContent, cancellationToken).ConfigureAwait(false);
                 return;
             case "PATCH":
@@ -102,8 +108,21 @@ internal sealed partial class RegistryRequestHandler
             }
         }
 
-        var session = uploads.Start(name);
-        if (query.First("digest") is null)
+        var monolithic = query.First("digest") is not null;
+        if (monolithic && exchange.Request.ContentLength64 > uploads.MaximumUploadSize)
+        {
+            await RefuseTooLargeAsync(exchange, null, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        if (uploads.Start(name) is not { } session)
+        {
+            // https://github.com/opencontainers/distribution-spec/blob/main/spec.md#error-codes: TOOMANYREQUESTS.
+            await exchange.SendErrorAsync((HttpStatusCode)429, RegistryErrorCode.TooManyRequests, $"the test registry holds {uploads.MaximumUploads} uploads in progress, its limit: finish or cancel one, or wait for an idle one to expire", cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        if (!monolithic)
         {
             SetUploadHeaders(exchange, session);
             await exchange.SendEmptyAsync(HttpStatusCode.Accepted, cancellationToken).ConfigureAwait(false);
@@ -116,12 +135,16 @@ internal sealed partial class RegistryRequestHandler
             if (!TryGetDigestParameter(exchange, out var digest, out var problem))
             {
                 session.Discard();
-                uploads.Remove(session);
                 await exchange.SendErrorAsync(HttpStatusCode.BadRequest, RegistryErrorCode.DigestInvalid, problem, cancellationToken).ConfigureAwait(false);
                 return;
             }
 
-            await AppendOrDiscardAsync(session, exchange.Request.InputStream, cancellationToken).ConfigureAwait(false);
+            if (!await AppendOrDiscardAsync(session, exchange.Request.InputStream, cancellationToken).ConfigureAwait(false))
+            {
+                await RefuseTooLargeAsync(exchange, session, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+
             await FinishUploadAsync(exchange, session, digest, cancellationToken).ConfigureAwait(false);
         }
     }
@@ -159,7 +182,12 @@ internal sealed partial class RegistryRequestHandler
         }
 
         var before = session.Size;
-        var appended = await session.AppendAsync(exchange.Request.InputStream, cancellationToken).ConfigureAwait(false);
+        if (await session.AppendAsync(exchange.Request.InputStream, uploads.MaximumUploadSize, cancellationToken).ConfigureAwait(false) is not { } appended)
+        {
+            await RefuseTooLargeAsync(exchange, session, cancellationToken).ConfigureAwait(false);
+            return false;
+        }
+
         if (declared is not null && appended != declared)
         {
             session.Truncate(before);
@@ -175,7 +203,6 @@ internal sealed partial class RegistryRequestHandler
     {
         var size = session.Size;
         var blob = await session.CompleteAsync(digest, cancellationToken).ConfigureAwait(false);
-        uploads.Remove(session);
         if (blob is null)
         {
             await exchange.SendErrorAsync(HttpStatusCode.BadRequest, RegistryErrorCode.DigestInvalid, $"the {size} bytes uploaded do not have the digest {digest}", cancellationToken).ConfigureAwait(false);
@@ -274,17 +301,26 @@ internal sealed partial class RegistryRequestHandler
         await exchange.SendEmptyAsync(HttpStatusCode.Created, cancellationToken).ConfigureAwait(false);
     }
 
-    private static async Task AppendOrDiscardAsync(UploadSession session, Stream body, CancellationToken cancellationToken)
+    // Whether the body fit the size limit; a body that does not, or cannot be read to its end, ends the session.
+    private async Task<bool> AppendOrDiscardAsync(UploadSession session, Stream body, CancellationToken cancellationToken)
     {
         try
         {
-            await session.AppendAsync(body, cancellationToken).ConfigureAwait(false);
+            return await session.AppendAsync(body, uploads.MaximumUploadSize, cancellationToken).ConfigureAwait(false) is not null;
         }
         catch
         {
             session.Discard();
             throw;
         }
+    }
+
+    // 413 for a request that would take an upload past the size limit; the upload, if any, ends with its bytes. The
+    // listener closes the connection after a 413, so the rest of an unread body is never read.
+    private Task RefuseTooLargeAsync(RegistryExchange exchange, UploadSession? session, CancellationToken cancellationToken)
+    {
+        session?.Discard();
+        return exchange.SendErrorAsync(HttpStatusCode.RequestEntityTooLarge, RegistryErrorCode.SizeInvalid, $"uploads are limited to {uploads.MaximumUploadSize} bytes; the upload was cancelled", cancellationToken);
     }
 
     private static void SetUploadHeaders(RegistryExchange exchange, UploadSession session)

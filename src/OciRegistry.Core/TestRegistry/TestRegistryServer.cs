@@ -95,7 +95,7 @@ public sealed class TestRegistryServer : IDisposable
         var content = new ContentStore();
         var faults = new FaultCollection();
         var requests = new RequestLog();
-        var uploads = new UploadArea();
+        var uploads = new UploadArea(options);
         var handler = new RegistryRequestHandler(content, uploads, options.ReadOnly, options.AllowDelete, options.ReferrersApi);
         var signer = new UrlSigner(options.TimeProvider);
 
