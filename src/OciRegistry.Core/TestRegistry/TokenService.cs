@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
@@ -21,17 +20,24 @@ namespace OciRegistry.Core.TestRegistry;
 /// GET with optional Basic credentials: https://distribution.github.io/distribution/spec/auth/token/.
 /// POST with <c>grant_type=password</c> or <c>refresh_token</c>: https://distribution.github.io/distribution/spec/auth/oauth/.
 /// </summary>
+/// <remarks>
+/// Access tokens live <see cref="TestRegistryOptions.TokenLifetime"/>, refresh tokens <see cref="RefreshLifetime"/>
+/// (or the access tokens' lifetime when that is longer), and both are forgotten once expired, so a long test run
+/// holds only the tokens still alive.
+/// </remarks>
 internal sealed class TokenService
 {
     /// <summary>The endpoint's path on the registry listener.</summary>
     public const string Path = "/token";
 
     private const int MaxFormBytes = 64 * 1024;
-    private const int PurgeThreshold = 1000;
+
+    /// <summary>How long a refresh token lives at least: long enough to outlive many access tokens of a test run.</summary>
+    internal static readonly TimeSpan RefreshLifetime = TimeSpan.FromHours(1);
     private const string FormType = "application/x-www-form-urlencoded";
 
-    private readonly ConcurrentDictionary<string, IssuedToken> _tokens = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, bool> _refreshTokens = new(StringComparer.Ordinal);
+    private readonly ExpiringTable<IssuedToken> _tokens = new();
+    private readonly ExpiringTable<bool> _refreshTokens = new();
     private readonly NetworkCredential? _credential;
     private readonly bool _allowAnonymous;
     private readonly TimeSpan _lifetime;
@@ -49,6 +55,12 @@ internal sealed class TokenService
         _basicChallenge = basicChallenge;
     }
 
+    /// <summary>How many access tokens the table holds.</summary>
+    internal int AccessTokenCount => _tokens.Count;
+
+    /// <summary>How many refresh tokens the table holds.</summary>
+    internal int RefreshTokenCount => _refreshTokens.Count;
+
     /// <summary>What an <c>Authorization</c> header on a registry request is worth.</summary>
     public TokenCheck Check(string? authorization, string? repository, RegistryAction action = RegistryAction.Pull)
     {
@@ -59,7 +71,7 @@ internal sealed class TokenService
             return text.Length == 0 ? TokenCheck.Missing : TokenCheck.Invalid;
         }
 
-        if (!_tokens.TryGetValue(text.Substring(Scheme.Length).Trim(), out var token) || token.Expires <= _time.GetUtcNow())
+        if (!_tokens.TryGet(text.Substring(Scheme.Length).Trim(), _time.GetUtcNow(), out var token))
         {
             return TokenCheck.Invalid;
         }
@@ -148,7 +160,7 @@ internal sealed class TokenService
                 allowed = BasicCredentials.Match(form.First("username"), form.First("password"), _credential);
                 break;
             case "refresh_token":
-                allowed = form.First("refresh_token") is { } refresh && _refreshTokens.ContainsKey(refresh);
+                allowed = form.First("refresh_token") is { } refresh && _refreshTokens.TryGet(refresh, _time.GetUtcNow(), out _);
                 break;
             default:
                 await OAuthErrorAsync(exchange, HttpStatusCode.BadRequest, "unsupported_grant_type", $"grant_type must be password or refresh_token, not '{grant}'", cancellationToken).ConfigureAwait(false);
@@ -168,7 +180,8 @@ internal sealed class TokenService
         if (grant == "password")
         {
             newRefresh = NewSecret();
-            _refreshTokens[newRefresh] = true;
+            var now = _time.GetUtcNow();
+            _refreshTokens.Add(newRefresh, true, now + (_lifetime > RefreshLifetime ? _lifetime : RefreshLifetime), now);
         }
 
         var body = JsonContent.Write(writer =>
@@ -238,17 +251,9 @@ internal sealed class TokenService
         }
 
         var now = _time.GetUtcNow();
-        if (_tokens.Count > PurgeThreshold)
-        {
-            foreach (var expired in _tokens.Where(t => t.Value.Expires <= now).Select(t => t.Key).ToList())
-            {
-                _tokens.TryRemove(expired, out _);
-            }
-        }
-
         var token = NewSecret();
         var expires = now + _lifetime;
-        _tokens[token] = new IssuedToken(grants.ToDictionary(g => g.Key, g => new HashSet<string>(g.Value, StringComparer.Ordinal), StringComparer.Ordinal), expires);
+        _tokens.Add(token, new IssuedToken(grants.ToDictionary(g => g.Key, g => new HashSet<string>(g.Value, StringComparer.Ordinal), StringComparer.Ordinal)), expires, now);
         return (token, expires, grants);
     }
 
@@ -293,5 +298,5 @@ internal sealed class TokenService
         return Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
     }
 
-    private sealed record IssuedToken(Dictionary<string, HashSet<string>> Grants, DateTimeOffset Expires);
+    private sealed record IssuedToken(Dictionary<string, HashSet<string>> Grants);
 }
