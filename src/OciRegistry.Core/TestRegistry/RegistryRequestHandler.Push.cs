@@ -1,4 +1,5 @@
 using System;
+using System.Buffers;
 using System.Globalization;
 using System.IO;
 using System.Linq;
@@ -17,6 +18,9 @@ internal sealed partial class RegistryRequestHandler
     internal const int MaxManifestSize = 4 * 1024 * 1024;
 
     private const string UploadMethods = "GET, HEAD, PATCH, PUT, DELETE";
+
+    /// <summary>How much of a refused upload's body is still read, so the client sees the 413 rather than a reset.</summary>
+    private const long UploadDrainLimit = 64L * 1024 * 1024;
 
     // https://github.com/opencontainers/distribution-spec/blob/main/spec.md#pushing-blobs
     private async Task HandleUploadAsync(RegistryExchange exchange, string name, string id, string method, CancellationToken cancellationToken)
@@ -315,12 +319,37 @@ internal sealed partial class RegistryRequestHandler
         }
     }
 
-    // 413 for a request that would take an upload past the size limit; the upload, if any, ends with its bytes. The
-    // listener closes the connection after a 413, so the rest of an unread body is never read.
-    private Task RefuseTooLargeAsync(RegistryExchange exchange, UploadSession? session, CancellationToken cancellationToken)
+    // 413 for a request that would take an upload past the size limit; the upload, if any, ends with its bytes. A
+    // rest of the body up to UploadDrainLimit is read and thrown away first: closing a connection with unread bytes
+    // resets it, and the client, still sending, would see the reset instead of the 413. A larger rest is not read
+    // at all; the listener closes the connection after a 413.
+    private async Task RefuseTooLargeAsync(RegistryExchange exchange, UploadSession? session, CancellationToken cancellationToken)
     {
         session?.Discard();
-        return exchange.SendErrorAsync(HttpStatusCode.RequestEntityTooLarge, RegistryErrorCode.SizeInvalid, $"uploads are limited to {uploads.MaximumUploadSize} bytes; the upload was cancelled", cancellationToken);
+        if (exchange.Request.ContentLength64 <= UploadDrainLimit)
+        {
+            await DrainAsync(exchange.Request.InputStream, UploadDrainLimit, cancellationToken).ConfigureAwait(false);
+        }
+
+        await exchange.SendErrorAsync(HttpStatusCode.RequestEntityTooLarge, RegistryErrorCode.SizeInvalid, $"uploads are limited to {uploads.MaximumUploadSize} bytes; the upload was cancelled", cancellationToken).ConfigureAwait(false);
+    }
+
+    // Reads and drops up to `limit` bytes of the body.
+    private static async Task DrainAsync(Stream body, long limit, CancellationToken cancellationToken)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(RegistryExchange.ChunkSize);
+        try
+        {
+            int read;
+            for (var total = 0L; total < limit && (read = await body.ReadAsync(buffer, 0, buffer.Length, cancellationToken).ConfigureAwait(false)) > 0;)
+            {
+                total += read;
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     private static void SetUploadHeaders(RegistryExchange exchange, UploadSession session)
