@@ -182,6 +182,19 @@ public sealed class UploadLimitsTests
     }
 
     [Fact]
+    public async Task MonolithicPost_WellOverTheLimit_ReachesTheClientAs413_NotAsAReset()
+    {
+        await using var registry = await StartAsync(new TestRegistryOptions { MaximumUploadSize = MiB });
+        var blob = RegistryFixture.Pattern(16 * MiB);
+
+        // HttpClient sends the whole body before it reads the answer; a server that closed on the unread rest
+        // would reset the connection under it.
+        using var post = await registry.Http.PostAsync($"/v2/{Name}/blobs/uploads/?digest={Digest.Compute(blob)}", Octets(blob));
+
+        await RegistryAssert.ErrorAsync(post, HttpStatusCode.RequestEntityTooLarge, "SIZE_INVALID");
+    }
+
+    [Fact]
     public async Task Put_TakingTheUploadPastTheLimit_Is413_AndTheUploadIsGone()
     {
         await using var registry = await StartAsync(new TestRegistryOptions { MaximumUploadSize = MiB });
