@@ -56,7 +56,7 @@ internal sealed partial class RegistryRequestHandler
 
         if (method is "PATCH" or "PUT" && exchange.Request.ContentLength64 > uploads.MaximumUploadSize - session.Size)
         {
-            // Refused on the declared length alone: nothing of the body is read, let alone written.
+            // Refused on the declared length alone: nothing of the body is stored (and a large one is not even read).
             await RefuseTooLargeAsync(exchange, session, cancellationToken).ConfigureAwait(false);
             return;
         }
