@@ -180,6 +180,65 @@ Describe 'Start-OciTestRegistry and Stop-OciTestRegistry' {
         }
     }
 
+    Context 'upload limits' {
+        BeforeAll {
+            function script:Start-Upload($registry) {
+                Invoke-WebRequest -Method Post "$($registry.Url)v2/limits/test/blobs/uploads/" -SkipHttpErrorCheck
+            }
+        }
+
+        It 'answers 413 to an upload larger than -MaximumUploadSize, and takes one of that size' {
+            $registry = Start-OciTestRegistry -MaximumUploadSize 1KB
+            try {
+                $fits = [byte[]]::new(1KB)
+                $tooLarge = [byte[]]::new(1KB + 1)
+                $digest = 'sha256:' + (Get-FileHash -InputStream ([IO.MemoryStream]::new($fits)) -Algorithm SHA256).Hash.ToLowerInvariant()
+                $large = 'sha256:' + (Get-FileHash -InputStream ([IO.MemoryStream]::new($tooLarge)) -Algorithm SHA256).Hash.ToLowerInvariant()
+                $refused = Invoke-WebRequest -Method Post "$($registry.Url)v2/limits/test/blobs/uploads/?digest=$large" -Body $tooLarge -ContentType 'application/octet-stream' -SkipHttpErrorCheck
+                $refused.StatusCode | Should -Be 413
+                ($refused.Content | ConvertFrom-Json).errors[0].code | Should -Be 'SIZE_INVALID'
+                $taken = Invoke-WebRequest -Method Post "$($registry.Url)v2/limits/test/blobs/uploads/?digest=$digest" -Body $fits -ContentType 'application/octet-stream' -SkipHttpErrorCheck
+                $taken.StatusCode | Should -Be 201
+            }
+            finally { $registry | Stop-OciTestRegistry }
+        }
+
+        It 'answers 429 beyond -MaximumUploads open uploads' {
+            $registry = Start-OciTestRegistry -MaximumUploads 2
+            try {
+                (Start-Upload $registry).StatusCode | Should -Be 202
+                (Start-Upload $registry).StatusCode | Should -Be 202
+                $refused = Start-Upload $registry
+                $refused.StatusCode | Should -Be 429
+                ($refused.Content | ConvertFrom-Json).errors[0].code | Should -Be 'TOOMANYREQUESTS'
+            }
+            finally { $registry | Stop-OciTestRegistry }
+        }
+
+        It 'drops an upload idle for longer than -UploadIdleTimeout' {
+            $registry = Start-OciTestRegistry -UploadIdleTimeout 1
+            try {
+                $location = (Start-Upload $registry).Headers['Location'] | Select-Object -First 1
+                $url = [Uri]::new($registry.Url, $location)
+                (Invoke-WebRequest $url -SkipHttpErrorCheck).StatusCode | Should -Be 204
+                Start-Sleep -Seconds 2
+                $gone = Invoke-WebRequest $url -SkipHttpErrorCheck
+                $gone.StatusCode | Should -Be 404
+                ($gone.Content | ConvertFrom-Json).errors[0].code | Should -Be 'BLOB_UPLOAD_UNKNOWN'
+            }
+            finally { $registry | Stop-OciTestRegistry }
+        }
+
+        It 'refuses limits out of range' {
+            { Start-OciTestRegistry -UploadIdleTimeout 0.5 -ErrorAction Stop } |
+                Should -Throw -ErrorId 'InvalidUploadIdleTimeout,OciRegistry.Commands.StartOciTestRegistryCommand'
+            { Start-OciTestRegistry -MaximumUploadSize 0 -ErrorAction Stop } |
+                Should -Throw -ErrorId 'ParameterArgumentValidationError,OciRegistry.Commands.StartOciTestRegistryCommand'
+            { Start-OciTestRegistry -MaximumUploads 0 -ErrorAction Stop } |
+                Should -Throw -ErrorId 'ParameterArgumentValidationError,OciRegistry.Commands.StartOciTestRegistryCommand'
+        }
+    }
+
     Context 'faults at start' {
         It 'switches the seed''s unreliable wrapper on with -Unreliable, and a verified pull still succeeds' {
             $registry = Start-OciTestRegistry -SampleContent -Unreliable

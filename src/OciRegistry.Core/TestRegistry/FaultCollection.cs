@@ -18,6 +18,9 @@ public sealed class FaultCollection : IReadOnlyCollection<FaultRule>
     /// <summary>How many rules are in force.</summary>
     public int Count => Volatile.Read(ref _active).Length;
 
+    /// <summary>How many paths the rules in force keep a count for, together.</summary>
+    internal int TrackedPaths => Volatile.Read(ref _active).Sum(a => a.TrackedPaths);
+
     /// <summary>Adds <paramref name="rule"/> after the others; it acts from the next request on.</summary>
     /// <exception cref="ArgumentException">The rule cannot work (see <see cref="FaultRule.Validate"/>).</exception>
     public void Add(FaultRule rule) => AddRange([rule ?? throw new ArgumentNullException(nameof(rule))]);

@@ -51,7 +51,11 @@ public sealed record FaultRule
     /// <summary>How many requests the fault changes before it lies dormant; null: every matching request.</summary>
     public int? Count { get; init; }
 
-    /// <summary>Counts <see cref="Count"/> for each distinct path: "fail every path once" is <c>Count = 1, CountEachPath = true</c>.</summary>
+    /// <summary>
+    /// Counts <see cref="Count"/> for each distinct path: "fail every path once" is <c>Count = 1, CountEachPath = true</c>.
+    /// The rule remembers the last 4096 distinct paths it saw (least recently seen forgotten first), so memory stays
+    /// bounded however many paths a client walks; a forgotten path is counted afresh when it comes back.
+    /// </summary>
     public bool CountEachPath { get; init; }
 
     /// <summary>The status of a <see cref="FaultKind.Fail"/> (400–599; 503 by default).</summary>

@@ -11,7 +11,8 @@ namespace OciRegistry.Core.TestRegistry;
 /// The door of the registry listener: lets a request through, or answers 401 with a challenge (RFC 9110 §11.6.1)
 /// or 403 for a token without the scope the request needs (RFC 6750 §3.1: <c>error="insufficient_scope"</c>):
 /// pull to read, push to upload or put manifests, delete to delete. Basic credentials allow everything; without
-/// them, <see cref="TestRegistryOptions.AllowAnonymousPull"/> lets reads through.
+/// them, <see cref="TestRegistryOptions.AllowAnonymousPull"/> lets reads through. The catalog is open to any live
+/// token, and lists what that token may see.
 /// The token endpoint itself and the CDN origin are not behind it.
 /// </summary>
 internal sealed class RegistryAuthenticator
@@ -104,7 +105,11 @@ internal sealed class RegistryAuthenticator
                 var check = tokens.Check(authorization, repository, action);
                 if (check == TokenCheck.Valid)
                 {
-                    exchange.Grants = (name, wanted) => tokens.Check(authorization, name, wanted) == TokenCheck.Valid;
+                    // What the request may see of other repositories: a mount's source, the catalog's names. A token
+                    // with the catalog scope sees every repository there, since its holder may pull any of them.
+                    exchange.Grants = route.Kind == RegistryRouteKind.Catalog && tokens.GrantsCatalog(authorization)
+                        ? (_, wanted) => wanted == RegistryAction.Pull
+                        : (name, wanted) => tokens.Check(authorization, name, wanted) == TokenCheck.Valid;
                     return true;
                 }
 
@@ -116,7 +121,7 @@ internal sealed class RegistryAuthenticator
                     return false;
                 }
 
-                exchange.SetHeader("WWW-Authenticate", BearerChallenge(repository, action, check == TokenCheck.Invalid ? "invalid_token" : null));
+                exchange.SetHeader("WWW-Authenticate", BearerChallenge(repository, action, check == TokenCheck.Invalid ? "invalid_token" : null, route.Kind == RegistryRouteKind.Catalog));
                 await exchange.SendErrorAsync(HttpStatusCode.Unauthorized, RegistryErrorCode.Unauthorized,
                     check == TokenCheck.Invalid ? "the token is unknown or has expired" : "authentication required", cancellationToken).ConfigureAwait(false);
                 return false;
@@ -134,10 +139,14 @@ internal sealed class RegistryAuthenticator
             : null;
 
     // https://distribution.github.io/distribution/spec/auth/token/#how-to-authenticate
-    private string BearerChallenge(string? repository, RegistryAction action, string? error)
+    private string BearerChallenge(string? repository, RegistryAction action, string? error, bool catalog = false)
     {
         var parts = new List<string> { $"realm=\"{_realm}\"", $"service=\"{_service}\"" };
-        if (repository is not null)
+        if (catalog)
+        {
+            parts.Add($"scope=\"{TokenService.CatalogScope}\"");
+        }
+        else if (repository is not null)
         {
             // Pushing needs pull as well: a client checks what is there before it uploads.
             var actions = action switch

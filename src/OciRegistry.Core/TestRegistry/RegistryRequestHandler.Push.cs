@@ -1,4 +1,5 @@
 using System;
+using System.Buffers;
 using System.Globalization;
 using System.IO;
 using System.Linq;
@@ -18,6 +19,9 @@ internal sealed partial class RegistryRequestHandler
     internal const int MaxManifestSize = 4 * 1024 * 1024;
 
     private const string UploadMethods = "GET, HEAD, PATCH, PUT, DELETE";
+
+    /// <summary>How much of a refused upload's body is still read, so the client sees the 413 rather than a reset.</summary>
+    private const long UploadDrainLimit = 64L * 1024 * 1024;
 
     // https://github.com/opencontainers/distribution-spec/blob/main/spec.md#pushing-blobs
     private async Task HandleUploadAsync(RegistryExchange exchange, string name, string id, string method, CancellationToken cancellationToken)
@@ -51,11 +55,17 @@ internal sealed partial class RegistryRequestHandler
             return;
         }
 
+        if (method is "PATCH" or "PUT" && exchange.Request.ContentLength64 > uploads.MaximumUploadSize - session.Size)
+        {
+            // Refused on the declared length alone: nothing of the body is stored (and a large one is not even read).
+            await RefuseTooLargeAsync(exchange, session, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
         switch (method)
         {
             case "DELETE":
                 session.Discard();
-                uploads.Remove(session);
                 await exchange.SendEmptyAsync(HttpStatusCode.NoContent, cancellationToken).ConfigureAwait(false);
                 return;
             case "PATCH":
@@ -103,8 +113,21 @@ internal sealed partial class RegistryRequestHandler
             }
         }
 
-        var session = uploads.Start(name);
-        if (query.First("digest") is null)
+        var monolithic = query.First("digest") is not null;
+        if (monolithic && exchange.Request.ContentLength64 > uploads.MaximumUploadSize)
+        {
+            await RefuseTooLargeAsync(exchange, null, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        if (uploads.Start(name) is not { } session)
+        {
+            // https://github.com/opencontainers/distribution-spec/blob/main/spec.md#error-codes: TOOMANYREQUESTS.
+            await exchange.SendErrorAsync((HttpStatusCode)429, RegistryErrorCode.TooManyRequests, $"the test registry holds {uploads.MaximumUploads} uploads in progress, its limit: finish or cancel one, or wait for an idle one to expire", cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        if (!monolithic)
         {
             SetUploadHeaders(exchange, session);
             await exchange.SendEmptyAsync(HttpStatusCode.Accepted, cancellationToken).ConfigureAwait(false);
@@ -117,12 +140,16 @@ internal sealed partial class RegistryRequestHandler
             if (!TryGetDigestParameter(exchange, out var digest, out var problem))
             {
                 session.Discard();
-                uploads.Remove(session);
                 await exchange.SendErrorAsync(HttpStatusCode.BadRequest, RegistryErrorCode.DigestInvalid, problem, cancellationToken).ConfigureAwait(false);
                 return;
             }
 
-            await AppendOrDiscardAsync(session, exchange.Request.InputStream, cancellationToken).ConfigureAwait(false);
+            if (!await AppendOrDiscardAsync(session, exchange.Request.InputStream, cancellationToken).ConfigureAwait(false))
+            {
+                await RefuseTooLargeAsync(exchange, session, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+
             await FinishUploadAsync(exchange, session, digest, cancellationToken).ConfigureAwait(false);
         }
     }
@@ -160,7 +187,12 @@ internal sealed partial class RegistryRequestHandler
         }
 
         var before = session.Size;
-        var appended = await session.AppendAsync(exchange.Request.InputStream, cancellationToken).ConfigureAwait(false);
+        if (await session.AppendAsync(exchange.Request.InputStream, uploads.MaximumUploadSize, cancellationToken).ConfigureAwait(false) is not { } appended)
+        {
+            await RefuseTooLargeAsync(exchange, session, cancellationToken).ConfigureAwait(false);
+            return false;
+        }
+
         if (declared is not null && appended != declared)
         {
             session.Truncate(before);
@@ -176,7 +208,6 @@ internal sealed partial class RegistryRequestHandler
     {
         var size = session.Size;
         var blob = await session.CompleteAsync(digest, cancellationToken).ConfigureAwait(false);
-        uploads.Remove(session);
         if (blob is null)
         {
             await exchange.SendErrorAsync(HttpStatusCode.BadRequest, RegistryErrorCode.DigestInvalid, $"the {size} bytes uploaded do not have the digest {digest}", cancellationToken).ConfigureAwait(false);
@@ -275,16 +306,50 @@ internal sealed partial class RegistryRequestHandler
         await exchange.SendEmptyAsync(HttpStatusCode.Created, cancellationToken).ConfigureAwait(false);
     }
 
-    private static async Task AppendOrDiscardAsync(UploadSession session, Stream body, CancellationToken cancellationToken)
+    // Whether the body fit the size limit; a body that does not, or cannot be read to its end, ends the session.
+    private async Task<bool> AppendOrDiscardAsync(UploadSession session, Stream body, CancellationToken cancellationToken)
     {
         try
         {
-            await session.AppendAsync(body, cancellationToken).ConfigureAwait(false);
+            return await session.AppendAsync(body, uploads.MaximumUploadSize, cancellationToken).ConfigureAwait(false) is not null;
         }
         catch
         {
             session.Discard();
             throw;
+        }
+    }
+
+    // 413 for a request that would take an upload past the size limit; the upload, if any, ends with its bytes. A
+    // rest of the body up to UploadDrainLimit is read and thrown away first: closing a connection with unread bytes
+    // resets it, and the client, still sending, would see the reset instead of the 413. A larger rest is not read
+    // at all; the listener closes the connection after a 413.
+    private async Task RefuseTooLargeAsync(RegistryExchange exchange, UploadSession? session, CancellationToken cancellationToken)
+    {
+        session?.Discard();
+        if (exchange.Request.ContentLength64 <= UploadDrainLimit)
+        {
+            await DrainAsync(exchange.Request.InputStream, UploadDrainLimit, cancellationToken).ConfigureAwait(false);
+        }
+
+        await exchange.SendErrorAsync(HttpStatusCode.RequestEntityTooLarge, RegistryErrorCode.SizeInvalid, $"uploads are limited to {uploads.MaximumUploadSize} bytes; the upload was cancelled", cancellationToken).ConfigureAwait(false);
+    }
+
+    // Reads and drops up to `limit` bytes of the body.
+    private static async Task DrainAsync(Stream body, long limit, CancellationToken cancellationToken)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(RegistryExchange.ChunkSize);
+        try
+        {
+            int read;
+            for (var total = 0L; total < limit && (read = await body.ReadAsync(buffer, 0, buffer.Length, cancellationToken).ConfigureAwait(false)) > 0;)
+            {
+                total += read;
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 

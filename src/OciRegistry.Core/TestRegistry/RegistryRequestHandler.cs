@@ -194,7 +194,7 @@ internal sealed partial class RegistryRequestHandler(ContentStore store, UploadA
     }
 
     // https://github.com/opencontainers/distribution-spec/blob/main/spec.md#listing-repositories (the reference
-    // registry's /v2/_catalog): the same n/last pagination as tags.
+    // registry's /v2/_catalog): the same n/last pagination as tags, over the repositories the request may pull.
     private Task ServeCatalogAsync(RegistryExchange exchange, CancellationToken cancellationToken)
     {
         var query = QueryString.FromTarget(exchange.Request.RawUrl);
@@ -209,7 +209,7 @@ internal sealed partial class RegistryRequestHandler(ContentStore store, UploadA
             limit = n;
         }
 
-        var page = Paginate(exchange, [.. store.Repositories], query.First("last"), limit, "/v2/_catalog");
+        var page = Paginate(exchange, [.. store.Repositories.Where(name => exchange.Grants(name, RegistryAction.Pull))], query.First("last"), limit, "/v2/_catalog");
         var body = JsonContent.Write(writer =>
         {
             writer.WriteStartObject();

@@ -71,4 +71,23 @@ public sealed class TestRegistryOptions
 
     /// <summary>The clock for token expiry, signed CDN URLs and the request log's timestamps.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    /// <summary>
+    /// The most bytes one blob upload may hold, over all its requests (POST, PATCH and PUT); 2 GiB by default, at
+    /// least 1. A request that would take an upload past it is answered 413 (<c>SIZE_INVALID</c>) as soon as its
+    /// <c>Content-Length</c> (or, for a chunked body, the running count) says so, and the upload is dropped.
+    /// </summary>
+    public long MaximumUploadSize { get; set; } = 2L * 1024 * 1024 * 1024;
+
+    /// <summary>
+    /// How many blob uploads may be open at once; 256 by default, at least 1. Beyond it, starting one is answered
+    /// 429 (<c>TOOMANYREQUESTS</c>) until another finishes, is cancelled or expires.
+    /// </summary>
+    public int MaximumUploads { get; set; } = 256;
+
+    /// <summary>
+    /// How long an upload may go without a request before it is dropped with its bytes (later requests for it get
+    /// 404 <c>BLOB_UPLOAD_UNKNOWN</c>); ten minutes by default, at least one second. Measured on <see cref="TimeProvider"/>.
+    /// </summary>
+    public TimeSpan UploadIdleTimeout { get; set; } = TimeSpan.FromMinutes(10);
 }

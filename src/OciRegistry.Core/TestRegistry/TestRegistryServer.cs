@@ -41,6 +41,7 @@ public sealed class TestRegistryServer : IDisposable
         Requests = requests;
         Authentication = mode;
         TokenUrl = authenticator.Realm;
+        Tokens = authenticator.Tokens;
     }
 
     /// <summary>The base URL, e.g. <c>http://127.0.0.1:41234/</c>.</summary>
@@ -60,6 +61,9 @@ public sealed class TestRegistryServer : IDisposable
 
     /// <summary>The token endpoint (the realm of the bearer challenge), e.g. <c>http://127.0.0.1:41234/token</c>; null unless bearer.</summary>
     public Uri? TokenUrl { get; }
+
+    /// <summary>The token endpoint and the tokens it issued, in bearer mode; null otherwise.</summary>
+    internal TokenService? Tokens { get; }
 
     /// <summary>The upload sessions and their folder.</summary>
     internal UploadArea Uploads => _uploads;
@@ -98,7 +102,7 @@ public sealed class TestRegistryServer : IDisposable
         var content = new ContentStore();
         var faults = new FaultCollection();
         var requests = new RequestLog();
-        var uploads = new UploadArea();
+        var uploads = new UploadArea(options);
         var handler = new RegistryRequestHandler(content, uploads, options.ReadOnly, options.AllowDelete, options.ReferrersApi);
         var signer = new UrlSigner(options.TimeProvider);
 

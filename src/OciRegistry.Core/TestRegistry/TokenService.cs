@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
@@ -18,21 +17,33 @@ namespace OciRegistry.Core.TestRegistry;
 /// The token endpoint of a bearer-authenticated test registry and the table of tokens it issued. Tokens are
 /// opaque random strings checked here, each with the actions it grants per repository and an expiry, so clients can
 /// be tested on scopes, expiry and refresh without any JWT. The account gets what it asks for of pull, push and
-/// delete; anonymous tokens get pull only.
+/// delete; anonymous tokens get pull only. Both get <c>registry:catalog:*</c> when they ask for it, since either
+/// may pull every repository: a token with it lists every repository in <c>/v2/_catalog</c>, one without it only
+/// those it grants pull on.
 /// GET with optional Basic credentials: https://distribution.github.io/distribution/spec/auth/token/.
 /// POST with <c>grant_type=password</c> or <c>refresh_token</c>: https://distribution.github.io/distribution/spec/auth/oauth/.
 /// </summary>
+/// <remarks>
+/// Access tokens live <see cref="TestRegistryOptions.TokenLifetime"/>, refresh tokens <see cref="RefreshLifetime"/>
+/// (or the access tokens' lifetime when that is longer), and both are forgotten once expired, so a long test run
+/// holds only the tokens still alive.
+/// </remarks>
 internal sealed class TokenService
 {
     /// <summary>The endpoint's path on the registry listener.</summary>
     public const string Path = "/token";
 
     private const int MaxFormBytes = 64 * 1024;
-    private const int PurgeThreshold = 1000;
+
+    /// <summary>How long a refresh token lives at least: long enough to outlive many access tokens of a test run.</summary>
+    internal static readonly TimeSpan RefreshLifetime = TimeSpan.FromHours(1);
     private const string FormType = "application/x-www-form-urlencoded";
 
-    private readonly ConcurrentDictionary<string, IssuedToken> _tokens = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, bool> _refreshTokens = new(StringComparer.Ordinal);
+    /// <summary>The scope that lists the whole catalog (https://distribution.github.io/distribution/spec/auth/scope/).</summary>
+    internal const string CatalogScope = "registry:catalog:*";
+
+    private readonly ExpiringTable<IssuedToken> _tokens = new();
+    private readonly ExpiringTable<bool> _refreshTokens = new();
     private readonly NetworkCredential? _credential;
     private readonly bool _allowAnonymous;
     private readonly TimeSpan _lifetime;
@@ -50,6 +61,12 @@ internal sealed class TokenService
         _basicChallenge = basicChallenge;
     }
 
+    /// <summary>How many access tokens the table holds.</summary>
+    internal int AccessTokenCount => _tokens.Count;
+
+    /// <summary>How many refresh tokens the table holds.</summary>
+    internal int RefreshTokenCount => _refreshTokens.Count;
+
     /// <summary>What an <c>Authorization</c> header on a registry request is worth.</summary>
     public TokenCheck Check(string? authorization, string? repository, RegistryAction action = RegistryAction.Pull)
     {
@@ -60,7 +77,7 @@ internal sealed class TokenService
             return text.Length == 0 ? TokenCheck.Missing : TokenCheck.Invalid;
         }
 
-        if (!_tokens.TryGetValue(text.Substring(Scheme.Length).Trim(), out var token) || token.Expires <= _time.GetUtcNow())
+        if (!TryFind(authorization, out var token))
         {
             return TokenCheck.Invalid;
         }
@@ -69,6 +86,9 @@ internal sealed class TokenService
             ? TokenCheck.Valid
             : TokenCheck.InsufficientScope;
     }
+
+    /// <summary>Whether the live token in <paramref name="authorization"/> has the <c>registry:catalog:*</c> scope.</summary>
+    public bool GrantsCatalog(string? authorization) => TryFind(authorization, out var token) && token.Catalog;
 
     /// <summary>Answers a request to <see cref="Path"/>.</summary>
     public async Task HandleAsync(RegistryExchange exchange, CancellationToken cancellationToken)
@@ -106,7 +126,7 @@ internal sealed class TokenService
             return exchange.SendErrorAsync(HttpStatusCode.Unauthorized, RegistryErrorCode.Unauthorized, message, cancellationToken);
         }
 
-        var (token, expires, _) = Issue(query.All("scope"), authenticated: authorization is not null);
+        var (token, expires, _, _) = Issue(query.All("scope"), authenticated: authorization is not null);
         var body = JsonContent.Write(writer =>
         {
             writer.WriteStartObject();
@@ -149,7 +169,7 @@ internal sealed class TokenService
                 allowed = BasicCredentials.Match(form.First("username"), form.First("password"), _credential);
                 break;
             case "refresh_token":
-                allowed = form.First("refresh_token") is { } refresh && _refreshTokens.ContainsKey(refresh);
+                allowed = form.First("refresh_token") is { } refresh && _refreshTokens.TryGet(refresh, _time.GetUtcNow(), out _);
                 break;
             default:
                 await OAuthErrorAsync(exchange, HttpStatusCode.BadRequest, "unsupported_grant_type", $"grant_type must be password or refresh_token, not '{grant}'", cancellationToken).ConfigureAwait(false);
@@ -164,12 +184,13 @@ internal sealed class TokenService
         }
 
         // OAuth2 puts several scopes in one space-separated value (RFC 6749 §3.3).
-        var (token, expires, granted) = Issue(form.All("scope").SelectMany(s => s.Split([' '], StringSplitOptions.RemoveEmptyEntries)), authenticated: true);
+        var (token, expires, granted, catalog) = Issue(form.All("scope").SelectMany(s => s.Split([' '], StringSplitOptions.RemoveEmptyEntries)), authenticated: true);
         string? newRefresh = null;
         if (grant == "password")
         {
             newRefresh = NewSecret();
-            _refreshTokens[newRefresh] = true;
+            var now = _time.GetUtcNow();
+            _refreshTokens.Add(newRefresh, true, now + (_lifetime > RefreshLifetime ? _lifetime : RefreshLifetime), now);
         }
 
         var body = JsonContent.Write(writer =>
@@ -179,7 +200,8 @@ internal sealed class TokenService
             writer.WriteString("token_type", "Bearer");
             writer.WriteNumber("expires_in", LifetimeSeconds);
             writer.WriteString("issued_at", (expires - _lifetime).ToString("o", CultureInfo.InvariantCulture));
-            writer.WriteString("scope", string.Join(" ", granted.Select(g => "repository:" + g.Key + ":" + string.Join(",", g.Value))));
+            var scopes = granted.Select(g => "repository:" + g.Key + ":" + string.Join(",", g.Value));
+            writer.WriteString("scope", string.Join(" ", catalog ? scopes.Prepend(CatalogScope) : scopes));
             if (newRefresh is not null)
             {
                 writer.WriteString("refresh_token", newRefresh);
@@ -204,13 +226,20 @@ internal sealed class TokenService
 
     /// <summary>
     /// Issues a token for what <paramref name="scopes"/> ask of pull, push and delete (<c>*</c> is all three); an
-    /// anonymous token gets pull only, and anything else asked for is not granted.
+    /// anonymous token gets pull only, either gets the catalog when it asks, and anything else asked for is not granted.
     /// </summary>
-    private (string Token, DateTimeOffset Expires, IReadOnlyDictionary<string, SortedSet<string>> Granted) Issue(IEnumerable<string> scopes, bool authenticated)
+    private (string Token, DateTimeOffset Expires, IReadOnlyDictionary<string, SortedSet<string>> Granted, bool Catalog) Issue(IEnumerable<string> scopes, bool authenticated)
     {
         var grants = new SortedDictionary<string, SortedSet<string>>(StringComparer.Ordinal);
+        var catalog = false;
         foreach (var scope in scopes)
         {
+            if (scope == CatalogScope)
+            {
+                catalog = true;
+                continue;
+            }
+
             // repository:<name>:<action>[,<action>]; the name holds no ':' but the split is from both ends anyway.
             var first = scope.IndexOf(':');
             var last = scope.LastIndexOf(':');
@@ -239,18 +268,10 @@ internal sealed class TokenService
         }
 
         var now = _time.GetUtcNow();
-        if (_tokens.Count > PurgeThreshold)
-        {
-            foreach (var expired in _tokens.Where(t => t.Value.Expires <= now).Select(t => t.Key).ToList())
-            {
-                _tokens.TryRemove(expired, out _);
-            }
-        }
-
         var token = NewSecret();
         var expires = now + _lifetime;
-        _tokens[token] = new IssuedToken(grants.ToDictionary(g => g.Key, g => new HashSet<string>(g.Value, StringComparer.Ordinal), StringComparer.Ordinal), expires);
-        return (token, expires, grants);
+        _tokens.Add(token, new IssuedToken(grants.ToDictionary(g => g.Key, g => new HashSet<string>(g.Value, StringComparer.Ordinal), StringComparer.Ordinal), catalog), expires, now);
+        return (token, expires, grants, catalog);
     }
 
     private static async Task<QueryString?> ReadFormAsync(HttpServerRequest request, CancellationToken cancellationToken)
@@ -294,5 +315,19 @@ internal sealed class TokenService
         return Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
     }
 
-    private sealed record IssuedToken(Dictionary<string, HashSet<string>> Grants, DateTimeOffset Expires);
+    // The live token a "Bearer <token>" header names.
+    private bool TryFind(string? authorization, out IssuedToken token)
+    {
+        var text = authorization?.Trim() ?? string.Empty;
+        const string Scheme = "Bearer ";
+        if (!text.StartsWith(Scheme, StringComparison.OrdinalIgnoreCase))
+        {
+            token = null!;
+            return false;
+        }
+
+        return _tokens.TryGet(text.Substring(Scheme.Length).Trim(), _time.GetUtcNow(), out token);
+    }
+
+    private sealed record IssuedToken(Dictionary<string, HashSet<string>> Grants, bool Catalog);
 }

@@ -18,6 +18,7 @@ namespace OciRegistry.Commands;
 /// </summary>
 /// <example><code>$registry = Start-OciTestRegistry -SampleContent -Unreliable</code></example>
 /// <example><code>$registry = Start-OciTestRegistry -SampleContent -Authentication Bearer -Credential $cred -TokenLifetime 2</code></example>
+/// <example><code>$registry = Start-OciTestRegistry -MaximumUploadSize 8GB -MaximumUploads 1024 -UploadIdleTimeout 60</code></example>
 [Cmdlet(VerbsLifecycle.Start, "OciTestRegistry", SupportsShouldProcess = true)]
 [OutputType(typeof(OciTestRegistry))]
 public sealed class StartOciTestRegistryCommand : AsyncPSCmdlet
@@ -89,6 +90,21 @@ public sealed class StartOciTestRegistryCommand : AsyncPSCmdlet
     [SecondsToTimeSpan]
     public TimeSpan? TokenLifetime { get; set; }
 
+    /// <summary>The most bytes one blob upload may hold (2 GB by default); a request that would take an upload past it is answered 413 and the upload is dropped.</summary>
+    [Parameter]
+    [ValidateRange(1L, long.MaxValue)]
+    public long? MaximumUploadSize { get; set; }
+
+    /// <summary>How many blob uploads may be open at once (256 by default); starting one more is answered 429.</summary>
+    [Parameter]
+    [ValidateRange(1, int.MaxValue)]
+    public int? MaximumUploads { get; set; }
+
+    /// <summary>How long an upload may go without a request before it is dropped with its bytes: seconds, or a TimeSpan; at least one second, ten minutes by default.</summary>
+    [Parameter]
+    [SecondsToTimeSpan]
+    public TimeSpan? UploadIdleTimeout { get; set; }
+
     private readonly List<string> _layouts = [];
 
     /// <inheritdoc/>
@@ -159,6 +175,11 @@ public sealed class StartOciTestRegistryCommand : AsyncPSCmdlet
             ThrowTerminatingError(new ErrorRecord(new ArgumentException("-TokenLifetime must be at least one second: tokens expire in whole seconds."), "InvalidTokenLifetime", ErrorCategory.InvalidArgument, TokenLifetime));
         }
 
+        if (UploadIdleTimeout < TimeSpan.FromSeconds(1))
+        {
+            ThrowTerminatingError(new ErrorRecord(new ArgumentException("-UploadIdleTimeout must be at least one second."), "InvalidUploadIdleTimeout", ErrorCategory.InvalidArgument, UploadIdleTimeout));
+        }
+
         var options = new TestRegistryOptions
         {
             Port = Port,
@@ -170,6 +191,9 @@ public sealed class StartOciTestRegistryCommand : AsyncPSCmdlet
             AllowAnonymousPull = AllowAnonymousPull.IsPresent || (mode == TestRegistryAuthMode.Bearer && credential is null),
         };
         options.TokenLifetime = TokenLifetime ?? options.TokenLifetime;
+        options.MaximumUploadSize = MaximumUploadSize ?? options.MaximumUploadSize;
+        options.MaximumUploads = MaximumUploads ?? options.MaximumUploads;
+        options.UploadIdleTimeout = UploadIdleTimeout ?? options.UploadIdleTimeout;
         return options;
     }
 
