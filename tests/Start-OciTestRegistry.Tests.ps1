@@ -239,6 +239,43 @@ Describe 'Start-OciTestRegistry and Stop-OciTestRegistry' {
         }
     }
 
+    Context 'connection limits' {
+        It 'answers 414 to a request line over -MaximumRequestLineLength and 431 to a head over -MaximumRequestHeadersLength' {
+            $registry = Start-OciTestRegistry -SampleContent -MaximumRequestLineLength 256 -MaximumRequestHeadersLength 2KB
+            try {
+                (Invoke-WebRequest "$($registry.Url)v2/?$('a' * 300)" -SkipHttpErrorCheck).StatusCode | Should -Be 414
+                (Invoke-WebRequest "$($registry.Url)v2/" -Headers @{ 'X-Padding' = 'b' * 3KB } -SkipHttpErrorCheck).StatusCode | Should -Be 431
+                (Invoke-WebRequest "$($registry.Url)v2/?$('a' * 100)" -SkipHttpErrorCheck).StatusCode | Should -Be 200
+            }
+            finally { $registry | Stop-OciTestRegistry }
+        }
+
+        It 'drops a connection that sends no headers within -RequestHeadersTimeout' {
+            $registry = Start-OciTestRegistry -RequestHeadersTimeout 1
+            $tcp = [Net.Sockets.TcpClient]::new()
+            try {
+                $tcp.Connect('127.0.0.1', $registry.Port)
+                $stream = $tcp.GetStream()
+                $start = [Text.Encoding]::ASCII.GetBytes("GET /v2/ HTTP/1.1`r`n")
+                $stream.Write($start, 0, $start.Length)
+                $stream.ReadTimeout = 10000
+                $clock = [Diagnostics.Stopwatch]::StartNew()
+                $stream.Read([byte[]]::new(16), 0, 16) | Should -Be 0
+                $clock.Elapsed.TotalSeconds | Should -BeLessThan 8
+            }
+            finally { $tcp.Dispose(); $registry | Stop-OciTestRegistry }
+        }
+
+        It 'refuses connection limits out of range' {
+            { Start-OciTestRegistry -IdleConnectionTimeout 0.5 -ErrorAction Stop } |
+                Should -Throw -ErrorId 'InvalidConnectionTimeout,OciRegistry.Commands.StartOciTestRegistryCommand'
+            { Start-OciTestRegistry -MaximumRequestLineLength 4KB -MaximumRequestHeadersLength 1KB -ErrorAction Stop } |
+                Should -Throw -ErrorId 'InvalidRequestLimits,OciRegistry.Commands.StartOciTestRegistryCommand'
+            { Start-OciTestRegistry -MaximumConnections 0 -ErrorAction Stop } |
+                Should -Throw -ErrorId 'ParameterArgumentValidationError,OciRegistry.Commands.StartOciTestRegistryCommand'
+        }
+    }
+
     Context 'faults at start' {
         It 'switches the seed''s unreliable wrapper on with -Unreliable, and a verified pull still succeeds' {
             $registry = Start-OciTestRegistry -SampleContent -Unreliable

@@ -19,6 +19,7 @@ namespace OciRegistry.Commands;
 /// <example><code>$registry = Start-OciTestRegistry -SampleContent -Unreliable</code></example>
 /// <example><code>$registry = Start-OciTestRegistry -SampleContent -Authentication Bearer -Credential $cred -TokenLifetime 2</code></example>
 /// <example><code>$registry = Start-OciTestRegistry -MaximumUploadSize 8GB -MaximumUploads 1024 -UploadIdleTimeout 60</code></example>
+/// <example><code>$registry = Start-OciTestRegistry -MaximumRequestHeadersLength 4MB -IdleConnectionTimeout 600</code></example>
 [Cmdlet(VerbsLifecycle.Start, "OciTestRegistry", SupportsShouldProcess = true)]
 [OutputType(typeof(OciTestRegistry))]
 public sealed class StartOciTestRegistryCommand : AsyncPSCmdlet
@@ -105,6 +106,31 @@ public sealed class StartOciTestRegistryCommand : AsyncPSCmdlet
     [SecondsToTimeSpan]
     public TimeSpan? UploadIdleTimeout { get; set; }
 
+    /// <summary>The longest request line (method, target, version) the registry reads, in bytes; 64 KB by default, longer ones get 414.</summary>
+    [Parameter]
+    [ValidateRange(64, int.MaxValue)]
+    public int? MaximumRequestLineLength { get; set; }
+
+    /// <summary>The most bytes of request line and headers the registry reads for one request; 1 MB by default, more gets 431.</summary>
+    [Parameter]
+    [ValidateRange(64, int.MaxValue)]
+    public int? MaximumRequestHeadersLength { get; set; }
+
+    /// <summary>How long a client may take to send a request's headers before its connection is dropped: seconds, or a TimeSpan; ten seconds by default.</summary>
+    [Parameter]
+    [SecondsToTimeSpan]
+    public TimeSpan? RequestHeadersTimeout { get; set; }
+
+    /// <summary>How long a connection may stay silent (between requests, within a body, or not reading a response) before it is dropped: seconds, or a TimeSpan; two minutes by default.</summary>
+    [Parameter]
+    [SecondsToTimeSpan]
+    public TimeSpan? IdleConnectionTimeout { get; set; }
+
+    /// <summary>How many connections the registry, and its CDN origin, each hold open at once; 1024 by default, more wait to be accepted.</summary>
+    [Parameter]
+    [ValidateRange(1, int.MaxValue)]
+    public int? MaximumConnections { get; set; }
+
     private readonly List<string> _layouts = [];
 
     /// <inheritdoc/>
@@ -180,6 +206,19 @@ public sealed class StartOciTestRegistryCommand : AsyncPSCmdlet
             ThrowTerminatingError(new ErrorRecord(new ArgumentException("-UploadIdleTimeout must be at least one second."), "InvalidUploadIdleTimeout", ErrorCategory.InvalidArgument, UploadIdleTimeout));
         }
 
+        foreach (var (name, timeout) in new[] { ("RequestHeadersTimeout", RequestHeadersTimeout), ("IdleConnectionTimeout", IdleConnectionTimeout) })
+        {
+            if (timeout < TimeSpan.FromSeconds(1))
+            {
+                ThrowTerminatingError(new ErrorRecord(new ArgumentException($"-{name} must be at least one second."), "InvalidConnectionTimeout", ErrorCategory.InvalidArgument, timeout));
+            }
+        }
+
+        if (MaximumRequestLineLength > MaximumRequestHeadersLength)
+        {
+            ThrowTerminatingError(new ErrorRecord(new ArgumentException("-MaximumRequestLineLength cannot be larger than -MaximumRequestHeadersLength: the request line is part of the head."), "InvalidRequestLimits", ErrorCategory.InvalidArgument, MaximumRequestLineLength));
+        }
+
         var options = new TestRegistryOptions
         {
             Port = Port,
@@ -194,6 +233,11 @@ public sealed class StartOciTestRegistryCommand : AsyncPSCmdlet
         options.MaximumUploadSize = MaximumUploadSize ?? options.MaximumUploadSize;
         options.MaximumUploads = MaximumUploads ?? options.MaximumUploads;
         options.UploadIdleTimeout = UploadIdleTimeout ?? options.UploadIdleTimeout;
+        options.MaximumRequestHeadersLength = MaximumRequestHeadersLength ?? options.MaximumRequestHeadersLength;
+        options.MaximumRequestLineLength = MaximumRequestLineLength ?? Math.Min(options.MaximumRequestLineLength, options.MaximumRequestHeadersLength);
+        options.RequestHeadersTimeout = RequestHeadersTimeout ?? options.RequestHeadersTimeout;
+        options.IdleConnectionTimeout = IdleConnectionTimeout ?? options.IdleConnectionTimeout;
+        options.MaximumConnections = MaximumConnections ?? options.MaximumConnections;
         return options;
     }
 

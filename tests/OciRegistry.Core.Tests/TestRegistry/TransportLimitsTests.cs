@@ -52,6 +52,35 @@ public sealed class TransportLimitsTests
     }
 
     [Fact]
+    public async Task Headers_OverAConfiguredCap_Are431EvenWhenTheyArriveAtOnce()
+    {
+        await using var registry = await RegistryUnderTest.StartAsync(new TestRegistryOptions { MaximumRequestLineLength = 256, MaximumRequestHeadersLength = 2048 });
+        using var client = await RawClient.ConnectAsync(registry.Server);
+
+        await client.SendAsync(Encoding.ASCII.GetBytes($"GET /v2/ HTTP/1.1\r\nHost: {registry.Server.Host}\r\nX-Padding: {new string('b', 3000)}\r\n\r\n"));
+
+        Assert.Equal(431, await client.ReadStatusAsync());
+    }
+
+    [Fact]
+    public async Task RequestLog_KeepsABoundedPrefixOfEachUrl_AndABoundedTotal()
+    {
+        await using var registry = await RegistryUnderTest.StartAsync();
+        var query = new string('q', 60 * 1024);
+
+        for (var i = 0; i < 2200; i++)
+        {
+            using var response = await registry.Http.GetAsync(registry.ManifestPath + "?" + query);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode); // served whole: only the log's copy is cut
+        }
+
+        var entries = registry.Server.Requests.ToList();
+        Assert.All(entries, e => Assert.True(e.Query is null || e.Query.Length <= RequestLogEntry.MaxFieldLength));
+        Assert.True(entries.Sum(e => (long)(e.Query?.Length ?? 0) + e.Path.Length) <= RequestLog.MaxTextLength);
+        Assert.True(entries.Count < 2200, $"the log kept {entries.Count} entries of 2 KiB queries under a {RequestLog.MaxTextLength}-character bound");
+    }
+
+    [Fact]
     public async Task Headers_2MiB_Are431()
     {
         await using var registry = await RegistryUnderTest.StartAsync();

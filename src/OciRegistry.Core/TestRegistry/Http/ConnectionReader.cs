@@ -63,6 +63,11 @@ internal sealed class ConnectionReader
                     var empty = scanned == lineStart || (scanned == lineStart + 1 && _buffer[lineStart] == '\r');
                     if (empty && requestLineDone)
                     {
+                        if (scanned + 1 - _start > _limits.MaxRequestHeadersLength)
+                        {
+                            throw new HttpProtocolException(431, $"the request headers are longer than {_limits.MaxRequestHeadersLength} bytes");
+                        }
+
                         var head = RequestHead.Parse(_buffer, _start, scanned + 1 - _start);
                         _start = scanned + 1;
                         return head;
