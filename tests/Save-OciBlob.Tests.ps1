@@ -272,6 +272,19 @@ Describe 'Save-OciBlob' {
             & $assertUntouched $outside $prefix
         }
 
+        It 'fails within seconds, in bounded memory, on a link to /dev/zero as the sidecar' -Skip:$IsWindows {
+            $path = Join-Path (New-Item -ItemType Directory (Join-Path $TestDrive 'planted-zero')) 'blob.bin'
+            [IO.File]::WriteAllBytes("$path.partial", $prefix)
+            $null = New-Item -ItemType SymbolicLink -Path "$path.partial.json" -Target '/dev/zero'
+            $before = [GC]::GetTotalAllocatedBytes($true)
+            $err = $null
+            $elapsed = Measure-Command { Save-OciBlob "$($registry.Host)/edge/blobs" -Digest $bigDigest -Path $path -ErrorAction SilentlyContinue -ErrorVariable err }
+            $elapsed.TotalSeconds | Should -BeLessThan 10
+            ([GC]::GetTotalAllocatedBytes($true) - $before) | Should -BeLessThan 256MB
+            $err[0].FullyQualifiedErrorId | Should -Be (& $id 'FileLinkRefused')
+            Test-Path $path | Should -BeFalse
+        }
+
         It 'fails within seconds on a FIFO as the sidecar' -Skip:$IsWindows {
             $path = Join-Path (New-Item -ItemType Directory (Join-Path $TestDrive 'planted-fifo')) 'blob.bin'
             [IO.File]::WriteAllBytes("$path.partial", $prefix)
