@@ -77,9 +77,13 @@ public sealed class RegularFileTests : IDisposable
         var path = Path.Combine(_folder, "a");
         var other = Path.Combine(_folder, "b");
         File.WriteAllBytes(other, [9]);
-        using var file = RegularFile.OpenWrite(path, FileMode.CreateNew);
-        var identity = RegularFile.GetStatus(file).Identity;
+        (ulong, ulong) identity;
+        using (var file = RegularFile.OpenWrite(path, FileMode.CreateNew))
+        {
+            identity = RegularFile.GetStatus(file).Identity;
+        }
 
+        // Closed first: Windows does not rename a file open without FILE_SHARE_DELETE.
         File.Move(path, Path.Combine(_folder, "renamed"));
 
         Assert.Equal(identity, RegularFile.GetStatus(Path.Combine(_folder, "renamed")).Identity);
