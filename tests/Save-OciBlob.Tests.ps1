@@ -165,6 +165,145 @@ Describe 'Save-OciBlob' {
         Test-Path $path | Should -BeFalse
     }
 
+    It 'refuses titles that are working-file names, so no saved file holds other bytes than its digest' {
+        # 'report' downloads through 'report.partial' and 'data' through 'data.partial.json': blobs titled so
+        # must not share those files. The sidecar-shaped blob even names 'data''s digest, to be trusted as a sidecar.
+        $report = [byte[]]::new(2MB); [System.Random]::new(11).NextBytes($report)
+        $data = [byte[]]::new(1MB); [System.Random]::new(12).NextBytes($data)
+        $dataDigest = Get-Sha256Digest $data
+        $contents = [ordered]@{
+            'report.partial'    = [byte[]]::new(700)
+            'data.partial.json' = [Text.Encoding]::UTF8.GetBytes("{`"digest`":`"$dataDigest`",`"size`":$($data.Length)}")
+            'report'            = $report
+            'data'              = $data
+        }
+        $layers = foreach ($title in $contents.Keys) {
+            @{ mediaType = 'application/octet-stream'; digest = $registry.AddBlob('edge/working', $contents[$title]); size = $contents[$title].Length
+                annotations = @{ 'org.opencontainers.image.title' = $title } }
+        }
+        $configDigest = $registry.AddBlob('edge/working', [Text.Encoding]::UTF8.GetBytes('{}'))
+        $manifest = @{ schemaVersion = 2; mediaType = 'application/vnd.oci.image.manifest.v1+json'; artifactType = 'text/plain'
+            config = @{ mediaType = 'application/vnd.oci.empty.v1+json'; digest = $configDigest; size = 2 }; layers = @($layers) } | ConvertTo-Json -Depth 6
+        $null = $registry.AddManifest('edge/working', [Text.Encoding]::UTF8.GetBytes($manifest), 'application/vnd.oci.image.manifest.v1+json', 'v1')
+        $dest = Join-Path $TestDrive 'working-names'
+
+        $err = $null
+        $files = Get-OciManifest "$($registry.Host)/edge/working:v1" | Save-OciBlob -Destination $dest -UseTitle -ThrottleLimit 4 -ErrorAction SilentlyContinue -ErrorVariable err
+
+        foreach ($file in $files) {
+            Test-Path $file.FullName | Should -BeTrue -Because "$($file.Name) was reported as saved"
+            Get-Sha256Digest ([IO.File]::ReadAllBytes($file.FullName)) | Should -Be $file.Digest -Because "$($file.Name) must hold the blob it claims"
+        }
+        foreach ($left in Get-ChildItem $dest -File) {
+            $left.Name | Should -BeIn @($files.Name) -Because 'every file left is one reported as saved'
+        }
+        $unsafe = @($err | Where-Object { $_.FullyQualifiedErrorId -eq (& $id 'UnsafeTitle') })
+        @($unsafe.TargetObject) | Sort-Object | Should -Be @('data.partial.json', 'report.partial')
+        @($files.Name) | Sort-Object | Should -Be @('data', 'report', ($configDigest -replace ':', '-')) 
+    }
+
+    It 'refuses two titles that name one file on a case-insensitive file system' {
+        $one = [Text.Encoding]::UTF8.GetBytes('upper')
+        $two = [Text.Encoding]::UTF8.GetBytes('lower')
+        $blobs = @(
+            [pscustomobject]@{ Reference = "$($registry.Host)/edge/case"; Digest = $registry.AddBlob('edge/case', $one); Size = $one.Length; Title = 'Notes.txt' }
+            [pscustomobject]@{ Reference = "$($registry.Host)/edge/case"; Digest = $registry.AddBlob('edge/case', $two); Size = $two.Length; Title = 'notes.TXT' }
+        )
+        $err = $null
+        $files = $blobs | Save-OciBlob -Destination (Join-Path $TestDrive 'case') -UseTitle -ErrorAction SilentlyContinue -ErrorVariable err
+        @($files).Count | Should -Be 1
+        $err[0].FullyQualifiedErrorId | Should -Be (& $id 'TargetConflict')
+        Get-Sha256Digest ([IO.File]::ReadAllBytes($files[0].FullName)) | Should -Be $files[0].Digest
+    }
+
+    Context 'planted files' {
+        BeforeAll {
+            # The blob's first bytes, so that a resume through the planted file would verify and report success.
+            $script:prefix = [byte[]]::new(64KB)
+            [Array]::Copy($bigBytes, $prefix, $prefix.Length)
+            $script:plantedAt = [datetime]::new(2020, 1, 2, 3, 4, 5, [DateTimeKind]::Utc)
+            $script:plant = {
+                param($Name, [byte[]] $Bytes)
+                $outside = Join-Path $TestDrive "outside-$Name"
+                [IO.File]::WriteAllBytes($outside, $Bytes)
+                (Get-Item $outside).LastWriteTimeUtc = $plantedAt
+                $outside
+            }
+            $script:assertUntouched = {
+                param($Path, [byte[]] $Bytes)
+                Get-Sha256Digest ([IO.File]::ReadAllBytes($Path)) | Should -Be (Get-Sha256Digest $Bytes)
+                (Get-Item $Path).LastWriteTimeUtc | Should -Be $plantedAt
+            }
+        }
+
+        It 'refuses a .partial symlink to a file outside (with a matching sidecar) and leaves that file untouched' -Skip:$IsWindows {
+            $outside = & $plant 'partial-link' $prefix
+            $path = Join-Path (New-Item -ItemType Directory (Join-Path $TestDrive 'planted-link')) 'blob.bin'
+            $null = New-Item -ItemType SymbolicLink -Path "$path.partial" -Target $outside
+            @{ digest = $bigDigest; size = $bigBytes.Length } | ConvertTo-Json | Set-Content "$path.partial.json"
+
+            { Save-OciBlob "$($registry.Host)/edge/blobs" -Digest $bigDigest -Path $path -ErrorAction Stop } |
+                Should -Throw -ErrorId (& $id 'FileLinkRefused')
+
+            & $assertUntouched $outside $prefix
+            Test-Path $path | Should -BeFalse
+        }
+
+        It 'refuses a target symlink to the right bytes outside instead of reporting it saved' -Skip:$IsWindows {
+            $outside = & $plant 'target-link' $bigBytes
+            $path = Join-Path (New-Item -ItemType Directory (Join-Path $TestDrive 'planted-target')) 'blob.bin'
+            $null = New-Item -ItemType SymbolicLink -Path $path -Target $outside
+
+            { Save-OciBlob "$($registry.Host)/edge/blobs" -Digest $bigDigest -Path $path -Force -ErrorAction Stop } |
+                Should -Throw -ErrorId (& $id 'FileLinkRefused')
+
+            & $assertUntouched $outside $bigBytes
+        }
+
+        It 'refuses a hard-linked .partial and leaves the other file untouched' -Skip:$IsWindows {
+            $outside = & $plant 'hard-link' $prefix
+            $path = Join-Path (New-Item -ItemType Directory (Join-Path $TestDrive 'planted-hard')) 'blob.bin'
+            & ln $outside "$path.partial"
+            @{ digest = $bigDigest; size = $bigBytes.Length } | ConvertTo-Json | Set-Content "$path.partial.json"
+
+            { Save-OciBlob "$($registry.Host)/edge/blobs" -Digest $bigDigest -Path $path -ErrorAction Stop } |
+                Should -Throw -ErrorId (& $id 'FileLinkRefused')
+
+            & $assertUntouched $outside $prefix
+        }
+
+        It 'fails within seconds, in bounded memory, on a link to /dev/zero as the sidecar' -Skip:$IsWindows {
+            $path = Join-Path (New-Item -ItemType Directory (Join-Path $TestDrive 'planted-zero')) 'blob.bin'
+            [IO.File]::WriteAllBytes("$path.partial", $prefix)
+            $null = New-Item -ItemType SymbolicLink -Path "$path.partial.json" -Target '/dev/zero'
+            $before = [GC]::GetTotalAllocatedBytes($true)
+            $err = $null
+            $elapsed = Measure-Command { Save-OciBlob "$($registry.Host)/edge/blobs" -Digest $bigDigest -Path $path -ErrorAction SilentlyContinue -ErrorVariable err }
+            $elapsed.TotalSeconds | Should -BeLessThan 10
+            ([GC]::GetTotalAllocatedBytes($true) - $before) | Should -BeLessThan 256MB
+            $err[0].FullyQualifiedErrorId | Should -Be (& $id 'FileLinkRefused')
+            Test-Path $path | Should -BeFalse
+        }
+
+        It 'fails within seconds on a FIFO as the sidecar' -Skip:$IsWindows {
+            $path = Join-Path (New-Item -ItemType Directory (Join-Path $TestDrive 'planted-fifo')) 'blob.bin'
+            [IO.File]::WriteAllBytes("$path.partial", $prefix)
+            & mkfifo "$path.partial.json"
+            $ps = [powershell]::Create()
+            try {
+                $null = $ps.AddScript("Import-Module '$env:OCIREGISTRY_MODULE'; Save-OciBlob '$($registry.Host)/edge/blobs' -Digest '$bigDigest' -Path '$path' -ErrorAction SilentlyContinue -ErrorVariable failed; `$failed.FullyQualifiedErrorId")
+                $handle = $ps.BeginInvoke()
+                $handle.AsyncWaitHandle.WaitOne([TimeSpan]::FromSeconds(10)) | Should -BeTrue -Because 'a FIFO must not block the download'
+                $ps.EndInvoke($handle) | Should -Be (& $id 'FileNotRegular')
+            }
+            finally {
+                # A reader stuck on the FIFO (the failure this test looks for) is released by a writer that opens and closes it.
+                if (-not $handle.IsCompleted) { [IO.File]::OpenWrite("$path.partial.json").Dispose(); $null = $handle.AsyncWaitHandle.WaitOne(5000) }
+                $ps.Dispose()
+            }
+        }
+    }
+
     Context 'through faults' {
         BeforeAll {
             $script:blobPath = "/v2/edge/blobs/blobs/$bigDigest"

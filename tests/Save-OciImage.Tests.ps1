@@ -51,6 +51,26 @@ Describe 'Save-OciImage' {
             Should -Be (Get-OciManifest "${repo}:1.0" -Platform linux/amd64).Digest
     }
 
+    It 'refuses a blob''s .partial planted as a symlink outside the layout, and leaves that file untouched' -Skip:$IsWindows {
+        $layout = Join-Path $TestDrive 'planted'
+        $manifest = Get-OciManifest "${repo}:1.0" -Platform linux/amd64
+        $layer = $manifest.Layers[0]
+        $blobs = New-Item -ItemType Directory (Join-Path $layout 'blobs/sha256')
+        $outside = Join-Path $TestDrive 'outside-victim'
+        [IO.File]::WriteAllBytes($outside, [byte[]]@(1, 2, 3))
+        (Get-Item $outside).LastWriteTimeUtc = [datetime]::new(2020, 1, 2, 3, 4, 5, [DateTimeKind]::Utc)
+        $partial = Join-Path $blobs "$($layer.Digest -replace '^sha256:').partial"
+        $null = New-Item -ItemType SymbolicLink -Path $partial -Target $outside
+        @{ digest = $layer.Digest; size = $layer.Size } | ConvertTo-Json | Set-Content "$partial.json"
+
+        { Save-OciImage "${repo}:1.0" -Path $layout -Platform linux/amd64 -ErrorAction Stop } |
+            Should -Throw -ErrorId 'FileLinkRefused,OciRegistry.Commands.SaveOciImageCommand'
+
+        [IO.File]::ReadAllBytes($outside) | Should -Be @(1, 2, 3)
+        (Get-Item $outside).LastWriteTimeUtc | Should -Be ([datetime]::new(2020, 1, 2, 3, 4, 5, [DateTimeKind]::Utc))
+        Test-Path (Join-Path $layout 'index.json') | Should -BeFalse
+    }
+
     It 'writes nothing with -WhatIf' {
         $layout = Join-Path $TestDrive 'whatif'
         Save-OciImage "${repo}:1.0" -Path $layout -WhatIf

@@ -8,6 +8,7 @@ using System.Security.Cryptography;
 using System.Threading;
 using System.Threading.Tasks;
 using OciRegistry.Core.Client;
+using OciRegistry.Core.LocalFiles;
 using OciRegistry.Core.References;
 
 namespace OciRegistry.Core.Transfer;
@@ -16,7 +17,10 @@ namespace OciRegistry.Core.Transfer;
 /// Downloads one blob to a file: verified or absent, durable, resumable. Bytes stream to
 /// <c>&lt;target&gt;.partial</c> while being hashed; only a matching digest moves them to the target, after they
 /// are flushed to disk. A dropped connection resumes with a Range request; an interrupted run leaves the partial
-/// file and a sidecar naming the blob, and the next run re-hashes those bytes and fetches only the rest.
+/// file and a sidecar naming the blob, and the next run re-hashes those bytes and fetches only the rest. The target,
+/// the partial file and the sidecar are opened only as regular files of their own (<see cref="RegularFile"/>): a
+/// link, hard link or special file planted at any of those names is refused, and the rename is checked to have
+/// moved the very file that was written and verified.
 /// </summary>
 public sealed class BlobDownloader
 {
@@ -58,12 +62,24 @@ public sealed class BlobDownloader
 
         var clock = Stopwatch.StartNew();
         var target = Path.GetFullPath(targetPath);
-        if (File.Exists(target))
+        var existing = RegularFile.GetStatus(target);
+        if (existing.Kind == FileKind.SymbolicLink)
         {
-            if (await FileMatchesAsync(target, digest, size, progress, cancellationToken).ConfigureAwait(false))
+            // Neither trusted (its target could be anywhere) nor replaced: someone put it there.
+            throw new FileLinkRefusedException(target);
+        }
+
+        if (existing.Kind != FileKind.Missing)
+        {
+            if (existing.Kind == FileKind.Regular && await FileMatchesAsync(target, digest, size, progress, cancellationToken).ConfigureAwait(false))
             {
                 progress?.Report(new TransferProgress(digest, TransferState.Completed, size, size, 0));
                 return new BlobDownloadResult { Path = target, Digest = digest, Size = size, AlreadyPresent = true, Elapsed = clock.Elapsed };
+            }
+
+            if (existing.Kind != FileKind.Regular)
+            {
+                throw new FileNotRegularException(target, RegularFile.Describe(existing.Kind));
             }
 
             if (!overwrite)
@@ -73,6 +89,7 @@ public sealed class BlobDownloader
         }
 
         var partial = new PartialDownload(target);
+        partial.RefusePlantedFiles();
         var hash = digest.CreateHash();
         FileStream file;
         long resumedFrom = 0;
@@ -87,7 +104,7 @@ public sealed class BlobDownloader
             {
                 partial.Delete();
                 OnDisk(partial.SidecarPath, () => partial.WriteSidecar(digest, size, repository.RepositoryOnly().ToString()));
-                file = OpenExclusive(partial.DataPath, FileMode.Create);
+                file = OpenExclusive(partial.DataPath, FileMode.CreateNew);
             }
         }
         catch
@@ -100,25 +117,19 @@ public sealed class BlobDownloader
             wait => progress?.Report(new TransferProgress(digest, TransferState.Waiting, -1, size, resumedFrom, wait)));
         try
         {
+            (ulong, ulong) written;
             using (file)
-            using (var writer = new PartialFileWriter(file, resumedFrom))
+            using (var writer = new PartialFileWriter(file, resumedFrom, name: partial.DataPath))
             using (network)
             using (hash)
             {
                 await CopyVerifiedAsync(network, writer, hash, digest, size, resumedFrom, progress, cancellationToken).ConfigureAwait(false);
                 writer.FlushToDisk();
+                written = RegularFile.GetStatus(file).Identity;
             }
 
-            OnDisk(target, () =>
-            {
-                if (File.Exists(target))
-                {
-                    File.Delete(target);
-                }
-
-                File.Move(partial.DataPath, target);
-            });
-            partial.Delete();
+            MoveIntoPlace(partial, target, written, digest, size);
+            partial.DeleteSidecar();
             progress?.Report(new TransferProgress(digest, TransferState.Completed, size, size, resumedFrom));
             return new BlobDownloadResult
             {
@@ -141,6 +152,8 @@ public sealed class BlobDownloader
     }
 
     /// <summary>Hashes the file at <paramref name="path"/> and says whether it is exactly this blob.</summary>
+    /// <exception cref="FileLinkRefusedException">The path is a symbolic link: what it points to is not this file.</exception>
+    /// <exception cref="FileNotRegularException">The path is a FIFO, a device or a directory.</exception>
     public static async Task<bool> FileMatchesAsync(string path, Digest digest, long size, IProgress<TransferProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         if (digest is null)
@@ -148,7 +161,7 @@ public sealed class BlobDownloader
             throw new ArgumentNullException(nameof(digest));
         }
 
-        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, BufferSize, useAsync: false);
+        using var file = RegularFile.OpenRead(path);
         if (file.Length != size)
         {
             return false;
@@ -339,16 +352,50 @@ public sealed class BlobDownloader
     }
 
     /// <summary>
+    /// Renames the partial file to the target, checking on both sides that the name still holds the file written
+    /// and verified: same device and inode (volume and file index on Windows), one link, the blob's size. Another
+    /// download whose target is this partial name, or anyone writing into the destination, would otherwise make
+    /// the target hold other bytes under this digest (the bytes were hashed as they were written to this very
+    /// file, opened exclusively with one link; re-reading a large blob to hash it again would double the cost).
+    /// </summary>
+    private static void MoveIntoPlace(PartialDownload partial, string target, (ulong, ulong) written, Digest digest, long size)
+    {
+        if (!IsTheFileWritten(RegularFile.GetStatus(partial.DataPath), written, size))
+        {
+            throw new FileReplacedException(partial.DataPath, digest);
+        }
+
+        OnDisk(target, () =>
+        {
+            // Deleting a link or a file removes that name only; a link appearing here since the start is not followed.
+            if (RegularFile.GetStatus(target).Kind != FileKind.Missing)
+            {
+                File.Delete(target);
+            }
+
+            File.Move(partial.DataPath, target);
+        });
+        if (!IsTheFileWritten(RegularFile.GetStatus(target), written, size))
+        {
+            throw new FileReplacedException(target, digest);
+        }
+    }
+
+    private static bool IsTheFileWritten(FileStatus status, (ulong, ulong) written, long size) =>
+        status.Kind == FileKind.Regular && status.Identity == written && status.LinkCount == 1 && status.Size == size;
+
+    /// <summary>
     /// Opens the partial file unbuffered: every write is large or flushed at once anyway, and a stream buffer holding
-    /// bytes the disk refused would throw again on close, hiding the <see cref="FileWriteException"/>.
+    /// bytes the disk refused would throw again on close, hiding the <see cref="FileWriteException"/>. Only a regular
+    /// file with one link is opened, never through a link (<see cref="RegularFile.OpenWrite"/>).
     /// </summary>
     private static FileStream OpenExclusive(string path, FileMode mode)
     {
         try
         {
-            return new FileStream(path, mode, FileAccess.ReadWrite, FileShare.None, bufferSize: 1, useAsync: false);
+            return RegularFile.OpenWrite(path, mode);
         }
-        catch (IOException e) when (File.Exists(path))
+        catch (IOException e) when (RegularFile.GetStatus(path).Kind != FileKind.Missing)
         {
             throw new OciException($"'{path}' is in use: another download of the same blob to the same place may be running", e);
         }

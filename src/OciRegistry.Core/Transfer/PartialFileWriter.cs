@@ -37,14 +37,19 @@ internal sealed class PartialFileWriter : IDisposable
     private static bool s_unavailable = !IsSupportedPlatform();
 
     private readonly FileStream _file;
+    private readonly string _name;
     private readonly WriteBehind _writeBehind;
     private int _direct = -1;
     private long _position;
 
-    /// <summary>Writes to <paramref name="file"/> from <paramref name="position"/> on; <paramref name="allowDirect"/> false keeps to the stream.</summary>
-    public PartialFileWriter(FileStream file, long position, bool allowDirect = true)
+    /// <summary>
+    /// Writes to <paramref name="file"/> from <paramref name="position"/> on; <paramref name="allowDirect"/> false
+    /// keeps to the stream. <paramref name="name"/> names the file in errors (a stream opened from a handle has no name).
+    /// </summary>
+    public PartialFileWriter(FileStream file, long position, bool allowDirect = true, string? name = null)
     {
         _file = file ?? throw new ArgumentNullException(nameof(file));
+        _name = name ?? file.Name;
         _position = position;
         _writeBehind = new WriteBehind(file, position);
         if (allowDirect && !s_unavailable)
@@ -86,7 +91,7 @@ internal sealed class PartialFileWriter : IDisposable
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new FileWriteException(_file.Name, e);
+            throw new FileWriteException(_name, e);
         }
     }
 
@@ -100,7 +105,7 @@ internal sealed class PartialFileWriter : IDisposable
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new FileWriteException(_file.Name, e);
+            throw new FileWriteException(_name, e);
         }
     }
 
@@ -197,7 +202,7 @@ internal sealed class PartialFileWriter : IDisposable
                 break;
             }
 
-            throw new IOException($"writing to '{_file.Name}' failed at byte {_position + done}: {(written == 0 ? "nothing was written" : new Win32Exception(error).Message)}");
+            throw new IOException($"writing to '{_name}' failed at byte {_position + done}: {(written == 0 ? "nothing was written" : new Win32Exception(error).Message)}");
         }
 
         if (done < count)
@@ -213,10 +218,16 @@ internal sealed class PartialFileWriter : IDisposable
         try
         {
             // Through /proc the second descriptor is the same file as the stream's even if the path was renamed or
-            // replaced in between; without /proc (some containers), by path.
+            // replaced in between. Without /proc (some containers) the stream alone writes: reopening by path could
+            // meet a link planted since the checked open.
             var flags = OpenWriteOnly | OpenCloseOnExec | DirectFlag();
             var own = $"/proc/self/fd/{file.SafeFileHandle.DangerousGetHandle().ToInt64()}";
-            var name = Encoding.UTF8.GetBytes((File.Exists(own) ? own : file.Name) + "\0");
+            if (!File.Exists(own))
+            {
+                return -1;
+            }
+
+            var name = Encoding.UTF8.GetBytes(own + "\0");
             int descriptor;
             do
             {

@@ -6,7 +6,8 @@ namespace OciRegistry.Core.Transfer;
 /// <summary>
 /// Decides whether a name from a registry (an <c>org.opencontainers.image.title</c> annotation) may become a file
 /// name inside a destination folder, on any OS: one plain component, nothing that climbs out, names a drive or
-/// a device, or that Windows would silently alter.
+/// a device, or that Windows would silently alter, and nothing that ends like the working files a download keeps
+/// beside its target (<c>.partial</c>, <c>.partial.json</c>), which another blob's download would share.
 /// </summary>
 public static class SafeFileName
 {
@@ -53,6 +54,12 @@ public static class SafeFileName
         if (name.EndsWith(".", StringComparison.Ordinal) || name.EndsWith(" ", StringComparison.Ordinal) || name.StartsWith(" ", StringComparison.Ordinal))
         {
             return "the name starts with a space or ends with a space or a dot, which Windows would drop";
+        }
+
+        if (name.EndsWith(PartialDownload.DataSuffix, StringComparison.OrdinalIgnoreCase) ||
+            name.EndsWith(PartialDownload.SidecarSuffix, StringComparison.OrdinalIgnoreCase))
+        {
+            return $"the name ends with '{PartialDownload.DataSuffix}' or '{PartialDownload.SidecarSuffix}', which downloads use for their working files";
         }
 
         var stem = name.Split('.')[0].TrimEnd(' ');

@@ -4,6 +4,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Management.Automation;
+using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
 using OciRegistry.Core.Client;
@@ -25,7 +26,9 @@ public sealed class SaveOciBlobCommand : RegistryCmdlet
     private const string ByManifest = "Manifest";
     private const string ByIndex = "Index";
 
-    private readonly Dictionary<string, Digest> _targets = new(StringComparer.Ordinal);
+    // Keyed by TargetKey: two names that one case-insensitive or normalising file system (Windows, macOS, SMB)
+    // would take for one file are one target here, on every system.
+    private readonly Dictionary<string, Digest> _targets = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<string, (TransferProgressView View, Digest Digest, long Size)> _views = new(StringComparer.Ordinal);
     private SemaphoreSlim? _throttle;
     private int _nextActivity = 1;
@@ -110,12 +113,14 @@ public sealed class SaveOciBlobCommand : RegistryCmdlet
             return;
         }
 
+        // Every blob of the record is named and checked against every other target before the first one starts.
+        var planned = new List<Action>();
         if (ParameterSetName == ByManifest)
         {
             var source = Core.References.Reference.Parse(Manifest!.Reference);
             foreach (var blob in new[] { Manifest.Config }.Concat(Manifest.Layers))
             {
-                Queue(source, blob.Digest, blob.Size, blob.Title, blob.MediaType, Manifest.Reference);
+                planned.Add(Plan(source, blob.Digest, blob.Size, blob.Title, blob.MediaType, Manifest.Reference));
             }
         }
         else
@@ -124,12 +129,17 @@ public sealed class SaveOciBlobCommand : RegistryCmdlet
             {
                 var repository = Core.References.Reference.ParseRepository(Reference);
                 var digest = Digest ?? repository.Digest?.ToString() ?? throw new InvalidReferenceException(Reference, "name the blob with -Digest or as repository@digest");
-                Queue(repository, digest, Size, Title, MediaType, Reference);
+                planned.Add(Plan(repository, digest, Size, Title, MediaType, Reference));
             }
             catch (InvalidReferenceException e)
             {
                 WriteError(ErrorMapping.ToErrorRecord(e, Reference, "Blob"));
             }
+        }
+
+        foreach (var start in planned)
+        {
+            start();
         }
 
         WriteQueued();
@@ -138,12 +148,17 @@ public sealed class SaveOciBlobCommand : RegistryCmdlet
     /// <inheritdoc/>
     protected override void EndProcessing() => WaitForAll();
 
-    private void Queue(Reference repository, string digestText, long? size, string? title, string? mediaType, object target)
+    /// <summary>Names and checks one blob's target, reserving it; returns what starts its download (nothing when refused).</summary>
+    private Action Plan(Reference repository, string digestText, long? size, string? title, string? mediaType, object target)
     {
+        static void Nothing()
+        {
+        }
+
         if (!Core.References.Digest.TryParse(digestText, out var digest, out var problem))
         {
             WriteError(ErrorMapping.ToErrorRecord(new InvalidReferenceException(digestText, problem), target, "Blob"));
-            return;
+            return Nothing;
         }
 
         string file;
@@ -154,10 +169,10 @@ public sealed class SaveOciBlobCommand : RegistryCmdlet
         catch (ArgumentException e)
         {
             WriteError(new ErrorRecord(e, "UnsafeTitle", ErrorCategory.InvalidArgument, title) { ErrorDetails = new ErrorDetails(e.Message) { RecommendedAction = "Save without -UseTitle; the file is then named after its digest." } });
-            return;
+            return Nothing;
         }
 
-        if (_targets.TryGetValue(file, out var earlier))
+        if (_targets.TryGetValue(TargetKey(file), out var earlier))
         {
             if (earlier != digest)
             {
@@ -169,26 +184,37 @@ public sealed class SaveOciBlobCommand : RegistryCmdlet
                     digestText) { ErrorDetails = new ErrorDetails($"{digest} and {earlier} would both be saved as '{file}'.") { RecommendedAction = "Save without -UseTitle, or into separate folders." } });
             }
 
-            return;
+            return Nothing;
         }
 
-        _targets[file] = digest;
+        _targets[TargetKey(file)] = digest;
         if (Path is not null && _targets.Count > 1)
         {
             WriteError(new ErrorRecord(new ArgumentException("-Path names one file, but more than one blob came in; use -Destination."), "PathNeedsOneBlob", ErrorCategory.InvalidArgument, digestText));
-            return;
+            return Nothing;
         }
 
         var sizeText = size is null ? string.Empty : $" ({Hosting.Size.Format(size.Value)})";
         if (!ShouldProcess(file, $"Save {digest}{sizeText}"))
         {
-            return;
+            return Nothing;
         }
 
-        var activity = _nextActivity++;
-        var interactive = ShouldShowProgress();
-        Start(ct => SaveAsync(repository, digest, size, mediaType, file, activity, interactive, target, ct));
+        return () =>
+        {
+            var activity = _nextActivity++;
+            var interactive = ShouldShowProgress();
+            Start(ct => SaveAsync(repository, digest, size, mediaType, file, activity, interactive, target, ct));
+        };
     }
+
+    /// <summary>
+    /// The name under which a target is reserved: Unicode composed form, compared ignoring case, so that titles a
+    /// case-insensitive or normalising file system would map to one file (<c>Notes.txt</c>, <c>notes.TXT</c>) conflict.
+    /// Working names need no entry: no title may end with their suffixes (SafeFileName), so a working name is never
+    /// another blob's target, and two targets' working names differ when the targets do.
+    /// </summary>
+    private static string TargetKey(string file) => file.Normalize(NormalizationForm.FormC);
 
     private async Task SaveAsync(Reference repository, Digest digest, long? size, string? mediaType, string file, int activity, bool interactive, object target, CancellationToken cancellationToken)
     {

@@ -5,6 +5,7 @@ using System.Management.Automation;
 using System.Net.Http;
 using OciRegistry.Core;
 using OciRegistry.Core.Client;
+using OciRegistry.Core.LocalFiles;
 using OciRegistry.Core.Models;
 using OciRegistry.Core.References;
 using OciRegistry.Core.Transfer;
@@ -51,6 +52,12 @@ public static class ErrorMapping
             "The registry sent content that does not match its digest; nothing was kept. Try again, or report it to the registry's owner."),
         FileWriteException => ("FileWriteFailed", ErrorCategory.WriteError,
             "Check the free space, the permissions and the path of the destination; a partial file is kept to resume from."),
+        FileLinkRefusedException => ("FileLinkRefused", ErrorCategory.SecurityError,
+            "A link (or a file with other hard links) is where a file should be; remove it if you did not put it there. Files are never read or written through links."),
+        FileNotRegularException => ("FileNotRegular", ErrorCategory.SecurityError,
+            "A FIFO, device, socket or folder is where a file should be; remove or rename it."),
+        FileReplacedException => ("FileReplaced", ErrorCategory.InvalidResult,
+            "Another download or process changed the file while it was saved; run one save per destination at a time, then try again."),
         UnauthorizedAccessException => ("FileAccessDenied", ErrorCategory.PermissionDenied,
             "Check the permissions of the path named in the message."),
         TargetExistsException => (subject + "TargetExists", ErrorCategory.ResourceExists,
