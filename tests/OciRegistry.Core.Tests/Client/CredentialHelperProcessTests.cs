@@ -4,7 +4,7 @@ using System.IO;
 using System.Threading;
 using System.Threading.Tasks;
 using OciRegistry.Core.Client;
-using OciRegistry.Core.Tests.Support;
+using OciRegistry.Core.Tests.LocalFiles;
 
 namespace OciRegistry.Core.Tests.Client;
 
