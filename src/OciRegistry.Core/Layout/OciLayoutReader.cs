@@ -142,7 +142,9 @@ public static class OciLayoutReader
     {
         try
         {
-            return RegularFile.ReadAllBytesCapped(path, limit, ContentKind.Manifest);
+            // Not followed if a link: unlike a dotfile, a layout is one folder, copied whole. The kind only names
+            // the cap's exception, which becomes an OciLayoutException below.
+            return RegularFile.ReadAllBytesCapped(path, limit, ContentKind.Manifest, followFinalLink: false);
         }
         catch (ContentTooLargeException e)
         {
