@@ -84,6 +84,77 @@ Describe 'Start-OciTestRegistry and Stop-OciTestRegistry' {
             Should -Throw -ErrorId 'LayoutUnreadable,OciRegistry.Commands.StartOciTestRegistryCommand'
     }
 
+    Context 'layouts are read, not followed' {
+        BeforeAll {
+            # Writes a layout of one image whose layer is $Layer (bytes) under the digest and size given, and
+            # returns the layer's blob path; the descriptor says what the caller wants it to say.
+            function New-HandLayout([string] $Path, [byte[]] $Layer, [string] $Digest, [long] $Size) {
+                $blobs = Join-Path $Path 'blobs/sha256'
+                $null = New-Item -ItemType Directory -Force $blobs
+                Set-Content (Join-Path $Path 'oci-layout') '{"imageLayoutVersion":"1.0.0"}' -NoNewline
+                $write = {
+                    param([byte[]] $bytes)
+                    $hex = [Convert]::ToHexString([Security.Cryptography.SHA256]::HashData($bytes)).ToLowerInvariant()
+                    [IO.File]::WriteAllBytes((Join-Path $blobs $hex), $bytes)
+                    "sha256:$hex"
+                }
+                $config = [Text.Encoding]::UTF8.GetBytes('{"architecture":"amd64","os":"linux"}')
+                $configDigest = & $write $config
+                $layerPath = Join-Path $blobs $Digest.Substring(7)
+                [IO.File]::WriteAllBytes($layerPath, $Layer)
+                $manifest = [Text.Encoding]::UTF8.GetBytes((@{
+                    schemaVersion = 2; mediaType = 'application/vnd.oci.image.manifest.v1+json'
+                    config = @{ mediaType = 'application/vnd.oci.image.config.v1+json'; digest = $configDigest; size = $config.Length }
+                    layers = @(@{ mediaType = 'application/vnd.oci.image.layer.v1.tar'; digest = $Digest; size = $Size })
+                } | ConvertTo-Json -Depth 5 -Compress))
+                $manifestDigest = & $write $manifest
+                @{ schemaVersion = 2; manifests = @(@{ mediaType = 'application/vnd.oci.image.manifest.v1+json'; digest = $manifestDigest; size = $manifest.Length; annotations = @{ 'org.opencontainers.image.ref.name' = 'v1' } }) } |
+                    ConvertTo-Json -Depth 5 | Set-Content (Join-Path $Path 'index.json')
+                $layerPath
+            }
+        }
+
+        It 'refuses a layout whose layer is a symbolic link to a file outside it' -Skip:$IsWindows {
+            $secretPath = Join-Path $TestDrive 'outside/shadow'
+            $null = New-Item -ItemType Directory -Force (Split-Path $secretPath)
+            $secret = [Text.Encoding]::UTF8.GetBytes('root:$6$not-for-you:19000:0:99999:7:::' + ('x' * 400))
+            [IO.File]::WriteAllBytes($secretPath, $secret)
+            # As the attack was found: the descriptor gives the link's own size and the digest of that much secret.
+            $prefix = [byte[]] $secret[0..([Text.Encoding]::UTF8.GetByteCount($secretPath) - 1)]
+            $digest = 'sha256:' + [Convert]::ToHexString([Security.Cryptography.SHA256]::HashData($prefix)).ToLowerInvariant()
+            $layout = Join-Path $TestDrive 'linked-layout'
+            $layerPath = New-HandLayout $layout $prefix $digest $prefix.Length
+            Remove-Item $layerPath
+            $null = New-Item -ItemType SymbolicLink -Path $layerPath -Target $secretPath
+
+            $thrown = { Start-OciTestRegistry -Path $layout -ErrorAction Stop } |
+                Should -Throw -ErrorId 'LayoutUnreadable,OciRegistry.Commands.StartOciTestRegistryCommand' -PassThru
+            $thrown.Exception.Message | Should -BeLike "*the blob $digest is a symbolic link*"
+        }
+
+        It 'answers 404 BLOB_UNKNOWN for a layer whose file does not match its digest, and never serves it' {
+            $layer = [Text.Encoding]::UTF8.GetBytes('the layer as published')
+            $digest = 'sha256:' + [Convert]::ToHexString([Security.Cryptography.SHA256]::HashData($layer)).ToLowerInvariant()
+            $layout = Join-Path $TestDrive 'forged-layout'
+            $layerPath = New-HandLayout $layout $layer $digest $layer.Length
+            [IO.File]::WriteAllBytes($layerPath, [Text.Encoding]::UTF8.GetBytes('FORGED'.PadRight($layer.Length, '!')))
+
+            $served = Start-OciTestRegistry -Path $layout -Repository team/forged
+            try {
+                $response = Invoke-WebRequest "$($served.Url)v2/team/forged/blobs/$digest" -SkipHttpErrorCheck
+                $response.StatusCode | Should -Be 404
+                $body = if ($response.Content -is [byte[]]) { [Text.Encoding]::UTF8.GetString($response.Content) } else { $response.Content }
+                $body | Should -Not -BeLike '*FORGED*'
+                $body | Should -BeLike '*BLOB_UNKNOWN*'
+                { Save-OciBlob "$($served.Host)/team/forged@$digest" -Destination (Join-Path $TestDrive 'forged-out') -ErrorAction Stop } |
+                    Should -Throw -ErrorId 'BlobNotFound,OciRegistry.Commands.SaveOciBlobCommand'
+                # Nothing at a final path (a download keeps its partial file to resume from).
+                Get-ChildItem (Join-Path $TestDrive 'forged-out') -ErrorAction Ignore | Where-Object Name -NotLike '*.partial*' | Should -BeNullOrEmpty
+            }
+            finally { $served | Stop-OciTestRegistry }
+        }
+    }
+
     It 'frees the CDN port on stop too' {
         $registry = Start-OciTestRegistry
         $cdnPort = $registry.CdnUrl.Port

@@ -150,6 +150,35 @@ Describe 'Stored credentials against docker-registry behind htpasswd' -Tag Inter
             $pull.Errors[0].FullyQualifiedErrorId | Should -Be 'RegistryAuthenticationFailed,OciRegistry.Commands.GetOciManifestCommand'
         }
 
+        It 'pulls with a helper that answers and leaves a background child on its output, and ends the child' {
+            $pidFile = Join-Path $TestDrive 'leaves-child.pid'
+            New-FakeHelper 'leaves-child' "sleep 60 & echo `$! > '$pidFile'`nprintf '{`"ServerURL`":`"%s`",`"Username`":`"tester`",`"Secret`":`"$password`"}' `"`$server`""
+            Set-DockerConfig @{ credsStore = 'leaves-child' }
+            $clock = [Diagnostics.Stopwatch]::StartNew()
+            $pull = Invoke-Pull
+            $clock.Elapsed.TotalSeconds | Should -BeLessThan 8
+            $pull.Errors | Should -BeNullOrEmpty
+            $pull.Warnings | Should -BeNullOrEmpty
+            $pull.Manifest | Should -Not -BeNullOrEmpty
+            $child = (Get-Content $pidFile).Trim()
+            $deadline = [Diagnostics.Stopwatch]::StartNew()
+            do { & kill -0 $child 2>$null; $alive = $LASTEXITCODE -eq 0 } while ($alive -and $deadline.Elapsed.TotalSeconds -lt 5 -and -not (Start-Sleep -Milliseconds 50))
+            if ($alive) { & kill -9 $child }
+            $alive | Should -BeFalse -Because 'nothing a helper starts may outlive the lookup'
+        }
+
+        It 'fails at once, naming the file, when config.json is a FIFO' {
+            $folder = Join-Path $TestDrive 'fifo-config'
+            $null = New-Item -ItemType Directory $folder
+            & mkfifo (Join-Path $folder 'config.json')
+            $env:DOCKER_CONFIG = $folder
+            $clock = [Diagnostics.Stopwatch]::StartNew()
+            $pull = Invoke-Pull
+            $clock.Elapsed.TotalSeconds | Should -BeLessThan 10
+            $pull.Manifest | Should -BeNullOrEmpty
+            $pull.Errors[0].Exception.Message | Should -BeLike "*$(Join-Path $folder 'config.json')*FIFO*"
+        }
+
         It 'warns once for a whole pipeline' {
             Set-DockerConfig @{ credsStore = 'nowhere' }
             $warnings = $null

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Text;
 using System.Text.Json;
+using OciRegistry.Core.LocalFiles;
 
 namespace OciRegistry.Core.Client;
 
@@ -40,11 +41,14 @@ internal sealed class AuthFile
 
     /// <summary>
     /// Reads the file at <paramref name="path"/>; null when there is none. A file that exists but cannot be read
-    /// is an <see cref="OciException"/>: silently going anonymous would hide it.
+    /// is an <see cref="OciException"/>: silently going anonymous would hide it. Only a regular file is read, through
+    /// <see cref="Limits.CredentialFileBytes"/>: a symbolic link to one is followed (dotfiles are often linked), but
+    /// a FIFO, a device such as <c>/dev/zero</c> or a folder is refused at once (<see cref="FileNotRegularException"/>)
+    /// instead of blocking or filling memory.
     /// </summary>
     public static AuthFile? Load(string path, string kind)
     {
-        if (!File.Exists(path))
+        if (RegularFile.GetStatus(path).Kind == FileKind.Missing)
         {
             return null;
         }
@@ -52,13 +56,17 @@ internal sealed class AuthFile
         byte[] bytes;
         try
         {
-            var info = new FileInfo(path);
-            if (info.Length > Limits.CredentialFileBytes)
-            {
-                throw new OciException($"the {kind} '{path}' is larger than {Limits.CredentialFileBytes} bytes");
-            }
-
-            bytes = File.ReadAllBytes(path);
+            // The size cap's kind is not shown: the error below names the file instead.
+            bytes = RegularFile.ReadAllBytesCapped(path, Limits.CredentialFileBytes, ContentKind.Manifest, followFinalLink: true);
+        }
+        catch (ContentTooLargeException e)
+        {
+            throw new OciException($"the {kind} '{path}' is larger than {Limits.CredentialFileBytes} bytes", e);
+        }
+        catch (FileNotFoundException)
+        {
+            // A dangling link, or a file removed since: there is no file to read, as when it never existed.
+            return null;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

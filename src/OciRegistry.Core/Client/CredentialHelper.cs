@@ -2,7 +2,6 @@ using System;
 using System.ComponentModel;
 using System.Diagnostics;
 using System.IO;
-using System.Reflection;
 using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
@@ -24,6 +23,9 @@ internal static class CredentialHelper
     internal const string NotFoundMessage = "credentials not found in native keychain";
 
     private const long ErrorOutputBytes = 64 * 1024;
+
+    /// <summary>How long output may still arrive after the helper exited, from a process that outlives it.</summary>
+    private static readonly TimeSpan DrainGrace = TimeSpan.FromSeconds(1);
 
     /// <summary>How a helper run ended.</summary>
     internal enum Outcome
@@ -70,7 +72,8 @@ internal static class CredentialHelper
             return (Outcome.Missing, null, $"{ExecutableName(name)} is not on the PATH");
         }
 
-        var start = new ProcessStartInfo(executable, "get")
+        using var group = HelperProcessGroup.Launch(executable, "get");
+        var start = new ProcessStartInfo(group.FileName, group.Arguments)
         {
             UseShellExecute = false,
             RedirectStandardInput = true,
@@ -90,56 +93,72 @@ internal static class CredentialHelper
             return (Outcome.Failed, null, $"it could not be started ({e.Message})");
         }
 
+        group.Started(process);
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         limit.CancelAfter(timeout);
+        var stdout = new CapturedOutput(Limits.CredentialHelperOutputBytes, keepPrefix: false);
+        var stderr = new CapturedOutput(ErrorOutputBytes, keepPrefix: true);
+        Task? reading = null;
         try
         {
             // Past a cap the helper is stopped at once: left alone it would block on a full pipe until the time limit.
-            var output = ReadCappedAsync(process.StandardOutput.BaseStream, Limits.CredentialHelperOutputBytes, () => Kill(process), limit.Token);
-            var errors = ReadPrefixAsync(process.StandardError.BaseStream, ErrorOutputBytes, limit.Token);
+            reading = Task.WhenAll(
+                stdout.ReadAsync(process.StandardOutput.BaseStream, () => group.Stop(process), limit.Token),
+                stderr.ReadAsync(process.StandardError.BaseStream, null, limit.Token));
             await WriteInputAsync(process, serverUrl).ConfigureAwait(false);
 
-            // The reads may not notice cancellation on every platform's pipes, so the wait does.
-            var finished = Task.WhenAll(output, errors, exited.Task);
+            // The time limit is on the helper's own exit, not on the end of its output: a child it started in the
+            // background inherits standard output and may hold it open long after the answer was written.
             var stopped = Task.Delay(Timeout.Infinite, limit.Token);
-            if (await Task.WhenAny(finished, stopped).ConfigureAwait(false) != finished)
+            if (await Task.WhenAny(exited.Task, stopped).ConfigureAwait(false) != exited.Task)
             {
-                Kill(process);
+                group.Stop(process);
                 cancellationToken.ThrowIfCancellationRequested();
                 return (Outcome.TimedOut, null, $"it did not answer within {timeout.TotalSeconds:0.#} s and was stopped");
             }
 
-            await finished.ConfigureAwait(false);
-            var (stdout, overflow) = await output.ConfigureAwait(false);
-            if (overflow)
+            // Whatever it left running in its group ends now, which also closes the pipe ends those processes held.
+            // One that left the group on purpose (a daemon such as gpg-agent) is not ours to end, and may still hold
+            // them: after a short grace, what has arrived is the answer. The pipe keeps what the helper wrote
+            // before it exited, so nothing of the answer is lost to the kill.
+            group.EndLeftovers();
+            await Task.WhenAny(reading, Task.Delay(DrainGrace, cancellationToken)).ConfigureAwait(false);
+            cancellationToken.ThrowIfCancellationRequested();
+            if (stdout.Overflow)
             {
                 return (Outcome.Failed, null, $"it printed more than {Limits.CredentialHelperOutputBytes} bytes");
             }
 
+            var answer = stdout.Bytes();
             if (process.ExitCode != 0)
             {
-                var stderr = await errors.ConfigureAwait(false);
-                return Says(stdout, NotFoundMessage) || Says(stderr, NotFoundMessage)
+                return Says(answer, NotFoundMessage) || Says(stderr.Bytes(), NotFoundMessage)
                     ? (Outcome.NotFound, null, null)
                     : (Outcome.Failed, null, $"it exited with code {process.ExitCode}");
             }
 
-            return Parse(stdout);
+            return Parse(answer);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            Kill(process);
+            group.Stop(process);
             return (Outcome.TimedOut, null, $"it did not answer within {timeout.TotalSeconds:0.#} s and was stopped");
         }
         catch (OperationCanceledException)
         {
-            Kill(process);
+            group.Stop(process);
             throw;
         }
         catch (IOException e)
         {
-            Kill(process);
+            group.Stop(process);
             return (Outcome.Failed, null, $"talking to it failed ({e.GetType().Name})");
+        }
+        finally
+        {
+            // Reads still waiting on a pipe that a daemon holds end with an error once the process is disposed;
+            // nobody waits for them, so their failure is observed here rather than reported as unobserved.
+            _ = reading?.ContinueWith(static t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
         }
     }
 
@@ -222,75 +241,6 @@ internal static class CredentialHelper
         catch (IOException)
         {
             // The helper exited without reading its input; its exit code tells what happened.
-        }
-    }
-
-    private static async Task<(byte[] Bytes, bool Overflow)> ReadCappedAsync(Stream stream, long limit, Action overflowing, CancellationToken cancellationToken)
-    {
-        using var buffer = new MemoryStream();
-        var chunk = new byte[8 * 1024];
-        while (true)
-        {
-            var read = await stream.ReadAsync(chunk, 0, chunk.Length, cancellationToken).ConfigureAwait(false);
-            if (read == 0)
-            {
-                return (buffer.ToArray(), false);
-            }
-
-            if (buffer.Length + read > limit)
-            {
-                overflowing();
-                return ([], true);
-            }
-
-            buffer.Write(chunk, 0, read);
-        }
-    }
-
-    /// <summary>Keeps the first <paramref name="limit"/> bytes and drains the rest, so a chatty helper never blocks on a full pipe.</summary>
-    private static async Task<byte[]> ReadPrefixAsync(Stream stream, long limit, CancellationToken cancellationToken)
-    {
-        using var buffer = new MemoryStream();
-        var chunk = new byte[8 * 1024];
-        while (true)
-        {
-            var read = await stream.ReadAsync(chunk, 0, chunk.Length, cancellationToken).ConfigureAwait(false);
-            if (read == 0)
-            {
-                return buffer.ToArray();
-            }
-
-            var room = (int)Math.Min(read, limit - buffer.Length);
-            if (room > 0)
-            {
-                buffer.Write(chunk, 0, room);
-            }
-        }
-    }
-
-    /// <summary>Kills the helper and, where the runtime can (.NET Core 3.0 and later), everything it started.</summary>
-    private static void Kill(Process process)
-    {
-        try
-        {
-            if (process.HasExited)
-            {
-                return;
-            }
-
-            var tree = typeof(Process).GetMethod("Kill", BindingFlags.Public | BindingFlags.Instance, null, [typeof(bool)], null);
-            if (tree is not null)
-            {
-                tree.Invoke(process, [true]);
-            }
-            else
-            {
-                process.Kill();
-            }
-        }
-        catch (Exception e) when (e is InvalidOperationException or Win32Exception or TargetInvocationException or NotSupportedException)
-        {
-            // It ended on its own meanwhile, or cannot be killed; either way nothing waits for it any more.
         }
     }
 }

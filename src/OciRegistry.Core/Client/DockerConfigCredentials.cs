@@ -32,7 +32,9 @@ public static class DockerConfigCredentials
 
     /// <summary>
     /// The <c>auths</c> entry stored for <paramref name="registry"/>, or null when there is none (or no file).
-    /// A file that exists but cannot be read as JSON is an error: silently going anonymous would hide it.
+    /// A file that exists but cannot be read as JSON is an error: silently going anonymous would hide it. The file
+    /// may be a symbolic link to a regular file; a FIFO, a device or a folder in its place is a
+    /// <see cref="LocalFiles.FileNotRegularException"/>, raised without reading from it.
     /// </summary>
     public static RegistryCredential? Find(string registry, string? configPath = null) =>
         AuthFile.Load(configPath ?? DefaultPath(), "Docker config")?.FindAuth(registry);

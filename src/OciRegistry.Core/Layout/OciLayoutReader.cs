@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Text.Json;
+using OciRegistry.Core.LocalFiles;
 using OciRegistry.Core.Models;
 using OciRegistry.Core.References;
 using OciRegistry.Core.TestRegistry;
@@ -15,9 +16,13 @@ namespace OciRegistry.Core.Layout;
 /// </summary>
 /// <remarks>
 /// File paths are built only from parsed digests (<c>blobs/&lt;algorithm&gt;/&lt;hex&gt;</c>), so no
-/// descriptor, however hostile, names a file outside the layout. Manifests are read (capped), verified against
-/// their digest and parsed; config and layer blobs are only checked for existence and size and are served
-/// from disk, unhashed, so loading a layout with large layers stays quick.
+/// descriptor, however hostile, names a file outside the layout. A layout is read, not followed: <c>oci-layout</c>,
+/// <c>index.json</c> and every blob must be a regular file in the layout itself, and <c>blobs</c> and its algorithm
+/// folders real folders; a symbolic link (even to a file inside the layout), a hard-linked blob (its content is
+/// shared with a path elsewhere), a FIFO, device, socket or folder in their place is refused at load, naming the
+/// entry. Manifests are read (capped), verified against their digest and parsed; config and layer blobs are checked
+/// for kind and size here and hashed on their first GET (<see cref="StoredBlob"/>), so loading a layout with large
+/// layers stays quick and a file that does not match its digest is never served.
 /// </remarks>
 public static class OciLayoutReader
 {
@@ -132,31 +137,27 @@ public static class OciLayoutReader
 
     private static bool IsManifestOrIndex(string mediaType) => MediaTypes.IsIndex(mediaType) || MediaTypes.IsManifest(mediaType);
 
-    // Reads a whole small file, refusing one past the cap before reading it.
+    // Reads a whole small file, refusing one past the cap before reading it, and anything but a regular file at the path.
     private static byte[] ReadCapped(string root, string path, string what, long limit)
     {
         try
         {
-            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
-            if (stream.Length > limit)
-            {
-                throw new OciLayoutException(root, $"{what} is {stream.Length} bytes, more than the limit of {limit}");
-            }
-
-            var bytes = new byte[stream.Length];
-            var read = 0;
-            while (read < bytes.Length)
-            {
-                var n = stream.Read(bytes, read, bytes.Length - read);
-                if (n == 0)
-                {
-                    throw new OciLayoutException(root, $"{what} became shorter while it was read");
-                }
-
-                read += n;
-            }
-
-            return bytes;
+            // Not followed if a link: unlike a dotfile, a layout is one folder, copied whole. The kind only names
+            // the cap's exception, which becomes an OciLayoutException below.
+            return RegularFile.ReadAllBytesCapped(path, limit, ContentKind.Manifest, followFinalLink: false);
+        }
+        catch (ContentTooLargeException e)
+        {
+            var size = e.Size is { } known ? $"{known} bytes" : "larger than that";
+            throw new OciLayoutException(root, $"{what} is {size}, more than the limit of {limit}", e);
+        }
+        catch (FileLinkRefusedException e)
+        {
+            throw new OciLayoutException(root, $"{what} is a symbolic link; a layout is read, not followed", e);
+        }
+        catch (FileNotRegularException e)
+        {
+            throw new OciLayoutException(root, $"{what} is {e.What}, not a regular file", e);
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
@@ -168,12 +169,32 @@ public static class OciLayoutReader
         }
     }
 
+    // A blob's file must be the layout's own: a regular file with no other name, not a link to one.
+    private static void CheckBlobFile(string root, FileStatus status, string what)
+    {
+        if (status.Kind == FileKind.SymbolicLink)
+        {
+            throw new OciLayoutException(root, $"{what} is a symbolic link; a layout is read, not followed: copy the file into the layout");
+        }
+
+        if (status.Kind != FileKind.Regular)
+        {
+            throw new OciLayoutException(root, $"{what} is {RegularFile.Describe(status.Kind)}, not a regular file");
+        }
+
+        if (status.LinkCount > 1)
+        {
+            throw new OciLayoutException(root, $"{what} has {status.LinkCount} hard links, so a path outside the layout may share its content: copy the file instead of linking it");
+        }
+    }
+
     /// <summary>One load: the layout, and the manifests and blob files found so far.</summary>
     private sealed class Loader(string root)
     {
         private readonly HashSet<Digest> _visited = [];
         private readonly List<ManifestDocument> _manifests = [];
         private readonly List<KeyValuePair<Descriptor, string>> _blobs = [];
+        private readonly HashSet<string> _checkedFolders = new(StringComparer.Ordinal);
 
         public void AddTo(ContentStore store, string repository)
         {
@@ -186,7 +207,7 @@ public static class OciLayoutReader
 
                 foreach (var blob in _blobs)
                 {
-                    store.AddBlobFile(repository, blob.Key.Digest, blob.Key.Size, blob.Value);
+                    store.AddLayoutBlobFile(repository, blob.Key.Digest, blob.Key.Size, blob.Value);
                 }
             }
             catch (ArgumentException e)
@@ -234,7 +255,13 @@ public static class OciLayoutReader
         private ManifestDocument ReadManifest(Descriptor descriptor)
         {
             var what = $"the manifest {descriptor.Digest}";
-            var bytes = ReadCapped(root, BlobPath(descriptor.Digest), what, MaxManifestBytes);
+            var path = BlobPath(descriptor.Digest);
+            if (RegularFile.GetStatus(path) is { Kind: not FileKind.Missing } status)
+            {
+                CheckBlobFile(root, status, what);
+            }
+
+            var bytes = ReadCapped(root, path, what, MaxManifestBytes);
             if (bytes.Length != descriptor.Size)
             {
                 throw new OciLayoutException(root, $"{what} is {bytes.Length} bytes, but its descriptor says {descriptor.Size}");
@@ -266,8 +293,8 @@ public static class OciLayoutReader
             }
 
             var path = BlobPath(descriptor.Digest);
-            var file = new FileInfo(path);
-            if (!file.Exists)
+            var status = RegularFile.GetStatus(path);
+            if (status.Kind == FileKind.Missing)
             {
                 // Foreign (non-distributable) layers live at their URLs, not in the layout.
                 if (descriptor.Urls.Count > 0)
@@ -278,15 +305,41 @@ public static class OciLayoutReader
                 throw new OciLayoutException(root, $"the blob {descriptor.Digest} is missing");
             }
 
-            if (file.Length != descriptor.Size)
+            CheckBlobFile(root, status, $"the blob {descriptor.Digest}");
+            if (status.Size != descriptor.Size)
             {
-                throw new OciLayoutException(root, $"the blob {descriptor.Digest} is {file.Length} bytes, but its descriptor says {descriptor.Size}");
+                throw new OciLayoutException(root, $"the blob {descriptor.Digest} is {status.Size} bytes, but its descriptor says {descriptor.Size}");
             }
 
             _blobs.Add(new KeyValuePair<Descriptor, string>(descriptor, path));
         }
 
-        // Only ever built from a parsed digest: algorithm and hex digits, no separators, no "..".
-        private string BlobPath(Digest digest) => Path.Combine(root, "blobs", digest.Algorithm, digest.Encoded);
+        // Only ever built from a parsed digest: algorithm and hex digits, no separators, no "..". The folders on the
+        // way must be the layout's own, not links to folders elsewhere.
+        private string BlobPath(Digest digest)
+        {
+            CheckFolder("blobs");
+            CheckFolder("blobs/" + digest.Algorithm);
+            return Path.Combine(root, "blobs", digest.Algorithm, digest.Encoded);
+        }
+
+        private void CheckFolder(string name)
+        {
+            if (!_checkedFolders.Add(name))
+            {
+                return;
+            }
+
+            var kind = RegularFile.GetStatus(Path.Combine(root, name.Replace('/', Path.DirectorySeparatorChar))).Kind;
+            if (kind == FileKind.SymbolicLink)
+            {
+                throw new OciLayoutException(root, $"the folder '{name}' is a symbolic link; a layout is read, not followed");
+            }
+
+            if (kind is not (FileKind.Directory or FileKind.Missing))
+            {
+                throw new OciLayoutException(root, $"'{name}' is {RegularFile.Describe(kind)}, not a folder");
+            }
+        }
     }
 }

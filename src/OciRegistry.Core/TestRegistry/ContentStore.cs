@@ -102,6 +102,16 @@ public sealed class ContentStore
     }
 
     /// <summary>
+    /// Adds a blob file of an OCI layout, already checked to be a regular file of <paramref name="size"/> bytes
+    /// without links: it is hashed on its first GET and served only if it matches <paramref name="digest"/>.
+    /// </summary>
+    internal void AddLayoutBlobFile(string repository, Digest digest, long size, string path)
+    {
+        ValidateRepository(repository);
+        AddBlobCore(repository, StoredBlob.FromLayoutFile(digest, size, System.IO.Path.GetFullPath(path)));
+    }
+
+    /// <summary>
     /// Adds a manifest or index to <paramref name="repository"/> with its exact bytes (copied) and points
     /// <paramref name="tags"/> at it.
     /// </summary>

@@ -118,6 +118,13 @@ internal sealed partial class RegistryRequestHandler(ContentStore store, UploadA
             return;
         }
 
+        // A layout's file is hashed on its first GET, before any byte goes out; one that does not match is not there.
+        if (!exchange.IsHead && await blob.VerifyAsync(cancellationToken).ConfigureAwait(false) is { } mismatch)
+        {
+            await NotFoundAsync(exchange, name, RegistryErrorCode.BlobUnknown, mismatch, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
         SetContentHeaders(exchange, blob.Digest);
         exchange.SetHeader("Accept-Ranges", "bytes");
         var range = SelectRange(exchange, blob);
