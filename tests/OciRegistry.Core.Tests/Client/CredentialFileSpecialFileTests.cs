@@ -4,7 +4,7 @@ using System.IO;
 using System.Text;
 using System.Threading.Tasks;
 using OciRegistry.Core.Client;
-using OciRegistry.Core.Tests.LocalFiles;
+using OciRegistry.Core.Tests.Support;
 
 namespace OciRegistry.Core.Tests.Client;
 

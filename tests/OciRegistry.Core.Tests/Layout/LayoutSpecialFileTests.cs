@@ -8,7 +8,7 @@ using System.Threading.Tasks;
 using OciRegistry.Core.Layout;
 using OciRegistry.Core.Models;
 using OciRegistry.Core.TestRegistry;
-using OciRegistry.Core.Tests.LocalFiles;
+using OciRegistry.Core.Tests.Support;
 
 namespace OciRegistry.Core.Tests.Layout;
 

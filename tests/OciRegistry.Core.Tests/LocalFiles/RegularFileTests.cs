@@ -2,6 +2,7 @@ using System;
 using System.IO;
 using System.Threading.Tasks;
 using OciRegistry.Core.LocalFiles;
+using OciRegistry.Core.Tests.Support;
 
 namespace OciRegistry.Core.Tests.LocalFiles;
 

@@ -73,6 +73,47 @@ internal sealed class RawClient : IDisposable
         }
     }
 
+    /// <summary>Sends a request head: <paramref name="head"/> is the request line and headers, without the blank line.</summary>
+    public Task SendHeadAsync(string head) => SendAsync(Encoding.ASCII.GetBytes(head + "\r\n\r\n"));
+
+    /// <summary>
+    /// Sends <paramref name="count"/> zero bytes as HTTP/1.1 chunks of 64 KiB, then the last chunk when
+    /// <paramref name="finish"/>; stops quietly when the server closes the connection.
+    /// </summary>
+    public async Task SendChunkedZerosIgnoringResetAsync(long count, bool finish)
+    {
+        var chunk = new byte[64 * 1024];
+        try
+        {
+            for (var left = count; left > 0; left -= chunk.Length)
+            {
+                var size = (int)Math.Min(chunk.Length, left);
+                await SendAsync(Encoding.ASCII.GetBytes(size.ToString("x", System.Globalization.CultureInfo.InvariantCulture) + "\r\n"));
+                await _stream.WriteAsync(chunk, 0, size);
+                await SendAsync("\r\n"u8.ToArray());
+                Sent += size;
+            }
+
+            if (finish)
+            {
+                await SendAsync("0\r\n\r\n"u8.ToArray());
+            }
+        }
+        catch (IOException)
+        {
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+    }
+
+    /// <summary>Shuts the connection down both ways at once, as a client that went away mid-request.</summary>
+    public void Drop()
+    {
+        _tcp.Client.Shutdown(SocketShutdown.Both);
+        _tcp.Close();
+    }
+
     /// <summary>
     /// Reads one response head and returns its status (-1 when the connection closed first); unless
     /// <paramref name="skipBody"/> is false, also reads past its Content-Length body (none for HEAD, 1xx, 204, 304).

@@ -18,7 +18,6 @@ namespace OciRegistry.Core.Tests.TestRegistry;
 public sealed class UploadLimitsTests
 {
     private const int MiB = 1024 * 1024;
-    private static readonly TimeSpan AnswerTimeout = TimeSpan.FromSeconds(15);
 
     [LinuxFact]
     public async Task AbandonedUploads_KeepNoFileOpen_AndStopAtTheCap()
@@ -137,13 +136,16 @@ public sealed class UploadLimitsTests
         var location = await StartSpilledUploadAsync(registry);
 
         // Declare 4 GiB, send 1 MiB and wait: the answer must come from the Content-Length alone.
-        var (status, head) = await RawRequest.SendAsync(
-            registry.Server.Url,
-            $"PATCH {location} HTTP/1.1\r\nHost: {registry.Server.Host}\r\nContent-Type: application/octet-stream\r\nContent-Length: {4L * 1024 * MiB}",
-            stream => RawRequest.WriteZerosAsync(stream, MiB),
-            AnswerTimeout);
+        using (var client = await RawClient.ConnectAsync(registry.Server))
+        {
+            await client.SendHeadAsync($"PATCH {location} HTTP/1.1\r\nHost: {registry.Server.Host}\r\nContent-Type: application/octet-stream\r\nContent-Length: {4L * 1024 * MiB}");
+            var body = client.SendIgnoringResetAsync(new byte[MiB]);
 
-        Assert.True(status == 413, $"expected 413, got {(status == 0 ? "no answer" : head)}");
+            Assert.Equal(413, await client.ReadStatusAsync(skipBody: false));
+            client.Drop();
+            await body;
+        }
+
         using var check = await registry.Http.GetAsync(location);
         await RegistryAssert.ErrorAsync(check, HttpStatusCode.NotFound, "BLOB_UPLOAD_UNKNOWN");
         Assert.Empty(SpillFiles(registry));
@@ -156,13 +158,16 @@ public sealed class UploadLimitsTests
         using var post = await registry.Http.PostAsync($"/v2/{Name}/blobs/uploads/", null);
         var location = Location(post);
 
-        var (status, head) = await RawRequest.SendAsync(
-            registry.Server.Url,
-            $"PATCH {location} HTTP/1.1\r\nHost: {registry.Server.Host}\r\nContent-Type: application/octet-stream\r\nTransfer-Encoding: chunked",
-            stream => RawRequest.WriteChunkedZerosAsync(stream, 8 * MiB, finish: true),
-            AnswerTimeout);
+        using (var client = await RawClient.ConnectAsync(registry.Server))
+        {
+            await client.SendHeadAsync($"PATCH {location} HTTP/1.1\r\nHost: {registry.Server.Host}\r\nContent-Type: application/octet-stream\r\nTransfer-Encoding: chunked");
+            var body = client.SendChunkedZerosIgnoringResetAsync(8 * MiB, finish: true);
 
-        Assert.True(status == 413, $"expected 413, got {(status == 0 ? "no answer" : head)}");
+            Assert.Equal(413, await client.ReadStatusAsync(skipBody: false));
+            client.Drop();
+            await body;
+        }
+
         using var check = await registry.Http.GetAsync(location);
         await RegistryAssert.ErrorAsync(check, HttpStatusCode.NotFound, "BLOB_UPLOAD_UNKNOWN");
         Assert.Empty(SpillFiles(registry));
@@ -226,10 +231,12 @@ public sealed class UploadLimitsTests
         await using var registry = await StartAsync();
         var location = await StartSpilledUploadAsync(registry);
 
-        await RawRequest.SendAndDropAsync(
-            registry.Server.Url,
-            $"PATCH {location} HTTP/1.1\r\nHost: {registry.Server.Host}\r\nContent-Type: application/octet-stream\r\nContent-Length: {4 * MiB}",
-            MiB);
+        using (var client = await RawClient.ConnectAsync(registry.Server))
+        {
+            await client.SendHeadAsync($"PATCH {location} HTTP/1.1\r\nHost: {registry.Server.Host}\r\nContent-Type: application/octet-stream\r\nContent-Length: {4 * MiB}");
+            await client.SendAsync(new byte[MiB]);
+            client.Drop();
+        }
 
         // The server notices the drop on its own time; the session answers once the aborted request let go of it.
         using var status = await registry.Http.GetAsync(location);
@@ -243,10 +250,12 @@ public sealed class UploadLimitsTests
     {
         await using var registry = await StartAsync();
 
-        await RawRequest.SendAndDropAsync(
-            registry.Server.Url,
-            $"POST /v2/{Name}/blobs/uploads/?digest={Digest.Compute([1])} HTTP/1.1\r\nHost: {registry.Server.Host}\r\nContent-Type: application/octet-stream\r\nContent-Length: {4 * MiB}",
-            2 * MiB);
+        using (var client = await RawClient.ConnectAsync(registry.Server))
+        {
+            await client.SendHeadAsync($"POST /v2/{Name}/blobs/uploads/?digest={Digest.Compute([1])} HTTP/1.1\r\nHost: {registry.Server.Host}\r\nContent-Type: application/octet-stream\r\nContent-Length: {4 * MiB}");
+            await client.SendAsync(new byte[2 * MiB]);
+            client.Drop();
+        }
 
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
         while ((registry.Server.Uploads.Count > 0 || SpillFiles(registry).Length > 0) && DateTime.UtcNow < deadline)

@@ -8,7 +8,7 @@ using OciRegistry.Core.Client;
 using OciRegistry.Core.LocalFiles;
 using OciRegistry.Core.References;
 using OciRegistry.Core.TestRegistry;
-using OciRegistry.Core.Tests.LocalFiles;
+using OciRegistry.Core.Tests.Support;
 using OciRegistry.Core.Tests.TestRegistry;
 using OciRegistry.Core.Transfer;
 

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace OciRegistry.Core.Tests.LocalFiles;
+namespace OciRegistry.Core.Tests.Support;
 
 /// <summary>Plants special files the way an attacker would: with the system's own tools.</summary>
 internal static class UnixTools
