@@ -136,19 +136,10 @@ public sealed class UploadLimitsTests
         var location = await StartSpilledUploadAsync(registry);
 
         // Declare 4 GiB, send 1 MiB and wait: the answer must come from the Content-Length alone.
-        using (var client = await RawClient.ConnectAsync(registry.Server))
-        {
-            await client.SendHeadAsync($"PATCH {location} HTTP/1.1\r\nHost: {registry.Server.Host}\r\nContent-Type: application/octet-stream\r\nContent-Length: {4L * 1024 * MiB}");
-            var body = client.SendIgnoringResetAsync(new byte[MiB]);
+        var status = await PatchAsync(registry, location, $"Content-Length: {4L * 1024 * MiB}", client => client.SendIgnoringResetAsync(new byte[MiB]));
 
-            Assert.Equal(413, await client.ReadStatusAsync(skipBody: false));
-            client.Drop();
-            await body;
-        }
-
-        using var check = await registry.Http.GetAsync(location);
-        await RegistryAssert.ErrorAsync(check, HttpStatusCode.NotFound, "BLOB_UPLOAD_UNKNOWN");
-        Assert.Empty(SpillFiles(registry));
+        Assert.Equal(413, status);
+        await AssertUploadGoneAsync(registry, location);
     }
 
     [Fact]
@@ -158,16 +149,26 @@ public sealed class UploadLimitsTests
         using var post = await registry.Http.PostAsync($"/v2/{Name}/blobs/uploads/", null);
         var location = Location(post);
 
-        using (var client = await RawClient.ConnectAsync(registry.Server))
-        {
-            await client.SendHeadAsync($"PATCH {location} HTTP/1.1\r\nHost: {registry.Server.Host}\r\nContent-Type: application/octet-stream\r\nTransfer-Encoding: chunked");
-            var body = client.SendChunkedZerosIgnoringResetAsync(8 * MiB, finish: true);
+        var status = await PatchAsync(registry, location, "Transfer-Encoding: chunked", client => client.SendChunkedZerosIgnoringResetAsync(8 * MiB, finish: true));
 
-            Assert.Equal(413, await client.ReadStatusAsync(skipBody: false));
-            client.Drop();
-            await body;
-        }
+        Assert.Equal(413, status);
+        await AssertUploadGoneAsync(registry, location);
+    }
 
+    /// <summary>Sends a PATCH head with <paramref name="framing"/>, reads the status while <paramref name="sendBody"/> runs, then drops the connection.</summary>
+    private static async Task<int> PatchAsync(WritableRegistry registry, string location, string framing, Func<RawClient, Task> sendBody)
+    {
+        using var client = await RawClient.ConnectAsync(registry.Server);
+        await client.SendHeadAsync($"PATCH {location} HTTP/1.1\r\nHost: {registry.Server.Host}\r\nContent-Type: application/octet-stream\r\n{framing}");
+        var body = sendBody(client);
+        var status = await client.ReadStatusAsync(skipBody: false);
+        client.Drop();
+        await body;
+        return status;
+    }
+
+    private static async Task AssertUploadGoneAsync(WritableRegistry registry, string location)
+    {
         using var check = await registry.Http.GetAsync(location);
         await RegistryAssert.ErrorAsync(check, HttpStatusCode.NotFound, "BLOB_UPLOAD_UNKNOWN");
         Assert.Empty(SpillFiles(registry));
