@@ -22,13 +22,14 @@ Import-Module '$manifest'
 `$registry = Start-OciTestRegistry -SampleContent
 try { `$digest = (Get-OciManifest "`$(`$registry.Host)/samples/hello:1.0" -Platform linux/amd64).Digest } finally { `$registry.Stop() }
 "digest=`$digest"
-foreach (`$a in [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { `$_.GetName().Name -in 'Polly.Core', 'OciRegistry.Core' }) {
+foreach (`$a in [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { `$_.GetName().Name -in 'Polly.Core', 'OciRegistry.Core', 'OciRegistry.TestRegistry' }) {
     '{0}|{1}|{2}' -f `$a.GetName().Name, [Diagnostics.FileVersionInfo]::GetVersionInfo(`$a.Location).FileVersion, [Runtime.Loader.AssemblyLoadContext]::GetLoadContext(`$a).Name
 }
 "@
         ($output | Where-Object { $_ -like 'digest=*' }) | Should -Match 'digest=sha256:[0-9a-f]{64}'
         $lines = $output | Where-Object { $_ -like '*|*|*' }
         $lines | Should -Contain 'OciRegistry.Core|0.1.0.0|OciRegistry' -Because 'Core lives in the private context'
+        $lines | Should -Contain 'OciRegistry.TestRegistry|0.1.0.0|OciRegistry' -Because 'so does the test registry'
         ($lines | Where-Object { $_ -like 'Polly.Core|8.4.2*|Default' }) | Should -Not -BeNullOrEmpty -Because "the other module's Polly stays where it was loaded"
         ($lines | Where-Object { $_ -like 'Polly.Core|8.9.1*|OciRegistry' }) | Should -Not -BeNullOrEmpty -Because 'ours is loaded privately'
     }

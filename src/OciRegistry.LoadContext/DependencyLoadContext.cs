@@ -7,7 +7,8 @@ using System.Runtime.Loader;
 namespace OciRegistry.LoadContext;
 
 /// <summary>
-/// A private, named load context for the module's own dependencies (OciRegistry.Core, Polly, …), so that another
+/// A private, named load context for the module's own dependencies (OciRegistry.Core, OciRegistry.TestRegistry,
+/// Polly, …), so that another
 /// module that loaded a different Polly first cannot break ours, and ours cannot break theirs. Assemblies the host
 /// already carries (the framework, and what PowerShell ships, such as System.Text.Json and
 /// Microsoft.Bcl.AsyncInterfaces) resolve from the host: a second copy of a type that crosses into PowerShell
@@ -16,6 +17,9 @@ namespace OciRegistry.LoadContext;
 /// <remarks>After PSResourceGet's ModuleInitAndCleanup and PSToml's LoadContext.</remarks>
 public sealed class DependencyLoadContext : AssemblyLoadContext
 {
+    /// <summary>The assemblies the cmdlets reference by name; the default context is sent here for these only.</summary>
+    private static readonly string[] ModuleAssemblies = ["OciRegistry.Core", "OciRegistry.TestRegistry"];
+
     private static readonly object Gate = new();
     private static DependencyLoadContext? _instance;
     private static bool _hooked;
@@ -30,7 +34,7 @@ public sealed class DependencyLoadContext : AssemblyLoadContext
     }
 
     /// <summary>
-    /// Makes the default context answer requests for <c>OciRegistry.Core</c> (and only those) from the private
+    /// Makes the default context answer requests for the module's own assemblies (and only those) from the private
     /// context. Idempotent; <see cref="Unhook"/> undoes it, and a later call hooks again.
     /// </summary>
     public static void Hook(string dependencyFolder)
@@ -73,13 +77,13 @@ public sealed class DependencyLoadContext : AssemblyLoadContext
 
     private static Assembly? ResolveCore(AssemblyLoadContext context, AssemblyName name)
     {
-        if (!string.Equals(name.Name, "OciRegistry.Core", StringComparison.Ordinal))
+        if (Array.IndexOf(ModuleAssemblies, name.Name) < 0)
         {
             return null;
         }
 
         var instance = _instance!;
-        return instance.LoadFromAssemblyPath(Path.Combine(instance._folder, "OciRegistry.Core.dll"));
+        return instance.LoadFromAssemblyPath(Path.Combine(instance._folder, name.Name + ".dll"));
     }
 
     private static HashSet<string> HostAssemblies()

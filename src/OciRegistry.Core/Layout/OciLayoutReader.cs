@@ -6,13 +6,13 @@ using System.Text.Json;
 using OciRegistry.Core.LocalFiles;
 using OciRegistry.Core.Models;
 using OciRegistry.Core.References;
-using OciRegistry.Core.TestRegistry;
 
 namespace OciRegistry.Core.Layout;
 
 /// <summary>
-/// Reads an OCI image layout folder (what <c>skopeo copy … oci:DIR:TAG</c> writes) into a
-/// <see cref="ContentStore"/>. https://github.com/opencontainers/image-spec/blob/main/image-layout.md.
+/// Reads an OCI image layout folder (what <c>skopeo copy … oci:DIR:TAG</c> writes) into an
+/// <see cref="OciLayoutContent"/>: its manifests, its blob files and its tags, all checked before any is returned.
+/// https://github.com/opencontainers/image-spec/blob/main/image-layout.md.
 /// </summary>
 /// <remarks>
 /// File paths are built only from parsed digests (<c>blobs/&lt;algorithm&gt;/&lt;hex&gt;</c>), so no
@@ -21,8 +21,8 @@ namespace OciRegistry.Core.Layout;
 /// folders real folders; a symbolic link (even to a file inside the layout), a hard-linked blob (its content is
 /// shared with a path elsewhere), a FIFO, device, socket or folder in their place is refused at load, naming the
 /// entry. Manifests are read (capped), verified against their digest and parsed; config and layer blobs are checked
-/// for kind and size here and hashed on their first GET (<see cref="StoredBlob"/>), so loading a layout with large
-/// layers stays quick and a file that does not match its digest is never served.
+/// for kind and size here but not hashed: whoever serves or copies them hashes them as they are read (the test
+/// registry does so on their first GET), so reading a layout with large layers stays quick.
 /// </remarks>
 public static class OciLayoutReader
 {
@@ -39,32 +39,20 @@ public static class OciLayoutReader
     private const int MaxIndexDepth = 8;
 
     /// <summary>
-    /// Registers every manifest reachable from the layout's <c>index.json</c> (through nested indexes), and every
-    /// config and layer they reference, under <paramref name="repository"/>; entries of <c>index.json</c> whose
+    /// Reads every manifest reachable from the layout's <c>index.json</c> (through nested indexes), and finds the
+    /// file of every config and layer they reference; entries of <c>index.json</c> whose
     /// <c>org.opencontainers.image.ref.name</c> is a valid tag become tags.
     /// </summary>
     /// <param name="layoutPath">The layout folder, holding <c>oci-layout</c>, <c>index.json</c> and <c>blobs/</c>.</param>
-    /// <param name="repository">The repository to add the content to.</param>
-    /// <param name="store">The store to add it to.</param>
-    /// <returns>The tags that were set, in the order <c>index.json</c> lists them.</returns>
-    /// <exception cref="ArgumentException">The path is empty or the repository name is not valid.</exception>
+    /// <returns>What the layout holds, checked as the remarks say.</returns>
+    /// <exception cref="ArgumentException">The path is empty.</exception>
     /// <exception cref="OciLayoutException">The folder is not a layout, or a file in it is missing, malformed,
-    /// too large, or does not match its digest or size.</exception>
-    public static IReadOnlyList<string> Load(string layoutPath, string repository, ContentStore store)
+    /// too large, not a regular file of its own, or does not match its digest or size.</exception>
+    public static OciLayoutContent Read(string layoutPath)
     {
         if (string.IsNullOrEmpty(layoutPath))
         {
             throw new ArgumentException("the layout path is empty", nameof(layoutPath));
-        }
-
-        if (!Reference.IsValidRepository(repository))
-        {
-            throw new ArgumentException($"'{repository}' is not a valid repository name", nameof(repository));
-        }
-
-        if (store is null)
-        {
-            throw new ArgumentNullException(nameof(store));
         }
 
         var root = Path.GetFullPath(layoutPath);
@@ -88,14 +76,7 @@ public static class OciLayoutReader
             }
         }
 
-        // Nothing reaches the store until the whole layout has been checked.
-        loader.AddTo(store, repository);
-        foreach (var tag in tags)
-        {
-            store.SetTag(repository, tag.Key, tag.Value);
-        }
-
-        return tags.Select(tag => tag.Key).ToList();
+        return new OciLayoutContent(root, loader.Manifests, loader.Blobs, tags);
     }
 
     private static void CheckLayoutFile(string root)
@@ -193,28 +174,12 @@ public static class OciLayoutReader
     {
         private readonly HashSet<Digest> _visited = [];
         private readonly List<ManifestDocument> _manifests = [];
-        private readonly List<KeyValuePair<Descriptor, string>> _blobs = [];
+        private readonly List<OciLayoutBlob> _blobs = [];
         private readonly HashSet<string> _checkedFolders = new(StringComparer.Ordinal);
 
-        public void AddTo(ContentStore store, string repository)
-        {
-            try
-            {
-                foreach (var manifest in _manifests)
-                {
-                    store.AddManifestCore(repository, manifest.GetRawContent(), manifest.MediaType, manifest.Digest, []);
-                }
+        public IReadOnlyList<ManifestDocument> Manifests => _manifests;
 
-                foreach (var blob in _blobs)
-                {
-                    store.AddLayoutBlobFile(repository, blob.Key.Digest, blob.Key.Size, blob.Value);
-                }
-            }
-            catch (ArgumentException e)
-            {
-                throw new OciLayoutException(root, $"the content cannot be served: {e.Message}", e);
-            }
-        }
+        public IReadOnlyList<OciLayoutBlob> Blobs => _blobs;
 
         public void Register(Descriptor descriptor, int depth)
         {
@@ -311,7 +276,7 @@ public static class OciLayoutReader
                 throw new OciLayoutException(root, $"the blob {descriptor.Digest} is {status.Size} bytes, but its descriptor says {descriptor.Size}");
             }
 
-            _blobs.Add(new KeyValuePair<Descriptor, string>(descriptor, path));
+            _blobs.Add(new OciLayoutBlob(descriptor, path));
         }
 
         // Only ever built from a parsed digest: algorithm and hex digits, no separators, no "..". The folders on the

@@ -1,7 +1,7 @@
 namespace OciRegistry.Core.LocalFiles;
 
 /// <summary>What a path names, as <c>lstat</c> (or a reparse-point-aware open on Windows) sees it.</summary>
-internal enum FileKind
+public enum FileKind
 {
     /// <summary>Nothing is there.</summary>
     Missing,

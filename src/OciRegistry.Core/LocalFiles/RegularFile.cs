@@ -15,7 +15,7 @@ namespace OciRegistry.Core.LocalFiles;
 /// folder may hold links that someone else planted (issue: "Never write through a link", "Special files are not
 /// read without end").
 /// </remarks>
-internal static class RegularFile
+public static class RegularFile
 {
     private const int ReadBufferSize = 4096;
 
@@ -129,7 +129,7 @@ internal static class RegularFile
     }
 
     /// <summary>Words for a kind of file, for messages: "a FIFO", "a directory".</summary>
-    internal static string Describe(FileKind kind) => kind switch
+    public static string Describe(FileKind kind) => kind switch
     {
         FileKind.Directory => "a directory",
         FileKind.SymbolicLink => "a symbolic link",

@@ -5,7 +5,7 @@ using OciRegistry.Core.References;
 namespace OciRegistry.Core.Models;
 
 /// <summary>Writes descriptor objects (https://github.com/opencontainers/image-spec/blob/main/descriptor.md) as JSON.</summary>
-internal static class DescriptorWriter
+public static class DescriptorWriter
 {
     /// <summary>Writes one descriptor, as the value of <paramref name="property"/> or, when it is null, as an array item.</summary>
     public static void Write(

@@ -116,7 +116,7 @@ public sealed class PublishOciTestArtifactCommand : PSCmdlet
         WriteObject(new OciManifest(manifest, Reference.Create(Registry.Host, Repository, Tag, manifest.Digest), null));
     }
 
-    private Descriptor? ResolveSubject(Core.TestRegistry.ContentStore content)
+    private Descriptor? ResolveSubject(TestRegistry.ContentStore content)
     {
         var value = Subject is PSObject wrapped ? wrapped.BaseObject : Subject;
         switch (value)

@@ -6,7 +6,7 @@ using System.Management.Automation;
 using System.Text.RegularExpressions;
 using OciRegistry.Core.Layout;
 using OciRegistry.Core.References;
-using OciRegistry.Core.TestRegistry;
+using OciRegistry.TestRegistry;
 using OciRegistry.Hosting;
 using OciRegistry.Output;
 
@@ -164,13 +164,13 @@ public sealed class StartOciTestRegistryCommand : AsyncPSCmdlet
             server!.Faults.AddRange((Unreliable.IsPresent ? FaultPresets.Unreliable : []).Concat(Fault.Select(f => f.Rule)));
             if (SampleContent.IsPresent)
             {
-                Core.TestRegistry.SampleContent.AddTo(server!.Content);
+                TestRegistry.SampleContent.AddTo(server!.Content);
             }
 
             foreach (var layout in _layouts)
             {
                 var repository = Repository ?? RepositoryNameFor(layout);
-                var tags = OciLayoutReader.Load(layout, repository, server!.Content);
+                var tags = server!.Content.AddLayout(layout, repository);
                 WriteVerbose($"Serving {layout} as {repository} with tags: {string.Join(", ", tags)}");
             }
         }

@@ -1,7 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using OciRegistry.Core.TestRegistry;
+using OciRegistry.TestRegistry;
 
 namespace OciRegistry.Output;
 

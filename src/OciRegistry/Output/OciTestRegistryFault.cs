@@ -1,5 +1,5 @@
 using System;
-using OciRegistry.Core.TestRegistry;
+using OciRegistry.TestRegistry;
 
 namespace OciRegistry.Output;
 

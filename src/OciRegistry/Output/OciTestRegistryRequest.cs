@@ -1,6 +1,6 @@
 using System;
 using System.Linq;
-using OciRegistry.Core.TestRegistry;
+using OciRegistry.TestRegistry;
 
 namespace OciRegistry.Output;
 

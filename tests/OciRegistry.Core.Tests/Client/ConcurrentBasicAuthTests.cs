@@ -3,7 +3,7 @@ using System.Net;
 using System.Threading.Tasks;
 using OciRegistry.Core.Client;
 using OciRegistry.Core.References;
-using OciRegistry.Core.TestRegistry;
+using OciRegistry.TestRegistry;
 using OciRegistry.Core.Tests.TestRegistry;
 
 namespace OciRegistry.Core.Tests.Client;

@@ -7,7 +7,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Threading.Tasks;
 using OciRegistry.Core.Layout;
-using OciRegistry.Core.TestRegistry;
+using OciRegistry.TestRegistry;
 
 namespace OciRegistry.Core.Tests.Layout;
 
@@ -31,7 +31,7 @@ public sealed class LayoutBlobVerificationTests : IDisposable
         var forged = Encoding.UTF8.GetBytes("FORGED".PadRight((int)image.Layer.Size, '!'));
         await File.WriteAllBytesAsync(_layout.BlobPath(image.Layer.Digest), forged);
         using var server = await TestRegistryServer.StartAsync();
-        OciLayoutReader.Load(_layout.Root, Repository, server.Content);
+        server.Content.AddLayout(_layout.Root, Repository);
         using var client = new HttpClient { BaseAddress = server.Url };
         var url = $"v2/{Repository}/blobs/{image.Layer.Digest}";
 
@@ -58,7 +58,7 @@ public sealed class LayoutBlobVerificationTests : IDisposable
         var image = _layout.Image("rewritten");
         _layout.WriteIndexJson(image.Manifest.Tagged("v1"));
         using var server = await TestRegistryServer.StartAsync();
-        OciLayoutReader.Load(_layout.Root, Repository, server.Content);
+        server.Content.AddLayout(_layout.Root, Repository);
         using var client = new HttpClient { BaseAddress = server.Url };
         var url = $"v2/{Repository}/blobs/{image.Layer.Digest}";
         var path = _layout.BlobPath(image.Layer.Digest);
@@ -81,7 +81,7 @@ public sealed class LayoutBlobVerificationTests : IDisposable
         var image = _layout.Image("busy");
         _layout.WriteIndexJson(image.Manifest.Tagged("v1"));
         using var server = await TestRegistryServer.StartAsync();
-        OciLayoutReader.Load(_layout.Root, Repository, server.Content);
+        server.Content.AddLayout(_layout.Root, Repository);
         using var client = new HttpClient { BaseAddress = server.Url };
 
         var bodies = await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => client.GetByteArrayAsync($"v2/{Repository}/blobs/{image.Layer.Digest}")));

@@ -7,7 +7,7 @@ using System.Text;
 using System.Threading.Tasks;
 using OciRegistry.Core.Layout;
 using OciRegistry.Core.Models;
-using OciRegistry.Core.TestRegistry;
+using OciRegistry.TestRegistry;
 using OciRegistry.Core.Tests.Support;
 
 namespace OciRegistry.Core.Tests.Layout;
@@ -44,7 +44,7 @@ public sealed class LayoutSpecialFileTests : IDisposable
         var (entry, words) = Planters[planting](this, image);
         var clock = Stopwatch.StartNew();
 
-        var error = Assert.Throws<OciLayoutException>(() => OciLayoutReader.Load(_layout.Root, Repository, _store));
+        var error = Assert.Throws<OciLayoutException>(() => _store.AddLayout(_layout.Root, Repository));
 
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"took {clock.Elapsed}");
         Assert.Contains(entry, error.Problem, StringComparison.Ordinal);
@@ -71,7 +71,7 @@ public sealed class LayoutSpecialFileTests : IDisposable
         _layout.WriteIndexJson(manifest.Tagged("v1"));
         using var server = await TestRegistryServer.StartAsync();
 
-        var error = Record.Exception(() => OciLayoutReader.Load(_layout.Root, Repository, server.Content));
+        var error = Record.Exception(() => server.Content.AddLayout(_layout.Root, Repository));
         using var client = new HttpClient { BaseAddress = server.Url };
         using var response = await client.GetAsync($"v2/{Repository}/blobs/{layer.Digest}");
         var body = await response.Content.ReadAsByteArrayAsync();

@@ -10,7 +10,7 @@ using System.Threading.Tasks;
 using OciRegistry.Core.Layout;
 using OciRegistry.Core.Models;
 using OciRegistry.Core.References;
-using OciRegistry.Core.TestRegistry;
+using OciRegistry.TestRegistry;
 
 namespace OciRegistry.Core.Tests.Layout;
 
@@ -37,7 +37,7 @@ public sealed class OciLayoutReaderTests : IDisposable
             arm64.Manifest.Tagged("docker.io/library/x:1"),
             solo.Manifest.Tagged("latest"));
 
-        var tags = OciLayoutReader.Load(_layout.Root, Repository, _store);
+        var tags = _store.AddLayout(_layout.Root, Repository);
 
         Assert.Equal(["1.0", "solo", "latest"], tags);
         Assert.Equal(["1.0", "latest", "solo"], _store.GetTags(Repository));
@@ -62,8 +62,8 @@ public sealed class OciLayoutReaderTests : IDisposable
         var image = _layout.Image("one");
         _layout.WriteIndexJson(image.Manifest.Tagged("v1"));
 
-        OciLayoutReader.Load(_layout.Root, Repository, _store);
-        OciLayoutReader.Load(_layout.Root, "second/name", _store);
+        _store.AddLayout(_layout.Root, Repository);
+        _store.AddLayout(_layout.Root, "second/name");
 
         Assert.Equal(["v1"], _store.GetTags(Repository));
         Assert.Equal(["v1"], _store.GetTags("second/name"));
@@ -75,7 +75,7 @@ public sealed class OciLayoutReaderTests : IDisposable
         var image = _layout.Image("served");
         _layout.WriteIndexJson(_layout.Index(image.Manifest).Tagged("1.0"));
         using var server = await TestRegistryServer.StartAsync();
-        OciLayoutReader.Load(_layout.Root, Repository, server.Content);
+        server.Content.AddLayout(_layout.Root, Repository);
         using var client = new HttpClient { BaseAddress = server.Url };
 
         using var index = await client.GetAsync($"v2/{Repository}/manifests/1.0");
@@ -97,7 +97,7 @@ public sealed class OciLayoutReaderTests : IDisposable
         var image = _layout.Image("sha512", algorithm: "sha512");
         _layout.WriteIndexJson(image.Manifest.Tagged("strong"));
 
-        OciLayoutReader.Load(_layout.Root, Repository, _store);
+        _store.AddLayout(_layout.Root, Repository);
 
         Assert.Equal("sha512", _store.FindManifest(Repository, "strong")!.Digest.Algorithm);
         Assert.NotNull(_store.FindBlob(Repository, image.Layer.Digest));
@@ -111,7 +111,7 @@ public sealed class OciLayoutReaderTests : IDisposable
         var manifest = _layout.Blob(LayoutBuilder.ManifestJson(config, foreign), MediaTypes.OciManifest);
         _layout.WriteIndexJson(manifest.Tagged("win"));
 
-        OciLayoutReader.Load(_layout.Root, Repository, _store);
+        _store.AddLayout(_layout.Root, Repository);
 
         Assert.NotNull(_store.FindManifest(Repository, "win"));
         Assert.Null(_store.FindBlob(Repository, foreign.Digest));
@@ -122,7 +122,7 @@ public sealed class OciLayoutReaderTests : IDisposable
     {
         _layout.WriteIndexJson();
 
-        Assert.Empty(OciLayoutReader.Load(_layout.Root, Repository, _store));
+        Assert.Empty(_store.AddLayout(_layout.Root, Repository));
     }
 
     public static TheoryData<string> BrokenLayouts => new(Breakers.Keys);
@@ -135,7 +135,7 @@ public sealed class OciLayoutReaderTests : IDisposable
         _layout.WriteIndexJson(image.Manifest.Tagged("v1"));
         Breakers[breakage](_layout, image);
 
-        var error = Assert.Throws<OciLayoutException>(() => OciLayoutReader.Load(_layout.Root, Repository, _store));
+        var error = Assert.Throws<OciLayoutException>(() => _store.AddLayout(_layout.Root, Repository));
 
         Assert.Equal(Path.GetFullPath(_layout.Root), error.LayoutPath);
         Assert.False(string.IsNullOrWhiteSpace(error.Problem));
@@ -148,7 +148,7 @@ public sealed class OciLayoutReaderTests : IDisposable
     {
         var missing = Path.Combine(_layout.Root, "nothing-here");
 
-        var error = Assert.Throws<OciLayoutException>(() => OciLayoutReader.Load(missing, Repository, _store));
+        var error = Assert.Throws<OciLayoutException>(() => _store.AddLayout(missing, Repository));
 
         Assert.Contains("does not exist", error.Problem);
     }
@@ -159,13 +159,24 @@ public sealed class OciLayoutReaderTests : IDisposable
     [InlineData(".", "")]
     public void Load_BadArguments_ThrowsArgumentException(string path, string repository)
     {
-        Assert.Throws<ArgumentException>(() => OciLayoutReader.Load(path, repository, _store));
+        Assert.Throws<ArgumentException>(() => _store.AddLayout(path, repository));
     }
 
     [Fact]
-    public void Load_NullStore_ThrowsArgumentNullException()
+    public void Read_ReturnsWhatTheLayoutHolds_WithoutAnyStore()
     {
-        Assert.Throws<ArgumentNullException>(() => OciLayoutReader.Load(_layout.Root, Repository, null!));
+        var amd64 = _layout.Image("amd64");
+        var index = _layout.Index(amd64.Manifest);
+        _layout.WriteIndexJson(index.Tagged("1.0"));
+
+        var content = OciLayoutReader.Read(_layout.Root);
+
+        Assert.Equal(Path.GetFullPath(_layout.Root), content.Root);
+        Assert.Equal([index.Digest, amd64.Manifest.Digest], content.Manifests.Select(m => m.Digest));
+        Assert.Equal(
+            [(amd64.Config.Digest, _layout.BlobPath(amd64.Config.Digest)), (amd64.Layer.Digest, _layout.BlobPath(amd64.Layer.Digest))],
+            content.Blobs.Select(b => (b.Descriptor.Digest, b.Path)));
+        Assert.Equal([new KeyValuePair<string, Digest>("1.0", index.Digest)], content.Tags);
     }
 
     private static readonly Dictionary<string, Action<LayoutBuilder, LayoutBuilder.LayoutImage>> Breakers = new()

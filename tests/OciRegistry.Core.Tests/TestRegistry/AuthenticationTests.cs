@@ -8,7 +8,7 @@ using System.Text;
 using System.Text.Json;
 using System.Threading.Tasks;
 using OciRegistry.Core.Client;
-using OciRegistry.Core.TestRegistry;
+using OciRegistry.TestRegistry;
 using OciRegistry.Core.Tests.Support;
 
 namespace OciRegistry.Core.Tests.TestRegistry;

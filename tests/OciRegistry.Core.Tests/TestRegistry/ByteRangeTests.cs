@@ -5,7 +5,7 @@ using System.Linq;
 using System.Net.Http;
 using System.Threading;
 using System.Threading.Tasks;
-using OciRegistry.Core.TestRegistry;
+using OciRegistry.TestRegistry;
 
 namespace OciRegistry.Core.Tests.TestRegistry;
 

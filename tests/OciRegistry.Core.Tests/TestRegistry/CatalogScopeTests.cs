@@ -7,7 +7,7 @@ using System.Text;
 using System.Text.Json;
 using System.Threading.Tasks;
 using OciRegistry.Core.Client;
-using OciRegistry.Core.TestRegistry;
+using OciRegistry.TestRegistry;
 
 namespace OciRegistry.Core.Tests.TestRegistry;
 

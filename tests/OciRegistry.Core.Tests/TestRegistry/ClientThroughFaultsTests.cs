@@ -7,7 +7,7 @@ using System.Threading.Tasks;
 using OciRegistry.Core.Client;
 using OciRegistry.Core.Models;
 using OciRegistry.Core.References;
-using OciRegistry.Core.TestRegistry;
+using OciRegistry.TestRegistry;
 using OciRegistry.Core.Tests.Support;
 using OciRegistry.Core.Transfer;
 

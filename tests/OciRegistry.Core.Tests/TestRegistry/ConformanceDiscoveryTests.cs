@@ -120,7 +120,7 @@ public sealed class ConformanceDiscoveryTests
     public async Task Referrers_OfAnUnknownRepository_Returns404NameUnknown_AndSwitchedOff404NotFound()
     {
         await using var registry = await StartAsync();
-        await using var without = await StartAsync(new OciRegistry.Core.TestRegistry.TestRegistryOptions { ReferrersApi = false });
+        await using var without = await StartAsync(new OciRegistry.TestRegistry.TestRegistryOptions { ReferrersApi = false });
         var (subject, _) = await without.PushImageAsync("v1", "x");
 
         using var unknown = await registry.Http.GetAsync($"/v2/no/such/referrers/{subject}");

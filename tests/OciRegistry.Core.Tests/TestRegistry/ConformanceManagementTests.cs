@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http;
 using System.Threading.Tasks;
-using OciRegistry.Core.TestRegistry;
+using OciRegistry.TestRegistry;
 using Xunit;
 using static OciRegistry.Core.Tests.TestRegistry.WritableRegistry;
 

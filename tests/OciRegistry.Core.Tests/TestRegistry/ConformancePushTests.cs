@@ -7,7 +7,7 @@ using System.Text;
 using System.Threading.Tasks;
 using OciRegistry.Core.Models;
 using OciRegistry.Core.References;
-using OciRegistry.Core.TestRegistry;
+using OciRegistry.TestRegistry;
 using Xunit;
 using static OciRegistry.Core.Tests.TestRegistry.WritableRegistry;
 

@@ -6,7 +6,7 @@ using System.Text;
 using System.Text.Json;
 using System.Threading.Tasks;
 using OciRegistry.Core.References;
-using OciRegistry.Core.TestRegistry;
+using OciRegistry.TestRegistry;
 using Xunit;
 using static OciRegistry.Core.Tests.TestRegistry.WritableRegistry;
 

@@ -8,7 +8,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using OciRegistry.Core.Models;
 using OciRegistry.Core.References;
-using OciRegistry.Core.TestRegistry;
+using OciRegistry.TestRegistry;
 
 namespace OciRegistry.Core.Tests.TestRegistry;
 

@@ -8,7 +8,7 @@ using System.Net.Sockets;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
-using OciRegistry.Core.TestRegistry;
+using OciRegistry.TestRegistry;
 using OciRegistry.Core.Tests.Support;
 
 namespace OciRegistry.Core.Tests.TestRegistry;

@@ -5,7 +5,7 @@ using System.Net;
 using System.Net.Http;
 using System.Threading.Tasks;
 using OciRegistry.Core.References;
-using OciRegistry.Core.TestRegistry;
+using OciRegistry.TestRegistry;
 using OciRegistry.Core.Tests.Support;
 using static OciRegistry.Core.Tests.TestRegistry.WritableRegistry;
 

@@ -6,7 +6,7 @@ using System.Text;
 using System.Threading.Tasks;
 using OciRegistry.Core.Models;
 using OciRegistry.Core.References;
-using OciRegistry.Core.TestRegistry;
+using OciRegistry.TestRegistry;
 using Xunit;
 
 namespace OciRegistry.Core.Tests.TestRegistry;

@@ -5,7 +5,7 @@ using System.Threading.Tasks;
 using OciRegistry.Core.Client;
 using OciRegistry.Core.References;
 using OciRegistry.Core.Tests.TestRegistry;
-using OciRegistry.Core.TestRegistry;
+using OciRegistry.TestRegistry;
 using OciRegistry.Core.Transfer;
 
 namespace OciRegistry.Core.Tests.Transfer;
