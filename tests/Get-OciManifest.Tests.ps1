@@ -72,6 +72,14 @@ Describe 'Get-OciManifest' {
             { Get-OciManifest $Text -ErrorAction Stop } | Should -Throw -ErrorId (& $id 'InvalidReference')
         }
 
+        It 'says to leave out a scheme, and names -AllowInsecure for plain HTTP' {
+            $err = $null
+            Get-OciManifest 'http://example.com/x:1' -ErrorAction SilentlyContinue -ErrorVariable err
+            $err[0].Exception.Message | Should -BeLike '*leave out the scheme*'
+            $err[0].Exception.Message | Should -Not -BeLike '*-AllowInsecure*' -Because 'the core says what is wrong, the cmdlet which switch helps'
+            $err[0].ErrorDetails.RecommendedAction | Should -BeLike '*-AllowInsecure*'
+        }
+
         It 'reports an unknown tag as ManifestNotFound (ObjectNotFound)' {
             $err = $null
             Get-OciManifest "${repo}:nope" -ErrorAction SilentlyContinue -ErrorVariable err

@@ -75,6 +75,26 @@ public sealed class ArchitectureTests
         Assert.True(wrong.Count == 0, "wrong-way uses:\n" + string.Join("\n", wrong));
     }
 
+    /// <summary>Core and the test registry say what is wrong; which switch to use is the cmdlets' word (ErrorMapping).</summary>
+    [Fact]
+    public void CoreAndTestRegistryMessages_NameNoCmdletParameter()
+    {
+        var switches = new System.Text.RegularExpressions.Regex(@"(^|[\s('""])-[A-Z][a-z]+[A-Za-z]*\b");
+        var named = TypeUses.Literals(CoreAssembly).Concat(TypeUses.Literals(TestRegistryAssembly))
+            .Where(literal => switches.IsMatch(literal.Text))
+            .Select(literal => $"{literal.User.FullName}: {literal.Text}")
+            .Distinct()
+            .ToList();
+
+        Assert.True(named.Count == 0, "messages that name a cmdlet parameter:\n" + string.Join("\n", named));
+    }
+
+    [Fact]
+    public void LiteralScan_SeesMessages()
+    {
+        Assert.Contains(TypeUses.Literals(CoreAssembly), literal => literal.Text.Contains("is not a valid reference", StringComparison.Ordinal));
+    }
+
     /// <summary>The scan sees real uses, so an empty list of wrong ones means something.</summary>
     [Fact]
     public void Scan_SeesTheArrowsThatAreThere()

@@ -160,7 +160,7 @@ internal sealed class AuthenticationHandler : DelegatingHandler
                 {
                     throw new RegistryAuthenticationException(error.Method, error.Url, error.StatusCode, null, error.Errors, error.BodyText,
                         credential is null
-                            ? "The token service refused anonymous access; pass -Credential or log in with 'docker login'"
+                            ? "The token service refused anonymous access; it wants credentials"
                             : $"The token service refused the credentials of '{credential.Username}'");
                 }
 

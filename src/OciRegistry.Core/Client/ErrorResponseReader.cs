@@ -37,7 +37,7 @@ internal static class ErrorResponseReader
             if (status == 401)
             {
                 return new RegistryAuthenticationException(method, url, status, response.ReasonPhrase, errors, text,
-                    "Check the credentials: pass -Credential, or log in with 'docker login' so that the Docker config holds them");
+                    "The registry wants credentials that it accepts: none were sent, or it refused them");
             }
 
             var hint = status == 403 ? "The credentials are valid but lack permission for this repository or action" : null;

@@ -178,7 +178,7 @@ public sealed class Reference
 
         if (text.IndexOf("://", StringComparison.Ordinal) >= 0)
         {
-            throw new InvalidReferenceException(text, "leave out the scheme (write 'ghcr.io/org/app:1.0', not 'https://ghcr.io/org/app:1.0'); use -AllowInsecure for plain HTTP");
+            throw new InvalidReferenceException(text, "leave out the scheme (write 'ghcr.io/org/app:1.0', not 'https://ghcr.io/org/app:1.0'); whether to use plain HTTP is the client's choice, not part of the reference");
         }
 
         var rest = text;

@@ -7,7 +7,7 @@ public sealed class TargetExistsException : OciException
 {
     /// <summary>Creates the exception.</summary>
     public TargetExistsException(string path, Digest digest)
-        : base($"'{path}' already exists and is not the blob {digest}; pass -Force to replace it")
+        : base($"'{path}' already exists and is not the blob {digest}; it was left as it is")
     {
         Path = path;
         Digest = digest;

@@ -36,6 +36,8 @@ public static class ErrorMapping
 
     private static (string Id, ErrorCategory Category, string Action) Classify(Exception exception, string subject) => exception switch
     {
+        InvalidReferenceException i when i.Input.Contains("://") => ("InvalidReference", ErrorCategory.InvalidArgument,
+            "Leave out the scheme, as in ghcr.io/org/tool:1.4; for a registry on plain HTTP, pass -AllowInsecure."),
         InvalidReferenceException => ("InvalidReference", ErrorCategory.InvalidArgument,
             "Write the reference as [registry[:port]/]repository[:tag][@digest], e.g. ghcr.io/org/tool:1.4."),
         RegistryAuthenticationException => ("RegistryAuthenticationFailed", ErrorCategory.AuthenticationError,

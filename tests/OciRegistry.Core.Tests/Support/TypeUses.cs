@@ -35,6 +35,24 @@ internal static class TypeUses
         }
     }
 
+    /// <summary>Every string literal (<c>ldstr</c>) in the method bodies of <paramref name="assembly"/>, with the type that holds it.</summary>
+    public static IEnumerable<(Type User, string Text)> Literals(Assembly assembly)
+    {
+        foreach (var type in assembly.GetTypes())
+        {
+            foreach (var method in type.GetMethods(Declared).Cast<MethodBase>().Concat(type.GetConstructors(Declared)))
+            {
+                foreach (var (code, at, il) in Instructions(method))
+                {
+                    if (code.OperandType == OperandType.InlineString)
+                    {
+                        yield return (Outermost(type), method.Module.ResolveString(BitConverter.ToInt32(il, at)));
+                    }
+                }
+            }
+        }
+    }
+
     private static Type Outermost(Type type)
     {
         while (type.DeclaringType is { } outer)
@@ -107,9 +125,25 @@ internal static class TypeUses
             yield return local.LocalType;
         }
 
-        var il = body.GetILAsByteArray() ?? [];
         var typeArguments = method.DeclaringType is { IsGenericType: true } declaring ? declaring.GetGenericArguments() : null;
         var methodArguments = method.IsGenericMethod ? method.GetGenericArguments() : null;
+        foreach (var (code, at, il) in Instructions(method))
+        {
+            if (code.OperandType is OperandType.InlineType or OperandType.InlineMethod or OperandType.InlineField or OperandType.InlineTok)
+            {
+                var member = method.Module.ResolveMember(BitConverter.ToInt32(il, at), typeArguments, methodArguments);
+                foreach (var used in Named(member))
+                {
+                    yield return used;
+                }
+            }
+        }
+    }
+
+    // Each instruction of the body, with the offset of its operand.
+    private static IEnumerable<(OpCode Code, int Operand, byte[] Il)> Instructions(MethodBase method)
+    {
+        var il = method.GetMethodBody()?.GetILAsByteArray() ?? [];
         for (var at = 0; at < il.Length;)
         {
             short value = il[at++];
@@ -119,17 +153,8 @@ internal static class TypeUses
             }
 
             var code = OpCodesByValue[value];
-            var size = OperandSize(code.OperandType, il, at);
-            if (code.OperandType is OperandType.InlineType or OperandType.InlineMethod or OperandType.InlineField or OperandType.InlineTok)
-            {
-                var member = method.Module.ResolveMember(BitConverter.ToInt32(il, at), typeArguments, methodArguments);
-                foreach (var used in Named(member))
-                {
-                    yield return used;
-                }
-            }
-
-            at += size;
+            yield return (code, at, il);
+            at += OperandSize(code.OperandType, il, at);
         }
     }
 
