@@ -53,7 +53,8 @@ public sealed class RegistryClient : IDisposable
 
         handler = new RedirectHandler(_options.Trace) { InnerHandler = handler };
         handler = new AuthenticationHandler(credentials, _options.TimeProvider, _options.Trace) { InnerHandler = handler };
-        handler = new RetryHandler(_options.Retry, _options.TimeProvider, _options.Trace) { InnerHandler = handler };
+        Backoff = new Backoff(_options.Retry, _options.TimeProvider);
+        handler = new RetryHandler(Backoff, _options.Trace) { InnerHandler = handler };
         handler = new UserAgentHandler(_options.UserAgent) { InnerHandler = handler };
         _http = new HttpClient(handler, disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
     }
@@ -291,10 +292,16 @@ public sealed class RegistryClient : IDisposable
     /// zero). The caller owns the response; the status is 200 or 206 and the caller checks <c>Content-Range</c>.
     /// A 416 for an offset at the end of the blob comes back as the response too.
     /// </summary>
-    public async Task<HttpResponseMessage> OpenBlobAsync(Reference repository, Digest digest, long offset, CancellationToken cancellationToken = default)
+    /// <param name="repository">The repository holding the blob.</param>
+    /// <param name="digest">The blob.</param>
+    /// <param name="offset">The first byte wanted.</param>
+    /// <param name="onRetryWait">Hears of each wait before a retry of this request (a 429's Retry-After, a 503's backoff).</param>
+    /// <param name="cancellationToken">Stops the request, and any wait.</param>
+    public async Task<HttpResponseMessage> OpenBlobAsync(Reference repository, Digest digest, long offset, Action<TimeSpan>? onRetryWait = null, CancellationToken cancellationToken = default)
     {
         CheckRegistry(repository);
         var request = new HttpRequestMessage(HttpMethod.Get, Url(repository.Repository, "blobs/" + digest));
+        Backoff.ObserveWaits(request, onRetryWait);
         if (offset > 0)
         {
             request.Headers.Range = new RangeHeaderValue(offset, null);
@@ -320,6 +327,9 @@ public sealed class RegistryClient : IDisposable
 
     /// <summary>The options this client was made with (the transfer code shares its clock and retry settings).</summary>
     internal ClientOptions Options => _options;
+
+    /// <summary>The client's backoff policy, which the transfer code's reconnects share.</summary>
+    internal Backoff Backoff { get; }
 
     /// <summary>Sends a request through the chain and turns any non-success status into a typed exception.</summary>
     internal async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)

@@ -14,28 +14,35 @@ namespace OciRegistry.Core.Client;
 /// </summary>
 internal sealed class RetryHandler : DelegatingHandler
 {
+    private static readonly ResiliencePropertyKey<HttpRequestMessage> RequestKey = new("OciRegistry.Request");
     private readonly ResiliencePipeline<HttpResponseMessage> _pipeline;
+    private readonly Backoff _backoff;
     private readonly RetryOptions _options;
     private readonly TimeProvider _time;
     private readonly Action<HttpTraceEvent>? _trace;
-    private readonly Random _random = new();
 
-    public RetryHandler(RetryOptions options, TimeProvider time, Action<HttpTraceEvent>? trace)
+    public RetryHandler(Backoff backoff, Action<HttpTraceEvent>? trace)
     {
-        _options = options;
-        _time = time;
+        _backoff = backoff;
+        _options = backoff.Options;
+        _time = backoff.Time;
         _trace = trace;
-        var builder = new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = time };
-        if (options.MaxRetries > 0)
+        var builder = new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = _time };
+        if (_options.MaxRetries > 0)
         {
             builder.AddRetry(new RetryStrategyOptions<HttpResponseMessage>
             {
-                MaxRetryAttempts = options.MaxRetries,
+                MaxRetryAttempts = _options.MaxRetries,
                 ShouldHandle = args => new ValueTask<bool>(ShouldRetry(args.Outcome)),
                 DelayGenerator = args => new ValueTask<TimeSpan?>(Delay(args.AttemptNumber, args.Outcome)),
                 OnRetry = args =>
                 {
                     Report(args.Outcome, args.RetryDelay, args.AttemptNumber);
+                    if (args.Context.Properties.TryGetValue(RequestKey, out var request))
+                    {
+                        Backoff.Announce(request, args.RetryDelay);
+                    }
+
                     args.Outcome.Result?.Dispose();
                     return default;
                 },
@@ -45,10 +52,24 @@ internal sealed class RetryHandler : DelegatingHandler
         _pipeline = builder.Build();
     }
 
-    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
-        await _pipeline.ExecuteAsync(
-            async token => await base.SendAsync(request, token).ConfigureAwait(false),
-            cancellationToken).ConfigureAwait(false);
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var context = ResilienceContextPool.Shared.Get(cancellationToken);
+        context.Properties.Set(RequestKey, request);
+        try
+        {
+            return await _pipeline.ExecuteAsync(
+                async (c, state) => await state.Handler.BaseSendAsync(state.Request, c.CancellationToken).ConfigureAwait(false),
+                context,
+                (Handler: this, Request: request)).ConfigureAwait(false);
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
+        }
+    }
+
+    private Task<HttpResponseMessage> BaseSendAsync(HttpRequestMessage request, CancellationToken cancellationToken) => base.SendAsync(request, cancellationToken);
 
     private bool ShouldRetry(Outcome<HttpResponseMessage> outcome)
     {
@@ -73,13 +94,7 @@ internal sealed class RetryHandler : DelegatingHandler
     private TimeSpan Delay(int attempt, Outcome<HttpResponseMessage> outcome)
     {
         var retryAfter = outcome.Result is { } response ? RetryAfter(response) : (outcome.Exception as RegistryResponseException)?.RetryAfter;
-        double random;
-        lock (_random)
-        {
-            random = _random.NextDouble();
-        }
-
-        return _options.ComputeDelay(attempt, retryAfter, random);
+        return _backoff.Delay(attempt, retryAfter);
     }
 
     private void Report(Outcome<HttpResponseMessage> outcome, TimeSpan delay, int attempt)

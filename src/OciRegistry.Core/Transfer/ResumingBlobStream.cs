@@ -24,7 +24,6 @@ internal sealed class ResumingBlobStream : Stream
     private readonly Digest _digest;
     private readonly long _size;
     private readonly Action<TimeSpan>? _onWait;
-    private readonly Random _random = new();
     private HttpResponseMessage? _response;
     private Stream? _body;
     private long _position;
@@ -100,7 +99,7 @@ internal sealed class ResumingBlobStream : Stream
     private async Task<Stream?> ConnectAsync(CancellationToken cancellationToken)
     {
         Attempts++;
-        _response = await _client.OpenBlobAsync(_repository, _digest, _position, cancellationToken).ConfigureAwait(false);
+        _response = await _client.OpenBlobAsync(_repository, _digest, _position, _onWait, cancellationToken).ConfigureAwait(false);
         var status = (int)_response.StatusCode;
         if (status == 416)
         {
@@ -148,7 +147,7 @@ internal sealed class ResumingBlobStream : Stream
 
     private async Task WaitBeforeReconnectAsync(Exception failure, CancellationToken cancellationToken)
     {
-        var options = _client.Options.Retry;
+        var backoff = _client.Backoff;
         if (_position > _positionAtLastFailure)
         {
             // Bytes arrived since the last failure: a cut connection, not a dead registry. Reconnect at once.
@@ -158,20 +157,14 @@ internal sealed class ResumingBlobStream : Stream
         }
 
         _failuresInARow++;
-        if (_failuresInARow > options.MaxRetries)
+        if (_failuresInARow > backoff.Options.MaxRetries)
         {
             throw new IOException($"gave up on {_digest} at byte {_position} of {_size} after {_failuresInARow} failed reconnects: {failure.Message}", failure);
         }
 
-        double random;
-        lock (_random)
-        {
-            random = _random.NextDouble();
-        }
-
-        var delay = options.ComputeDelay(_failuresInARow - 1, (failure as RegistryResponseException)?.RetryAfter, random);
+        var delay = backoff.Delay(_failuresInARow - 1, (failure as RegistryResponseException)?.RetryAfter);
         _onWait?.Invoke(delay);
-        await _client.Options.TimeProvider.Delay(delay, cancellationToken).ConfigureAwait(false);
+        await backoff.WaitAsync(delay, cancellationToken).ConfigureAwait(false);
     }
 
     private void Disconnect()

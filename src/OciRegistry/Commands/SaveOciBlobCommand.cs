@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
@@ -29,7 +28,6 @@ public sealed class SaveOciBlobCommand : RegistryCmdlet
     // Keyed by TargetKey: two names that one case-insensitive or normalising file system (Windows, macOS, SMB)
     // would take for one file are one target here, on every system.
     private readonly Dictionary<string, Digest> _targets = new(StringComparer.OrdinalIgnoreCase);
-    private readonly ConcurrentDictionary<string, (TransferProgressView View, Digest Digest, long Size)> _views = new(StringComparer.Ordinal);
     private SemaphoreSlim? _throttle;
     private int _nextActivity = 1;
 
@@ -225,11 +223,6 @@ public sealed class SaveOciBlobCommand : RegistryCmdlet
             var known = size ?? await client.GetBlobSizeAsync(repository, digest, cancellationToken).ConfigureAwait(false)
                 ?? throw new Core.OciException($"the registry did not say how large {digest} is; pass -Size");
             var view = interactive ? new TransferProgressView(activity, -1, $"Saving {digest.Encoded.Substring(0, 12)} to {System.IO.Path.GetFileName(file)}", QueueProgress) : null;
-            if (view is not null)
-            {
-                _views[digest.ToString()] = (view, digest, known);
-            }
-
             var progress = view is null ? null : new CallbackProgress<TransferProgress>(view.Report);
             Directory.CreateDirectory(System.IO.Path.GetDirectoryName(file)!);
             var result = await new BlobDownloader(client).DownloadAsync(repository, digest, known, file, Force.IsPresent, progress, cancellationToken).ConfigureAwait(false);
@@ -246,21 +239,6 @@ public sealed class SaveOciBlobCommand : RegistryCmdlet
         finally
         {
             _throttle.Release();
-        }
-    }
-
-    /// <summary>Shows a retry wait (a 429's Retry-After, a 503's backoff) on the blob's progress bar.</summary>
-    protected override void OnTrace(HttpTraceEvent traceEvent)
-    {
-        if (traceEvent.Kind != HttpTraceKind.Retry || traceEvent.Delay is not { } wait)
-        {
-            return;
-        }
-
-        var marker = traceEvent.Url.LastIndexOf("/blobs/", StringComparison.Ordinal);
-        if (marker >= 0 && _views.TryGetValue(traceEvent.Url.Substring(marker + 7), out var entry))
-        {
-            entry.View.Report(new TransferProgress(entry.Digest, TransferState.Waiting, -1, entry.Size, 0, wait));
         }
     }
 

@@ -43,11 +43,7 @@ public abstract class RegistryCmdlet : AsyncPSCmdlet
                 {
                     AllowInsecure = AllowInsecure.IsPresent,
                     SkipCertificateCheck = SkipCertificateCheck.IsPresent,
-                    Trace = e =>
-                    {
-                        QueueVerbose(e.ToString());
-                        OnTrace(e);
-                    },
+                    Trace = e => QueueVerbose(e.ToString()),
                     Warning = QueueWarningOnce,
                 };
                 if (Credential is not null && Credential != PSCredential.Empty)
@@ -87,11 +83,6 @@ public abstract class RegistryCmdlet : AsyncPSCmdlet
         {
             QueueFailure(e, target, subject);
         }
-    }
-
-    /// <summary>Sees every step of the HTTP conversation (on a background thread); e.g. to show waits as progress.</summary>
-    protected virtual void OnTrace(HttpTraceEvent traceEvent)
-    {
     }
 
     /// <summary>

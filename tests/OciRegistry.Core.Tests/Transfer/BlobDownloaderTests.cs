@@ -99,6 +99,39 @@ public sealed class BlobDownloaderTests : IDisposable
         Assert.Equal(registry.Blob, File.ReadAllBytes(target));
     }
 
+    [Fact]
+    public async Task DownloadAsync_RegistryAsksToWait_ReportsTheWaitForThatBlob()
+    {
+        // A 503 before the first byte: the client's retry policy waits, and the progress of this blob says so.
+        await using var registry = await RegistryUnderTest.StartAsync(null, new FaultRule(FaultKind.Fail) { PathPattern = "*/blobs/*", Method = "GET", Count = 1 });
+        using var client = new RegistryClient(registry.Server.Host, FastRetries());
+        var repository = Reference.ParseRepository($"{registry.Server.Host}/{RegistryUnderTest.Repository}");
+        var progress = new Recorded();
+
+        await new BlobDownloader(client).DownloadAsync(repository, registry.BlobDigest, registry.Blob.Length, Path.Combine(_folder, "blob"), progress: progress);
+
+        var wait = Assert.Single(progress.Reports, p => p.State == TransferState.Waiting);
+        Assert.Equal(registry.BlobDigest, wait.Digest);
+        Assert.Equal(registry.Blob.Length, wait.TotalBytes);
+        Assert.NotNull(wait.Wait);
+    }
+
+    private static ClientOptions FastRetries() => new()
+    {
+        UseDockerConfig = false,
+        Retry = new RetryOptions { BaseDelay = TimeSpan.FromMilliseconds(5), MaxDelay = TimeSpan.FromMilliseconds(20) },
+    };
+
+    /// <summary>Keeps every report, synchronously (Progress&lt;T&gt; would post them later, to the thread pool).</summary>
+    private sealed class Recorded : IProgress<TransferProgress>
+    {
+        private readonly System.Collections.Concurrent.ConcurrentQueue<TransferProgress> _reports = new();
+
+        public TransferProgress[] Reports => [.. _reports];
+
+        public void Report(TransferProgress value) => _reports.Enqueue(value);
+    }
+
     private static async Task WaitUntilAsync(Func<bool> condition)
     {
         for (var i = 0; i < 200 && !condition(); i++)
