@@ -22,7 +22,6 @@ internal static class CredentialHelper
     /// <summary>What a helper says, on exit code 1, when it holds nothing for the server.</summary>
     internal const string NotFoundMessage = "credentials not found in native keychain";
 
-    private const long ErrorOutputBytes = 64 * 1024;
 
     /// <summary>How long output may still arrive after the helper exited, from a process that outlives it.</summary>
     private static readonly TimeSpan DrainGrace = TimeSpan.FromSeconds(1);
@@ -97,7 +96,7 @@ internal static class CredentialHelper
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         limit.CancelAfter(timeout);
         var stdout = new CapturedOutput(Limits.CredentialHelperOutputBytes, keepPrefix: false);
-        var stderr = new CapturedOutput(ErrorOutputBytes, keepPrefix: true);
+        var stderr = new CapturedOutput(Limits.CredentialHelperErrorBytes, keepPrefix: true);
         Task? reading = null;
         try
         {

@@ -11,7 +11,6 @@ namespace OciRegistry.Core.Client;
 /// <summary>Turns a failed response into a typed exception, reading at most <see cref="Limits.ErrorBodyBytes"/> of its body.</summary>
 internal static class ErrorResponseReader
 {
-    private const int MaxBodyText = 512;
 
     /// <summary>Reads <paramref name="response"/>'s error body and disposes the response.</summary>
     public static async Task<RegistryResponseException> ReadAsync(HttpResponseMessage response, TimeProvider time, CancellationToken cancellationToken)
@@ -70,7 +69,7 @@ internal static class ErrorResponseReader
 
                     var code = item.TryGetProperty("code", out var c) && c.ValueKind == JsonValueKind.String ? c.GetString()! : "UNKNOWN";
                     var message = item.TryGetProperty("message", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString()! : string.Empty;
-                    errors.Add(new RegistryError(Printable(code, 64), Printable(message, MaxBodyText)));
+                    errors.Add(new RegistryError(Printable(code, 64), Printable(message, Limits.ErrorTextChars)));
                 }
 
                 if (errors.Count > 0)
@@ -85,7 +84,7 @@ internal static class ErrorResponseReader
             // (InvalidOperationException from GetString): fall through to text.
         }
 
-        var text = Printable(Encoding.UTF8.GetString(body), MaxBodyText);
+        var text = Printable(Encoding.UTF8.GetString(body), Limits.ErrorTextChars);
         return (Array.Empty<RegistryError>(), text.Length == 0 ? null : text);
     }
 

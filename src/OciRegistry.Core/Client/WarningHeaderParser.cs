@@ -16,12 +16,6 @@ namespace OciRegistry.Core.Client;
 /// </remarks>
 internal static class WarningHeaderParser
 {
-    /// <summary>The longest warning text passed on; registries have 4096 bytes for all their warnings together.</summary>
-    internal const int MaxTextLength = 1024;
-
-    /// <summary>How many warnings one response may contribute.</summary>
-    internal const int MaxWarnings = 16;
-
     /// <summary>
     /// The texts of the code-299 warnings in <paramref name="values"/>, printable and shortened; other codes are
     /// caching notes from intermediaries (RFC 7234's 1xx and 214), not messages for the user. Only the first
@@ -41,9 +35,9 @@ internal static class WarningHeaderParser
             var text = value.Length > budget ? value.Substring(0, budget) : value;
             budget -= text.Length;
             ParseValue(text, texts);
-            if (texts.Count >= MaxWarnings)
+            if (texts.Count >= Limits.MaxWarnings)
             {
-                return texts.GetRange(0, MaxWarnings);
+                return texts.GetRange(0, Limits.MaxWarnings);
             }
         }
 
@@ -176,10 +170,10 @@ internal static class WarningHeaderParser
     /// <summary>Control characters (terminal escapes, line breaks) become spaces; long texts are cut.</summary>
     private static string Printable(string text)
     {
-        var builder = new StringBuilder(Math.Min(text.Length, MaxTextLength + 1));
+        var builder = new StringBuilder(Math.Min(text.Length, Limits.WarningTextChars + 1));
         foreach (var c in text)
         {
-            if (builder.Length >= MaxTextLength)
+            if (builder.Length >= Limits.WarningTextChars)
             {
                 builder.Append('…');
                 break;

@@ -16,8 +16,6 @@ namespace OciRegistry.Core.Client;
 /// </summary>
 public static class WwwAuthenticateParser
 {
-    private const int MaxLength = 16 * 1024;
-    private const int MaxParameters = 64;
 
     /// <summary>Parses every value of the header, in order; an unusable value adds nothing.</summary>
     public static IReadOnlyList<AuthChallenge> Parse(IEnumerable<string>? values)
@@ -39,7 +37,7 @@ public static class WwwAuthenticateParser
     /// <summary>Parses one header value; returns an empty list for anything malformed.</summary>
     public static IReadOnlyList<AuthChallenge> Parse(string? value)
     {
-        if (value is null || value.Length > MaxLength)
+        if (value is null || value.Length > Limits.ChallengeHeaderChars)
         {
             return Array.Empty<AuthChallenge>();
         }
@@ -119,7 +117,7 @@ public static class WwwAuthenticateParser
                 return null;
             }
 
-            if (parameters.ContainsKey(name) || parameters.Count == MaxParameters)
+            if (parameters.ContainsKey(name) || parameters.Count == Limits.ChallengeParameters)
             {
                 return null;
             }

@@ -32,12 +32,6 @@ public static class OciLayoutReader
     /// <summary>The only layout version there is.</summary>
     public const string SupportedVersion = "1.0.0";
 
-    /// <summary>Manifests and indexes: 4 MiB, the size the distribution spec asks registries to accept.</summary>
-    private const long MaxManifestBytes = 4L * 1024 * 1024;
-
-    private const long MaxLayoutFileBytes = 64 * 1024;
-    private const int MaxIndexDepth = 8;
-
     /// <summary>
     /// Reads every manifest reachable from the layout's <c>index.json</c> (through nested indexes), and finds the
     /// file of every config and layer they reference; entries of <c>index.json</c> whose
@@ -81,7 +75,7 @@ public static class OciLayoutReader
 
     private static void CheckLayoutFile(string root)
     {
-        var bytes = ReadCapped(root, Path.Combine(root, "oci-layout"), "the 'oci-layout' file", MaxLayoutFileBytes);
+        var bytes = ReadCapped(root, Path.Combine(root, "oci-layout"), "the 'oci-layout' file", Limits.LayoutFileBytes);
         string? version;
         try
         {
@@ -104,7 +98,7 @@ public static class OciLayoutReader
 
     private static ImageIndex ReadIndex(string root)
     {
-        var bytes = ReadCapped(root, Path.Combine(root, "index.json"), "'index.json'", MaxManifestBytes);
+        var bytes = ReadCapped(root, Path.Combine(root, "index.json"), "'index.json'", Limits.ManifestBytes);
         try
         {
             return ManifestParser.Parse(bytes, MediaTypes.OciIndex) as ImageIndex
@@ -197,9 +191,9 @@ public static class OciLayoutReader
             var document = ReadManifest(descriptor);
             if (document is ImageIndex index)
             {
-                if (depth >= MaxIndexDepth)
+                if (depth >= Limits.MaxIndexDepth)
                 {
-                    throw new OciLayoutException(root, $"indexes are nested more than {MaxIndexDepth} deep at {descriptor.Digest}");
+                    throw new OciLayoutException(root, $"indexes are nested more than {Limits.MaxIndexDepth} deep at {descriptor.Digest}");
                 }
 
                 foreach (var child in index.Manifests)
@@ -226,7 +220,7 @@ public static class OciLayoutReader
                 CheckBlobFile(root, status, what);
             }
 
-            var bytes = ReadCapped(root, path, what, MaxManifestBytes);
+            var bytes = ReadCapped(root, path, what, Limits.ManifestBytes);
             if (bytes.Length != descriptor.Size)
             {
                 throw new OciLayoutException(root, $"{what} is {bytes.Length} bytes, but its descriptor says {descriptor.Size}");

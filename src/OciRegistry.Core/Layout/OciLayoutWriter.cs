@@ -15,7 +15,6 @@ namespace OciRegistry.Core.Layout;
 /// </summary>
 public sealed class OciLayoutWriter
 {
-    private const int MaxIndexBytes = 16 * 1024 * 1024;
 
     /// <summary>Opens (creating if needed) the layout at <paramref name="root"/>.</summary>
     public OciLayoutWriter(string root)
@@ -127,9 +126,9 @@ public sealed class OciLayoutWriter
             return entries;
         }
 
-        if (new FileInfo(indexPath).Length > MaxIndexBytes)
+        if (new FileInfo(indexPath).Length > Limits.LayoutIndexBytes)
         {
-            throw new OciLayoutException(Root, $"its index.json is larger than {MaxIndexBytes} bytes");
+            throw new OciLayoutException(Root, $"its index.json is larger than {Limits.LayoutIndexBytes} bytes");
         }
 
         try

@@ -19,7 +19,6 @@ namespace OciRegistry.Core.Transfer;
 /// </summary>
 public sealed class ImageDownloader
 {
-    private const int MaxIndexDepth = 8;
     private readonly RegistryClient _client;
 
     /// <summary>Creates a downloader over <paramref name="client"/>.</summary>
@@ -110,9 +109,9 @@ public sealed class ImageDownloader
             return;
         }
 
-        if (depth >= MaxIndexDepth)
+        if (depth >= Limits.MaxIndexDepth)
         {
-            throw new ManifestFormatException($"indexes nest more than {MaxIndexDepth} levels deep");
+            throw new ManifestFormatException($"indexes nest more than {Limits.MaxIndexDepth} levels deep");
         }
 
         foreach (var entry in index.Manifests)

@@ -21,7 +21,6 @@ internal sealed class PartialDownload
     /// <summary>The suffix of the sidecar; no target name may end with it.</summary>
     public const string SidecarSuffix = ".partial.json";
 
-    private const int MaxSidecarBytes = 4096;
 
     public PartialDownload(string targetPath)
     {
@@ -59,7 +58,7 @@ internal sealed class PartialDownload
 
         try
         {
-            using var document = JsonDocument.Parse(RegularFile.ReadAllBytesCapped(SidecarPath, MaxSidecarBytes, ContentKind.Blob));
+            using var document = JsonDocument.Parse(RegularFile.ReadAllBytesCapped(SidecarPath, Limits.SidecarBytes, ContentKind.Blob));
             var root = document.RootElement;
             return root.ValueKind == JsonValueKind.Object &&
                 root.TryGetProperty("digest", out var d) && d.ValueKind == JsonValueKind.String && d.GetString() == digest.ToString() &&

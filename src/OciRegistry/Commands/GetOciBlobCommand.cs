@@ -3,6 +3,7 @@ using System.Management.Automation;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
+using OciRegistry.Core;
 using OciRegistry.Core.Client;
 using OciRegistry.Core.References;
 using OciRegistry.Hosting;

@@ -57,8 +57,8 @@ public sealed class WarningHeaderTests
         var many = string.Join(", ", Enumerable.Range(0, 100).Select(i => $"299 - \"w{i}\""));
 
         var shortened = Assert.Single(WarningHeaderParser.Parse([longText]));
-        Assert.Equal(WarningHeaderParser.MaxTextLength + 1, shortened.Length);
-        Assert.Equal(WarningHeaderParser.MaxWarnings, WarningHeaderParser.Parse([many]).Count);
+        Assert.Equal(Limits.WarningTextChars + 1, shortened.Length);
+        Assert.Equal(Limits.MaxWarnings, WarningHeaderParser.Parse([many]).Count);
         Assert.Empty(WarningHeaderParser.Parse([new string(' ', 5000) + "299 - \"past the budget\""]));
     }
 

@@ -1,7 +1,9 @@
-namespace OciRegistry.Core.Client;
+namespace OciRegistry.Core;
 
 /// <summary>
-/// Caps for every body read into memory (DESIGN.md: "Every body read into memory has a size cap"), in one place.
+/// Caps for every body read into memory (DESIGN.md: "Every body read into memory has a size cap") and for every
+/// count that input from outside could make unbounded (redirects, pages, nesting), in one place. In the Core root so
+/// that every part (client, transfer, layout) uses these numbers rather than restating them.
 /// </summary>
 public static class Limits
 {
@@ -37,6 +39,36 @@ public static class Limits
     /// than 4096 bytes of warnings, so anything past that is not from a conforming registry and is dropped.
     /// </summary>
     public const int WarningHeaderBytes = 4096;
+
+    /// <summary>One <c>WWW-Authenticate</c> header: a challenge is a scheme and a few parameters.</summary>
+    public const int ChallengeHeaderChars = 16 * 1024;
+
+    /// <summary>Parameters in one challenge (realm, service, scope, error…); more is not a registry talking.</summary>
+    public const int ChallengeParameters = 64;
+
+    /// <summary>What a credential helper may print on stderr, of which the start is kept for the error message.</summary>
+    public const long CredentialHelperErrorBytes = 64 * 1024;
+
+    /// <summary>One warning's text, in characters, as shown to the user.</summary>
+    public const int WarningTextChars = 1024;
+
+    /// <summary>Warnings shown from one response.</summary>
+    public const int MaxWarnings = 16;
+
+    /// <summary>A registry's error message or plain-text body, in characters, as put into an error.</summary>
+    public const int ErrorTextChars = 512;
+
+    /// <summary>The sidecar that names the blob a partial download belongs to: one small JSON object.</summary>
+    public const long SidecarBytes = 4096;
+
+    /// <summary>An OCI layout's <c>oci-layout</c> file: one small JSON object.</summary>
+    public const long LayoutFileBytes = 64 * 1024;
+
+    /// <summary>An OCI layout's <c>index.json</c> when a save adds to it: one entry per saved image, far larger than a manifest may be.</summary>
+    public const long LayoutIndexBytes = 16L * 1024 * 1024;
+
+    /// <summary>How deep indexes may nest (an index of indexes of …), in a registry or in a layout.</summary>
+    public const int MaxIndexDepth = 8;
 
     /// <summary>How many redirects one request may follow.</summary>
     public const int MaxRedirects = 10;
