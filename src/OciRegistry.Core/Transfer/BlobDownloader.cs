@@ -1,8 +1,6 @@
 using System;
-using System.Buffers;
 using System.Diagnostics;
 using System.Runtime.ExceptionServices;
-using System.Runtime.InteropServices;
 using System.IO;
 using System.Security.Cryptography;
 using System.Threading;
@@ -208,9 +206,8 @@ public sealed class BlobDownloader
     /// <summary>
     /// Receives, hashes and writes in a pipeline: while one buffer is hashed and written (in parallel with each
     /// other), the next ones are already being received. Hashing and writing keep the order of the bytes. No byte
-    /// past <paramref name="size"/> is accepted, and the digest is checked when the last byte is in. Buffers are
-    /// pinned and each is filled from where <see cref="PartialFileWriter.Offset"/> says, so the writer can send
-    /// them to the disk directly.
+    /// past <paramref name="size"/> is accepted, and the digest is checked when the last byte is in. The writer
+    /// makes the buffers and says where in each the bytes go (<see cref="PartialFileWriter.Space"/>).
     /// </summary>
     /// <remarks>
     /// This is the verifying step; it is not a stream wrapper (as STYLE.md suggests) because a wrapper hashes on
@@ -221,8 +218,7 @@ public sealed class BlobDownloader
     {
         const int Depth = 4;
         var resumedFrom = done;
-        var buffers = new byte[Depth][];
-        var pins = new GCHandle[Depth];
+        var buffers = new WriteBuffer[Depth];
         var stages = new Task[Depth];
         for (var i = 0; i < Depth; i++)
         {
@@ -235,20 +231,9 @@ public sealed class BlobDownloader
             for (var k = 0; ; k = (k + 1) % Depth)
             {
                 await stages[k].ConfigureAwait(false);
-                if (buffers[k] is null)
-                {
-                    buffers[k] = ArrayPool<byte>.Shared.Rent(BufferSize);
-                    pins[k] = GCHandle.Alloc(buffers[k], GCHandleType.Pinned);
-                }
-
-                var buffer = buffers[k];
-                var address = pins[k].AddrOfPinnedObject();
-                var offset = writer.Offset(address, done);
-
-                // Room for the offset inside the pool's 1 MiB arrays whether or not the writer goes direct (it may stop
-                // between the two reads); a multiple of the alignment, so the alignment holds from buffer to buffer.
-                var length = BufferSize - PartialFileWriter.Alignment;
-                var (read, interruption) = await FillAsync(network, buffer, offset, length, cancellationToken).ConfigureAwait(false);
+                var buffer = buffers[k] ??= writer.CreateBuffer(BufferSize);
+                var space = writer.Space(buffer, done);
+                var (read, interruption) = await FillAsync(network, space.Array!, space.Offset, space.Count, cancellationToken).ConfigureAwait(false);
                 if (read == 0)
                 {
                     interruption?.Throw();
@@ -261,7 +246,7 @@ public sealed class BlobDownloader
                 }
 
                 done += read;
-                last = stages[k] = HashAndWriteAsync(last, hash, writer, buffer, address, offset, read);
+                last = stages[k] = HashAndWriteAsync(last, hash, writer, buffer, space.Offset, read);
                 progress?.Report(new TransferProgress(digest, TransferState.Downloading, done, size, resumedFrom));
 
                 // Ctrl+C or a dead network after part of a buffer arrived: those bytes are written (above) before the
@@ -286,13 +271,9 @@ public sealed class BlobDownloader
         }
         finally
         {
-            for (var i = 0; i < Depth; i++)
+            foreach (var buffer in buffers)
             {
-                if (buffers[i] is not null)
-                {
-                    pins[i].Free();
-                    ArrayPool<byte>.Shared.Return(buffers[i]);
-                }
+                buffer?.Dispose();
             }
         }
 
@@ -308,13 +289,13 @@ public sealed class BlobDownloader
         }
     }
 
-    private static async Task HashAndWriteAsync(Task previous, IncrementalHash hash, PartialFileWriter writer, byte[] buffer, IntPtr address, int offset, int count)
+    private static async Task HashAndWriteAsync(Task previous, IncrementalHash hash, PartialFileWriter writer, WriteBuffer buffer, int offset, int count)
     {
         await previous.ConfigureAwait(false);
-        var hashing = Task.Run(() => hash.AppendData(buffer, offset, count));
+        var hashing = Task.Run(() => hash.AppendData(buffer.Array, offset, count));
         try
         {
-            writer.Write(buffer, address, offset, count);
+            writer.Write(buffer, offset, count);
         }
         finally
         {

@@ -96,28 +96,22 @@ public sealed class PartialFileWriterTests : IDisposable
     {
         using var file = new FileStream(Path.Combine(_folder, "offsets"), FileMode.Create, FileAccess.ReadWrite, FileShare.None);
         using var writer = new PartialFileWriter(file, 0);
-        var buffer = new byte[MiB + PartialFileWriter.Alignment];
-        var pin = GCHandle.Alloc(buffer, GCHandleType.Pinned);
-        try
+        using var buffer = writer.CreateBuffer(MiB);
+        foreach (var position in new long[] { 0, 1, 4095, 4096, 12345, (5L * 1024 * MiB) + 17 })
         {
-            var address = pin.AddrOfPinnedObject();
-            foreach (var position in new long[] { 0, 1, 4095, 4096, 12345, (5L * 1024 * MiB) + 17 })
+            var space = writer.Space(buffer, position);
+            Assert.Same(buffer.Array, space.Array);
+            Assert.InRange(space.Offset, 0, PartialFileWriter.Alignment - 1);
+            Assert.Equal(MiB - PartialFileWriter.Alignment, space.Count);
+            Assert.True(space.Offset + space.Count <= buffer.Array.Length);
+            if (writer.Direct)
             {
-                var offset = writer.Offset(address, position);
-                Assert.InRange(offset, 0, PartialFileWriter.Alignment - 1);
-                if (writer.Direct)
-                {
-                    Assert.Equal(position % PartialFileWriter.Alignment, (address.ToInt64() + offset) % PartialFileWriter.Alignment);
-                }
-                else
-                {
-                    Assert.Equal(0, offset);
-                }
+                Assert.Equal(position % PartialFileWriter.Alignment, (buffer.Address.ToInt64() + space.Offset) % PartialFileWriter.Alignment);
             }
-        }
-        finally
-        {
-            pin.Free();
+            else
+            {
+                Assert.Equal(0, space.Offset);
+            }
         }
     }
 
@@ -132,36 +126,27 @@ public sealed class PartialFileWriterTests : IDisposable
         }
     }
 
-    /// <summary>The downloader's use: the first <paramref name="start"/> bytes already there, then pinned buffers filled from the writer's offset.</summary>
+    /// <summary>The downloader's use: the first <paramref name="start"/> bytes already there, then the writer's buffer filled where it says.</summary>
     private static long WriteLikeADownload(string path, byte[] content, long start, int chunk, out bool direct, out long directBytes, bool allowDirect = true)
     {
         File.WriteAllBytes(path, content.AsSpan(0, (int)start).ToArray());
         using var file = new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.None, MiB);
         file.Seek(start, SeekOrigin.Begin);
         using var writer = new PartialFileWriter(file, start, allowDirect);
-        var buffer = new byte[chunk + PartialFileWriter.Alignment];
-        var pin = GCHandle.Alloc(buffer, GCHandleType.Pinned);
-        try
+        using var buffer = writer.CreateBuffer(chunk + PartialFileWriter.Alignment);
+        var position = start;
+        while (position < content.Length)
         {
-            var address = pin.AddrOfPinnedObject();
-            var position = start;
-            while (position < content.Length)
-            {
-                var count = (int)Math.Min(chunk, content.Length - position);
-                var offset = writer.Offset(address, position);
-                Buffer.BlockCopy(content, (int)position, buffer, offset, count);
-                writer.Write(buffer, address, offset, count);
-                position += count;
-            }
+            var space = writer.Space(buffer, position);
+            var count = (int)Math.Min(Math.Min(chunk, space.Count), content.Length - position);
+            Buffer.BlockCopy(content, (int)position, buffer.Array, space.Offset, count);
+            writer.Write(buffer, space.Offset, count);
+            position += count;
+        }
 
-            writer.FlushToDisk();
-            direct = writer.Direct;
-            directBytes = writer.DirectBytes;
-            return position;
-        }
-        finally
-        {
-            pin.Free();
-        }
+        writer.FlushToDisk();
+        direct = writer.Direct;
+        directBytes = writer.DirectBytes;
+        return position;
     }
 }
