@@ -74,7 +74,7 @@ public sealed class GetOciBlobCommand : RegistryCmdlet
             if (Config.IsPresent == Layer.HasValue)
             {
                 ThrowTerminatingError(new ErrorRecord(new ArgumentException("Name one blob of the manifest: -Config, or -Layer with the layer's index."),
-                    "BlobNotSpecified", ErrorCategory.InvalidArgument, Manifest));
+                    ErrorIds.BlobNotSpecified, ErrorCategory.InvalidArgument, Manifest));
             }
 
             target = Manifest!.Reference;
@@ -82,7 +82,7 @@ public sealed class GetOciBlobCommand : RegistryCmdlet
             if (descriptor is null)
             {
                 WriteError(new ErrorRecord(new ArgumentOutOfRangeException(nameof(Layer), Layer, $"The manifest {Manifest.Reference} has {Manifest.Layers.Length} layer(s); -Layer counts from 0."),
-                    "LayerNotFound", ErrorCategory.ObjectNotFound, target));
+                    ErrorIds.LayerNotFound, ErrorCategory.ObjectNotFound, target));
                 return;
             }
 
@@ -99,7 +99,7 @@ public sealed class GetOciBlobCommand : RegistryCmdlet
             }
             catch (InvalidReferenceException e)
             {
-                WriteError(ErrorMapping.ToErrorRecord(e, target, "Blob"));
+                WriteError(ErrorMapping.ToErrorRecord(e, target, ErrorSubject.Blob));
                 return;
             }
 
@@ -110,7 +110,7 @@ public sealed class GetOciBlobCommand : RegistryCmdlet
         if (!Core.References.Digest.TryParse(digestText, out var digest, out var problem))
         {
             var error = new InvalidReferenceException(digestText, digestText.Length == 0 ? "name the blob with -Digest or as repository@digest" : problem);
-            WriteError(ErrorMapping.ToErrorRecord(error, target, "Blob"));
+            WriteError(ErrorMapping.ToErrorRecord(error, target, ErrorSubject.Blob));
             return;
         }
 
@@ -127,7 +127,7 @@ public sealed class GetOciBlobCommand : RegistryCmdlet
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            QueueFailure(e, target, "Blob");
+            QueueFailure(e, target, ErrorSubject.Blob);
         }
     }
 

@@ -65,7 +65,7 @@ public sealed class GetOciManifestCommand : RegistryCmdlet
         }
         catch (InvalidReferenceException e)
         {
-            WriteError(ErrorMapping.ToErrorRecord(e, target, "Manifest"));
+            WriteError(ErrorMapping.ToErrorRecord(e, target, ErrorSubject.Manifest));
             return;
         }
 
@@ -101,7 +101,7 @@ public sealed class GetOciManifestCommand : RegistryCmdlet
         }
         catch (System.Exception e) when (e is not System.OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            QueueFailure(e, target, "Manifest");
+            QueueFailure(e, target, ErrorSubject.Manifest);
         }
     }
 

@@ -36,11 +36,11 @@ public sealed class GetOciReferrerCommand : RegistryCmdlet
         }
         catch (InvalidReferenceException e)
         {
-            WriteError(ErrorMapping.ToErrorRecord(e, Reference, "Manifest"));
+            WriteError(ErrorMapping.ToErrorRecord(e, Reference, ErrorSubject.Manifest));
             return;
         }
 
         var target = Reference;
-        RunAsync(ct => StreamAsync(subject.Registry, (client, token) => client.ListReferrersAsync(subject, ArtifactType, token), d => new OciDescriptor(d), target, "Manifest", ct));
+        RunAsync(ct => StreamAsync(subject.Registry, (client, token) => client.ListReferrersAsync(subject, ArtifactType, token), d => new OciDescriptor(d), target, ErrorSubject.Manifest, ct));
     }
 }

@@ -36,11 +36,11 @@ public sealed class GetOciRepositoryCommand : RegistryCmdlet
         }
         catch (InvalidReferenceException e)
         {
-            WriteError(ErrorMapping.ToErrorRecord(e, Registry, "Repository"));
+            WriteError(ErrorMapping.ToErrorRecord(e, Registry, ErrorSubject.Repository));
             return;
         }
 
-        RunAsync(ct => StreamAsync(registry, (client, token) => client.ListRepositoriesAsync(PageSize, token), name => new OciRepository(registry, name), Registry, "Repository", ct));
+        RunAsync(ct => StreamAsync(registry, (client, token) => client.ListRepositoriesAsync(PageSize, token), name => new OciRepository(registry, name), Registry, ErrorSubject.Repository, ct));
     }
 
     /// <summary>Checks a registry name with the reference grammar: it must be the registry part of <c>name/x</c>.</summary>

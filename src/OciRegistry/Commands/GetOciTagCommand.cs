@@ -32,10 +32,10 @@ public sealed class GetOciTagCommand : RegistryCmdlet
         }
         catch (InvalidReferenceException e)
         {
-            WriteError(ErrorMapping.ToErrorRecord(e, Reference, "Tag"));
+            WriteError(ErrorMapping.ToErrorRecord(e, Reference, ErrorSubject.Repository));
             return;
         }
 
-        RunAsync(ct => StreamAsync(repository.Registry, (client, token) => client.ListTagsAsync(repository.Repository, PageSize, token), tag => new OciTag(repository.Registry, repository.Repository, tag), Reference, "Repository", ct));
+        RunAsync(ct => StreamAsync(repository.Registry, (client, token) => client.ListTagsAsync(repository.Repository, PageSize, token), tag => new OciTag(repository.Registry, repository.Repository, tag), Reference, ErrorSubject.Repository, ct));
     }
 }

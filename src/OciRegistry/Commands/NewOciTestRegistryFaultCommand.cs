@@ -120,7 +120,7 @@ public sealed class NewOciTestRegistryFaultCommand : PSCmdlet
         {
             if (!KindParameters[name].Contains(kind))
             {
-                Fail(new ArgumentException($"-{name} does not apply to a {kind} fault."), "FaultParameterNotApplicable", name);
+                Fail(new ArgumentException($"-{name} does not apply to a {kind} fault."), ErrorIds.FaultParameterNotApplicable, name);
             }
         }
 
@@ -147,7 +147,7 @@ public sealed class NewOciTestRegistryFaultCommand : PSCmdlet
         }
         catch (ArgumentException e)
         {
-            Fail(e, "InvalidFault", rule);
+            Fail(e, ErrorIds.InvalidFault, rule);
         }
 
         WriteObject(new OciTestRegistryFault(rule));

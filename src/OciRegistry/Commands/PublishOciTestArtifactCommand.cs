@@ -5,6 +5,7 @@ using System.Linq;
 using System.Management.Automation;
 using OciRegistry.Core.Models;
 using OciRegistry.Core.References;
+using OciRegistry.Hosting;
 using OciRegistry.Output;
 
 namespace OciRegistry.Commands;
@@ -75,14 +76,14 @@ public sealed class PublishOciTestArtifactCommand : PSCmdlet
             var resolved = GetResolvedProviderPathFromPSPath(path, out var provider);
             if (provider.ImplementingType != typeof(Microsoft.PowerShell.Commands.FileSystemProvider))
             {
-                ThrowTerminatingError(new ErrorRecord(new ArgumentException($"'{path}' is not a file system path."), "NotAFileSystemPath", ErrorCategory.InvalidArgument, path));
+                ThrowTerminatingError(new ErrorRecord(new ArgumentException($"'{path}' is not a file system path."), ErrorIds.NotAFileSystemPath, ErrorCategory.InvalidArgument, path));
             }
 
             // A wildcard that matches nothing resolves to no path and no error: an artifact without the files the
             // test meant to publish would pass silently.
             if (resolved.Count == 0)
             {
-                ThrowTerminatingError(new ErrorRecord(new ArgumentException($"No file matches '{path}'."), "NoFilesToPublish", ErrorCategory.ObjectNotFound, path));
+                ThrowTerminatingError(new ErrorRecord(new ArgumentException($"No file matches '{path}'."), ErrorIds.NoFilesToPublish, ErrorCategory.ObjectNotFound, path));
             }
 
             files.AddRange(resolved.Where(f => !System.IO.Directory.Exists(f)));
@@ -90,7 +91,7 @@ public sealed class PublishOciTestArtifactCommand : PSCmdlet
 
         if (files.Count == 0)
         {
-            ThrowTerminatingError(new ErrorRecord(new ArgumentException("-Path names no files (only folders)."), "NoFilesToPublish", ErrorCategory.ObjectNotFound, Path));
+            ThrowTerminatingError(new ErrorRecord(new ArgumentException("-Path names no files (only folders)."), ErrorIds.NoFilesToPublish, ErrorCategory.ObjectNotFound, Path));
         }
 
         var content = Registry.Server.Content;
@@ -109,7 +110,7 @@ public sealed class PublishOciTestArtifactCommand : PSCmdlet
         }
         catch (Exception e) when (e is ArgumentException or System.IO.IOException or UnauthorizedAccessException)
         {
-            ThrowTerminatingError(new ErrorRecord(e, "ArtifactNotPublished", ErrorCategory.InvalidArgument, target));
+            ThrowTerminatingError(new ErrorRecord(e, ErrorIds.ArtifactNotPublished, ErrorCategory.InvalidArgument, target));
             return;
         }
 
@@ -139,7 +140,7 @@ public sealed class PublishOciTestArtifactCommand : PSCmdlet
 
     private Descriptor Fail(string message)
     {
-        ThrowTerminatingError(new ErrorRecord(new ArgumentException(message), "SubjectNotFound", ErrorCategory.InvalidArgument, Subject));
+        ThrowTerminatingError(new ErrorRecord(new ArgumentException(message), ErrorIds.SubjectNotFound, ErrorCategory.InvalidArgument, Subject));
         return null!;
     }
 }

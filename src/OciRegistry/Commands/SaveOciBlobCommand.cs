@@ -94,7 +94,7 @@ public sealed class SaveOciBlobCommand : RegistryCmdlet
         _throttle = new SemaphoreSlim(ThrottleLimit, ThrottleLimit);
         if (Path is not null && Destination is not null)
         {
-            ThrowTerminatingError(new ErrorRecord(new ArgumentException("Give -Path (one file) or -Destination (a folder), not both."), "PathAndDestination", ErrorCategory.InvalidArgument, Path));
+            ThrowTerminatingError(new ErrorRecord(new ArgumentException("Give -Path (one file) or -Destination (a folder), not both."), ErrorIds.PathAndDestination, ErrorCategory.InvalidArgument, Path));
         }
     }
 
@@ -105,7 +105,7 @@ public sealed class SaveOciBlobCommand : RegistryCmdlet
         {
             WriteError(new ErrorRecord(
                 new ArgumentException($"{Index!.Reference} is an index of {Index.Manifests.Length} manifests, not one image: pick one with Get-OciManifest -Platform, or save them all with Save-OciImage."),
-                "IndexNeedsPlatform",
+                ErrorIds.IndexNeedsPlatform,
                 ErrorCategory.InvalidArgument,
                 Index.Reference) { ErrorDetails = new ErrorDetails($"{Index.Reference} is an index, not one image.") { RecommendedAction = $"Get-OciManifest {Index.Reference} -Platform {Index.Platforms.FirstOrDefault() ?? "linux/amd64"} | Save-OciBlob …" } });
             return;
@@ -131,7 +131,7 @@ public sealed class SaveOciBlobCommand : RegistryCmdlet
             }
             catch (InvalidReferenceException e)
             {
-                WriteError(ErrorMapping.ToErrorRecord(e, Reference, "Blob"));
+                WriteError(ErrorMapping.ToErrorRecord(e, Reference, ErrorSubject.Blob));
             }
         }
 
@@ -155,7 +155,7 @@ public sealed class SaveOciBlobCommand : RegistryCmdlet
 
         if (!Core.References.Digest.TryParse(digestText, out var digest, out var problem))
         {
-            WriteError(ErrorMapping.ToErrorRecord(new InvalidReferenceException(digestText, problem), target, "Blob"));
+            WriteError(ErrorMapping.ToErrorRecord(new InvalidReferenceException(digestText, problem), target, ErrorSubject.Blob));
             return Nothing;
         }
 
@@ -166,7 +166,7 @@ public sealed class SaveOciBlobCommand : RegistryCmdlet
         }
         catch (ArgumentException e)
         {
-            WriteError(new ErrorRecord(e, "UnsafeTitle", ErrorCategory.InvalidArgument, title) { ErrorDetails = new ErrorDetails(e.Message) { RecommendedAction = "Save without -UseTitle; the file is then named after its digest." } });
+            WriteError(new ErrorRecord(e, ErrorIds.UnsafeTitle, ErrorCategory.InvalidArgument, title) { ErrorDetails = new ErrorDetails(e.Message) { RecommendedAction = "Save without -UseTitle; the file is then named after its digest." } });
             return Nothing;
         }
 
@@ -177,7 +177,7 @@ public sealed class SaveOciBlobCommand : RegistryCmdlet
                 // Two blobs, one name (duplicate titles): saving the second would silently drop one of them.
                 WriteError(new ErrorRecord(
                     new ArgumentException($"{digest} would be saved as '{file}', where {earlier} is already going."),
-                    "TargetConflict",
+                    ErrorIds.TargetConflict,
                     ErrorCategory.ResourceExists,
                     digestText) { ErrorDetails = new ErrorDetails($"{digest} and {earlier} would both be saved as '{file}'.") { RecommendedAction = "Save without -UseTitle, or into separate folders." } });
             }
@@ -188,7 +188,7 @@ public sealed class SaveOciBlobCommand : RegistryCmdlet
         _targets[TargetKey(file)] = digest;
         if (Path is not null && _targets.Count > 1)
         {
-            WriteError(new ErrorRecord(new ArgumentException("-Path names one file, but more than one blob came in; use -Destination."), "PathNeedsOneBlob", ErrorCategory.InvalidArgument, digestText));
+            WriteError(new ErrorRecord(new ArgumentException("-Path names one file, but more than one blob came in; use -Destination."), ErrorIds.PathNeedsOneBlob, ErrorCategory.InvalidArgument, digestText));
             return Nothing;
         }
 
@@ -234,7 +234,7 @@ public sealed class SaveOciBlobCommand : RegistryCmdlet
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            QueueFailure(e, target, "Blob");
+            QueueFailure(e, target, ErrorSubject.Blob);
         }
         finally
         {

@@ -51,7 +51,7 @@ public sealed class SaveOciImageCommand : RegistryCmdlet
         }
         catch (InvalidReferenceException e)
         {
-            WriteError(ErrorMapping.ToErrorRecord(e, Reference, "Manifest"));
+            WriteError(ErrorMapping.ToErrorRecord(e, Reference, ErrorSubject.Manifest));
             return;
         }
 
@@ -87,7 +87,7 @@ public sealed class SaveOciImageCommand : RegistryCmdlet
             }
             catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
             {
-                QueueFailure(e, Reference, "Manifest");
+                QueueFailure(e, Reference, ErrorSubject.Manifest);
             }
         });
     }

@@ -147,7 +147,7 @@ public sealed class StartOciTestRegistryCommand : AsyncPSCmdlet
     {
         if (Repository is not null && _layouts.Count > 1)
         {
-            ThrowTerminatingError(new ErrorRecord(new ArgumentException("-Repository names one repository; give one -Path with it."), "RepositoryNameAmbiguous", ErrorCategory.InvalidArgument, Repository));
+            ThrowTerminatingError(new ErrorRecord(new ArgumentException("-Repository names one repository; give one -Path with it."), ErrorIds.RepositoryNameAmbiguous, ErrorCategory.InvalidArgument, Repository));
         }
 
         var options = BuildOptions();
@@ -177,7 +177,7 @@ public sealed class StartOciTestRegistryCommand : AsyncPSCmdlet
         catch (Exception e)
         {
             server!.Dispose();
-            ThrowTerminatingError(new ErrorRecord(e, e is ArgumentException ? "InvalidRepositoryName" : "LayoutUnreadable", ErrorCategory.InvalidData, _layouts.FirstOrDefault()));
+            ThrowTerminatingError(new ErrorRecord(e, e is ArgumentException ? ErrorIds.InvalidRepositoryName : ErrorIds.LayoutUnreadable, ErrorCategory.InvalidData, _layouts.FirstOrDefault()));
         }
 
         WriteObject(new OciTestRegistry(server!));
@@ -193,30 +193,30 @@ public sealed class StartOciTestRegistryCommand : AsyncPSCmdlet
             : TestRegistryAuthMode.Anonymous;
         if (mode == TestRegistryAuthMode.Basic && credential is null)
         {
-            ThrowTerminatingError(new ErrorRecord(new ArgumentException("Basic authentication needs the account: pass -Credential."), "CredentialRequired", ErrorCategory.InvalidArgument, Authentication));
+            ThrowTerminatingError(new ErrorRecord(new ArgumentException("Basic authentication needs the account: pass -Credential."), ErrorIds.CredentialRequired, ErrorCategory.InvalidArgument, Authentication));
         }
 
         if (TokenLifetime < TimeSpan.FromSeconds(1))
         {
-            ThrowTerminatingError(new ErrorRecord(new ArgumentException("-TokenLifetime must be at least one second: tokens expire in whole seconds."), "InvalidTokenLifetime", ErrorCategory.InvalidArgument, TokenLifetime));
+            ThrowTerminatingError(new ErrorRecord(new ArgumentException("-TokenLifetime must be at least one second: tokens expire in whole seconds."), ErrorIds.InvalidTokenLifetime, ErrorCategory.InvalidArgument, TokenLifetime));
         }
 
         if (UploadIdleTimeout < TimeSpan.FromSeconds(1))
         {
-            ThrowTerminatingError(new ErrorRecord(new ArgumentException("-UploadIdleTimeout must be at least one second."), "InvalidUploadIdleTimeout", ErrorCategory.InvalidArgument, UploadIdleTimeout));
+            ThrowTerminatingError(new ErrorRecord(new ArgumentException("-UploadIdleTimeout must be at least one second."), ErrorIds.InvalidUploadIdleTimeout, ErrorCategory.InvalidArgument, UploadIdleTimeout));
         }
 
         foreach (var (name, timeout) in new[] { ("RequestHeadersTimeout", RequestHeadersTimeout), ("IdleConnectionTimeout", IdleConnectionTimeout) })
         {
             if (timeout < TimeSpan.FromSeconds(1))
             {
-                ThrowTerminatingError(new ErrorRecord(new ArgumentException($"-{name} must be at least one second."), "InvalidConnectionTimeout", ErrorCategory.InvalidArgument, timeout));
+                ThrowTerminatingError(new ErrorRecord(new ArgumentException($"-{name} must be at least one second."), ErrorIds.InvalidConnectionTimeout, ErrorCategory.InvalidArgument, timeout));
             }
         }
 
         if (MaximumRequestLineLength > MaximumRequestHeadersLength)
         {
-            ThrowTerminatingError(new ErrorRecord(new ArgumentException("-MaximumRequestLineLength cannot be larger than -MaximumRequestHeadersLength: the request line is part of the head."), "InvalidRequestLimits", ErrorCategory.InvalidArgument, MaximumRequestLineLength));
+            ThrowTerminatingError(new ErrorRecord(new ArgumentException("-MaximumRequestLineLength cannot be larger than -MaximumRequestHeadersLength: the request line is part of the head."), ErrorIds.InvalidRequestLimits, ErrorCategory.InvalidArgument, MaximumRequestLineLength));
         }
 
         var options = new TestRegistryOptions

@@ -69,7 +69,7 @@ public abstract class AsyncPSCmdlet : PSCmdlet, IDisposable
         if (failed is not null)
         {
             var inner = failed.Exception!.InnerException!;
-            ThrowTerminatingError(ErrorMapping.ToErrorRecord(inner, null, "Content"));
+            ThrowTerminatingError(ErrorMapping.ToErrorRecord(inner, null, ErrorSubject.Content));
         }
     }
 

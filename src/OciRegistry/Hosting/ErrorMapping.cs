@@ -13,12 +13,13 @@ using OciRegistry.Core.Transfer;
 namespace OciRegistry.Hosting;
 
 /// <summary>
-/// The one place Core exceptions become ErrorRecords. ErrorIds are public API: never rename one silently.
+/// The one place Core exceptions become ErrorRecords, with ids from <see cref="ErrorIds"/>, and the one place that
+/// says which switch or command helps (Core's messages say what is wrong, never which parameter to pass).
 /// </summary>
 public static class ErrorMapping
 {
-    /// <summary>Maps <paramref name="exception"/>; <paramref name="subject"/> ("Manifest", "Blob", "Tag") names what was wanted.</summary>
-    public static ErrorRecord ToErrorRecord(Exception exception, object? target, string subject)
+    /// <summary>Maps <paramref name="exception"/>; <paramref name="subject"/> names what was wanted.</summary>
+    public static ErrorRecord ToErrorRecord(Exception exception, object? target, ErrorSubject subject)
     {
         if (exception is null)
         {
@@ -34,69 +35,69 @@ public static class ErrorMapping
         return record;
     }
 
-    private static (string Id, ErrorCategory Category, string Action) Classify(Exception exception, string subject) => exception switch
+    private static (string Id, ErrorCategory Category, string Action) Classify(Exception exception, ErrorSubject subject) => exception switch
     {
-        InvalidReferenceException i when i.Input.Contains("://") => ("InvalidReference", ErrorCategory.InvalidArgument,
+        InvalidReferenceException i when i.Input.Contains("://") => (ErrorIds.InvalidReference, ErrorCategory.InvalidArgument,
             "Leave out the scheme, as in ghcr.io/org/tool:1.4; for a registry on plain HTTP, pass -AllowInsecure."),
-        InvalidReferenceException => ("InvalidReference", ErrorCategory.InvalidArgument,
+        InvalidReferenceException => (ErrorIds.InvalidReference, ErrorCategory.InvalidArgument,
             "Write the reference as [registry[:port]/]repository[:tag][@digest], e.g. ghcr.io/org/tool:1.4."),
-        RegistryAuthenticationException => ("RegistryAuthenticationFailed", ErrorCategory.AuthenticationError,
+        RegistryAuthenticationException => (ErrorIds.RegistryAuthenticationFailed, ErrorCategory.AuthenticationError,
             "Pass -Credential, or run 'docker login <registry>' so that the Docker config holds credentials."),
-        RegistryResponseException { StatusCode: 403 } => ("RegistryAccessDenied", ErrorCategory.PermissionDenied,
+        RegistryResponseException { StatusCode: 403 } => (ErrorIds.RegistryAccessDenied, ErrorCategory.PermissionDenied,
             "Use credentials that may pull from this repository."),
         RegistryResponseException r when r.IsNotFound => (NotFoundId(r, subject), ErrorCategory.ObjectNotFound,
             "Check the registry, repository, tag or digest; Get-OciTag lists a repository's tags."),
-        RegistryResponseException { IsTransient: true } => ("RegistryUnavailable", ErrorCategory.ResourceUnavailable,
+        RegistryResponseException { IsTransient: true } => (ErrorIds.RegistryUnavailable, ErrorCategory.ResourceUnavailable,
             "The registry is busy or failing; try again later."),
-        RegistryResponseException => ("RegistryRequestFailed", ErrorCategory.InvalidOperation,
+        RegistryResponseException => (ErrorIds.RegistryRequestFailed, ErrorCategory.InvalidOperation,
             "See the registry's message above."),
-        ContentVerificationException c => (c.Kind + "DigestMismatch", ErrorCategory.InvalidResult,
+        ContentVerificationException c => (ErrorIds.DigestMismatch(c.Kind), ErrorCategory.InvalidResult,
             "The registry sent content that does not match its digest; nothing was kept. Try again, or report it to the registry's owner."),
-        FileWriteException => ("FileWriteFailed", ErrorCategory.WriteError,
+        FileWriteException => (ErrorIds.FileWriteFailed, ErrorCategory.WriteError,
             "Check the free space, the permissions and the path of the destination; a partial file is kept to resume from."),
-        FileLinkRefusedException => ("FileLinkRefused", ErrorCategory.SecurityError,
+        FileLinkRefusedException => (ErrorIds.FileLinkRefused, ErrorCategory.SecurityError,
             "A link (or a file with other hard links) is where a file should be; remove it if you did not put it there. Files are never read or written through links."),
-        FileNotRegularException => ("FileNotRegular", ErrorCategory.SecurityError,
+        FileNotRegularException => (ErrorIds.FileNotRegular, ErrorCategory.SecurityError,
             "A FIFO, device, socket or folder is where a file should be; remove or rename it."),
-        FileReplacedException => ("FileReplaced", ErrorCategory.InvalidResult,
+        FileReplacedException => (ErrorIds.FileReplaced, ErrorCategory.InvalidResult,
             "Another download or process changed the file while it was saved; run one save per destination at a time, then try again."),
-        UnauthorizedAccessException => ("FileAccessDenied", ErrorCategory.PermissionDenied,
+        UnauthorizedAccessException => (ErrorIds.FileAccessDenied, ErrorCategory.PermissionDenied,
             "Check the permissions of the path named in the message."),
-        TargetExistsException => (subject + "TargetExists", ErrorCategory.ResourceExists,
+        TargetExistsException => (ErrorIds.BlobTargetExists, ErrorCategory.ResourceExists,
             "Pass -Force to replace the file, or choose another destination."),
-        ContentTooLargeException c => (c.Kind + "TooLarge", ErrorCategory.LimitsExceeded,
+        ContentTooLargeException c => (ErrorIds.TooLarge(c.Kind), ErrorCategory.LimitsExceeded,
             "The content is larger than this module reads into memory."),
-        ManifestFormatException { IsUnsupportedMediaType: true } => ("UnsupportedMediaType", ErrorCategory.InvalidData,
+        ManifestFormatException { IsUnsupportedMediaType: true } => (ErrorIds.UnsupportedMediaType, ErrorCategory.InvalidData,
             "Only OCI and Docker schema 2 manifests and indexes are supported."),
-        ManifestFormatException => ("ManifestInvalid", ErrorCategory.InvalidData,
+        ManifestFormatException => (ErrorIds.ManifestInvalid, ErrorCategory.InvalidData,
             "The registry sent a malformed manifest."),
-        PlatformNotFoundException => ("PlatformNotFound", ErrorCategory.ObjectNotFound,
+        PlatformNotFoundException => (ErrorIds.PlatformNotFound, ErrorCategory.ObjectNotFound,
             "Pick one of the platforms the index lists (Get-OciManifest without -Platform shows them)."),
-        IdleTimeoutException => ("RegistryTimeout", ErrorCategory.OperationTimeout,
+        IdleTimeoutException => (ErrorIds.RegistryTimeout, ErrorCategory.OperationTimeout,
             "The registry stopped answering; check the network and try again."),
-        HttpRequestException or IOException => ("RegistryConnectionFailed", ErrorCategory.ConnectionError,
+        HttpRequestException or IOException => (ErrorIds.RegistryConnectionFailed, ErrorCategory.ConnectionError,
             "Check the registry address, the network and any proxy settings."),
-        ReferrersUnavailableException => ("ReferrersUnavailable", ErrorCategory.InvalidData,
+        ReferrersUnavailableException => (ErrorIds.ReferrersUnavailable, ErrorCategory.InvalidData,
             "The registry has no referrers API and its referrers tag does not name an index; ask the registry's owner, or list the artifacts by tag."),
-        CatalogUnavailableException => ("CatalogUnavailable", ErrorCategory.NotImplemented,
+        CatalogUnavailableException => (ErrorIds.CatalogUnavailable, ErrorCategory.NotImplemented,
             "This registry does not list its repositories; name the repository instead (Get-OciTag lists its tags)."),
-        OciException => ("OciOperationFailed", ErrorCategory.InvalidOperation, "See the message above."),
-        _ => ("UnexpectedError", ErrorCategory.NotSpecified, "This is a bug in OciRegistry; please report it with the -Verbose output."),
+        OciException => (ErrorIds.OciOperationFailed, ErrorCategory.InvalidOperation, "See the message above."),
+        _ => (ErrorIds.UnexpectedError, ErrorCategory.NotSpecified, "This is a bug in OciRegistry; please report it with the -Verbose output."),
     };
 
-    private static string NotFoundId(RegistryResponseException exception, string subject)
+    private static string NotFoundId(RegistryResponseException exception, ErrorSubject subject)
     {
         var codes = exception.Errors.Select(e => e.Code).ToList();
         if (codes.Contains("NAME_UNKNOWN"))
         {
-            return "RepositoryNotFound";
+            return ErrorIds.RepositoryNotFound;
         }
 
         if (codes.Contains("BLOB_UNKNOWN"))
         {
-            return "BlobNotFound";
+            return ErrorIds.BlobNotFound;
         }
 
-        return codes.Contains("MANIFEST_UNKNOWN") ? "ManifestNotFound" : subject + "NotFound";
+        return codes.Contains("MANIFEST_UNKNOWN") ? ErrorIds.ManifestNotFound : ErrorIds.NotFound(subject);
     }
 }

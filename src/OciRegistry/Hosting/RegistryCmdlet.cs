@@ -69,7 +69,7 @@ public abstract class RegistryCmdlet : AsyncPSCmdlet
         Func<RegistryClient, CancellationToken, IAsyncEnumerable<T>> list,
         Func<T, object> toOutput,
         object target,
-        string subject,
+        ErrorSubject subject,
         CancellationToken cancellationToken)
     {
         try
@@ -115,7 +115,7 @@ public abstract class RegistryCmdlet : AsyncPSCmdlet
     }
 
     /// <summary>Writes <paramref name="exception"/> as a non-terminating error about <paramref name="target"/>.</summary>
-    protected void QueueFailure(Exception exception, object? target, string subject) =>
+    protected void QueueFailure(Exception exception, object? target, ErrorSubject subject) =>
         QueueError(ErrorMapping.ToErrorRecord(exception, target, subject));
 
     /// <inheritdoc/>
