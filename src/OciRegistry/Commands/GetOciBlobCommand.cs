@@ -65,10 +65,9 @@ public sealed class GetOciBlobCommand : RegistryCmdlet
     /// <inheritdoc/>
     protected override void ProcessRecord()
     {
-        Reference repository;
-        string digestText;
+        string reference;
+        string? digestText;
         long? size;
-        object target;
         if (ParameterSetName == ByManifest)
         {
             if (Config.IsPresent == Layer.HasValue)
@@ -77,44 +76,34 @@ public sealed class GetOciBlobCommand : RegistryCmdlet
                     ErrorIds.BlobNotSpecified, ErrorCategory.InvalidArgument, Manifest));
             }
 
-            target = Manifest!.Reference;
-            var descriptor = Config.IsPresent ? Manifest.Config : Layer < Manifest.Layers.Length ? Manifest.Layers[Layer!.Value] : null;
+            var descriptor = Config.IsPresent ? Manifest!.Config : Layer < Manifest!.Layers.Length ? Manifest.Layers[Layer!.Value] : null;
             if (descriptor is null)
             {
                 WriteError(new ErrorRecord(new ArgumentOutOfRangeException(nameof(Layer), Layer, $"The manifest {Manifest.Reference} has {Manifest.Layers.Length} layer(s); -Layer counts from 0."),
-                    ErrorIds.LayerNotFound, ErrorCategory.ObjectNotFound, target));
+                    ErrorIds.LayerNotFound, ErrorCategory.ObjectNotFound, Manifest.Reference));
                 return;
             }
 
-            repository = Core.References.Reference.Parse(Manifest.Reference);
-            digestText = descriptor.Digest;
-            size = descriptor.Size;
+            (reference, digestText, size) = (Manifest.Reference, descriptor.Digest, descriptor.Size);
         }
         else
         {
-            target = Reference;
-            try
-            {
-                repository = Core.References.Reference.ParseRepository(Reference);
-            }
-            catch (InvalidReferenceException e)
-            {
-                WriteError(ErrorMapping.ToErrorRecord(e, target, ErrorSubject.Blob));
-                return;
-            }
-
-            digestText = Digest ?? repository.Digest?.ToString() ?? string.Empty;
-            size = Size;
+            (reference, digestText, size) = (Reference, Digest, Size);
         }
 
-        if (!Core.References.Digest.TryParse(digestText, out var digest, out var problem))
+        Reference repository;
+        Digest digest;
+        try
         {
-            var error = new InvalidReferenceException(digestText, digestText.Length == 0 ? "name the blob with -Digest or as repository@digest" : problem);
-            WriteError(ErrorMapping.ToErrorRecord(error, target, ErrorSubject.Blob));
+            (repository, digest) = BlobTarget.Resolve(reference, digestText);
+        }
+        catch (InvalidReferenceException e)
+        {
+            WriteError(ErrorMapping.ToErrorRecord(e, reference, ErrorSubject.Blob));
             return;
         }
 
-        RunAsync(ct => ReadAsync(repository, digest, size, target, ct));
+        RunAsync(ct => ReadAsync(repository, digest, size, reference, ct));
     }
 
     private async Task ReadAsync(Reference repository, Digest digest, long? size, object target, CancellationToken cancellationToken)

@@ -115,24 +115,14 @@ public sealed class SaveOciBlobCommand : RegistryCmdlet
         var planned = new List<Action>();
         if (ParameterSetName == ByManifest)
         {
-            var source = Core.References.Reference.Parse(Manifest!.Reference);
-            foreach (var blob in new[] { Manifest.Config }.Concat(Manifest.Layers))
+            foreach (var blob in new[] { Manifest!.Config }.Concat(Manifest.Layers))
             {
-                planned.Add(Plan(source, blob.Digest, blob.Size, blob.Title, blob.MediaType, Manifest.Reference));
+                planned.Add(Plan(Manifest.Reference, blob.Digest, blob.Size, blob.Title, blob.MediaType));
             }
         }
         else
         {
-            try
-            {
-                var repository = Core.References.Reference.ParseRepository(Reference);
-                var digest = Digest ?? repository.Digest?.ToString() ?? throw new InvalidReferenceException(Reference, "name the blob with -Digest or as repository@digest");
-                planned.Add(Plan(repository, digest, Size, Title, MediaType, Reference));
-            }
-            catch (InvalidReferenceException e)
-            {
-                WriteError(ErrorMapping.ToErrorRecord(e, Reference, ErrorSubject.Blob));
-            }
+            planned.Add(Plan(Reference, Digest, Size, Title, MediaType));
         }
 
         foreach (var start in planned)
@@ -147,15 +137,21 @@ public sealed class SaveOciBlobCommand : RegistryCmdlet
     protected override void EndProcessing() => WaitForAll();
 
     /// <summary>Names and checks one blob's target, reserving it; returns what starts its download (nothing when refused).</summary>
-    private Action Plan(Reference repository, string digestText, long? size, string? title, string? mediaType, object target)
+    private Action Plan(string reference, string? digestText, long? size, string? title, string? mediaType)
     {
         static void Nothing()
         {
         }
 
-        if (!Core.References.Digest.TryParse(digestText, out var digest, out var problem))
+        Reference repository;
+        Digest digest;
+        try
         {
-            WriteError(ErrorMapping.ToErrorRecord(new InvalidReferenceException(digestText, problem), target, ErrorSubject.Blob));
+            (repository, digest) = BlobTarget.Resolve(reference, digestText);
+        }
+        catch (InvalidReferenceException e)
+        {
+            WriteError(ErrorMapping.ToErrorRecord(e, reference, ErrorSubject.Blob));
             return Nothing;
         }
 
@@ -179,7 +175,7 @@ public sealed class SaveOciBlobCommand : RegistryCmdlet
                     new ArgumentException($"{digest} would be saved as '{file}', where {earlier} is already going."),
                     ErrorIds.TargetConflict,
                     ErrorCategory.ResourceExists,
-                    digestText) { ErrorDetails = new ErrorDetails($"{digest} and {earlier} would both be saved as '{file}'.") { RecommendedAction = "Save without -UseTitle, or into separate folders." } });
+                    digest.ToString()) { ErrorDetails = new ErrorDetails($"{digest} and {earlier} would both be saved as '{file}'.") { RecommendedAction = "Save without -UseTitle, or into separate folders." } });
             }
 
             return Nothing;
@@ -188,7 +184,7 @@ public sealed class SaveOciBlobCommand : RegistryCmdlet
         _targets[TargetKey(file)] = digest;
         if (Path is not null && _targets.Count > 1)
         {
-            WriteError(new ErrorRecord(new ArgumentException("-Path names one file, but more than one blob came in; use -Destination."), ErrorIds.PathNeedsOneBlob, ErrorCategory.InvalidArgument, digestText));
+            WriteError(new ErrorRecord(new ArgumentException("-Path names one file, but more than one blob came in; use -Destination."), ErrorIds.PathNeedsOneBlob, ErrorCategory.InvalidArgument, digest.ToString()));
             return Nothing;
         }
 
@@ -202,7 +198,7 @@ public sealed class SaveOciBlobCommand : RegistryCmdlet
         {
             var activity = _nextActivity++;
             var interactive = ShouldShowProgress();
-            Start(ct => SaveAsync(repository, digest, size, mediaType, file, activity, interactive, target, ct));
+            Start(ct => SaveAsync(repository, digest, size, mediaType, file, activity, interactive, reference, ct));
         };
     }
 
