@@ -17,6 +17,11 @@
     pwsh by Get-CmdletHelpMetadata.ps1, so the syntax in Get-Help cannot drift from the code. The SYNTAX section of
     a page is for people reading the markdown and is ignored here.
 
+    The markdown is read by hand rather than with Markdig: the pages use a fixed subset (headings, fenced blocks,
+    paragraphs, "- " lists, `code` and [links](uri)), which Split-MarkdownBlocks and ConvertFrom-InlineMarkdown
+    cover in about a hundred lines, while Markdig would need its assembly loaded into the build's pwsh from the
+    NuGet cache and still a walk over its tree to find the same sections and render the same plain text.
+
     Problems (a cmdlet with no page, a parameter with no description, a page for no cmdlet) are warnings, not
     build failures: the help tests fail on them, naming what is missing.
 .EXAMPLE

@@ -5,10 +5,9 @@ using OciRegistry.Output;
 namespace OciRegistry.Commands;
 
 /// <summary>
-/// <para type="synopsis">Adds faults to a running test registry; they act from the next request on.</para>
-/// <para type="description">Faults act in the order they were added; when several of one kind match a request, the first with requests left fires.</para>
+/// Add-OciTestRegistryFault: adds faults to a running test registry; they act from the next request on.
 /// </summary>
-/// <example><code>New-OciTestRegistryFault Fail -StatusCode 503 -Count 2 | Add-OciTestRegistryFault $registry</code></example>
+/// <remarks>What users read about it is its help page, <c>src/Help/en-US/Add-OciTestRegistryFault.md</c>.</remarks>
 [Cmdlet(VerbsCommon.Add, "OciTestRegistryFault")]
 [OutputType(typeof(void))]
 public sealed class AddOciTestRegistryFaultCommand : PSCmdlet

@@ -4,9 +4,10 @@ using OciRegistry.Output;
 namespace OciRegistry.Commands;
 
 /// <summary>
-/// <para type="synopsis">Removes every fault from test registries: they serve faithfully again from the next request on.</para>
+/// Clear-OciTestRegistryFault: removes every fault from test registries: they serve faithfully again from the next
+/// request on.
 /// </summary>
-/// <example><code>$registry | Clear-OciTestRegistryFault</code></example>
+/// <remarks>What users read about it is its help page, <c>src/Help/en-US/Clear-OciTestRegistryFault.md</c>.</remarks>
 [Cmdlet(VerbsCommon.Clear, "OciTestRegistryFault")]
 [OutputType(typeof(void))]
 public sealed class ClearOciTestRegistryFaultCommand : PSCmdlet

@@ -4,9 +4,10 @@ using OciRegistry.Output;
 namespace OciRegistry.Commands;
 
 /// <summary>
-/// <para type="synopsis">Forgets the requests test registries have logged, so that the next assertions see only what follows.</para>
+/// Clear-OciTestRegistryRequest: forgets the requests test registries have logged, so that the next assertions see
+/// only what follows.
 /// </summary>
-/// <example><code>$registry | Clear-OciTestRegistryRequest</code></example>
+/// <remarks>What users read about it is its help page, <c>src/Help/en-US/Clear-OciTestRegistryRequest.md</c>.</remarks>
 [Cmdlet(VerbsCommon.Clear, "OciTestRegistryRequest")]
 [OutputType(typeof(void))]
 public sealed class ClearOciTestRegistryRequestCommand : PSCmdlet

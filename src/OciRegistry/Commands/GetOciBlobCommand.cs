@@ -12,11 +12,9 @@ using OciRegistry.Output;
 namespace OciRegistry.Commands;
 
 /// <summary>
-/// <para type="synopsis">Reads a small blob (a config, an artifact's payload) into the pipeline, verified against its digest.</para>
-/// <para type="description">Writes the blob as UTF-8 text, so that <c>Get-OciManifest x | Get-OciBlob -Config | ConvertFrom-Json</c>
-/// works, or as one byte array with <c>-AsByteArray</c>. Blobs larger than <c>-MaxSize</c> (4 MiB by default) are refused;
-/// save large blobs with <c>Save-OciBlob</c>.</para>
+/// Get-OciBlob: reads a small blob (a config, an artifact's payload) into the pipeline, verified against its digest.
 /// </summary>
+/// <remarks>What users read about it is its help page, <c>src/Help/en-US/Get-OciBlob.md</c>.</remarks>
 // The manifest set is the default so that a piped OciManifest binds as a manifest (and is asked for -Config or
 // -Layer) rather than by its Reference and Digest properties, which would read the manifest itself as a blob.
 [Cmdlet(VerbsCommon.Get, "OciBlob", DefaultParameterSetName = ByManifest)]

@@ -10,8 +10,9 @@ using OciRegistry.Output;
 namespace OciRegistry.Commands;
 
 /// <summary>
-/// <para type="synopsis">Gets the manifest or index a reference names, verified, as typed objects.</para>
+/// Get-OciManifest: gets the manifest or index a reference names, verified, as typed objects.
 /// </summary>
+/// <remarks>What users read about it is its help page, <c>src/Help/en-US/Get-OciManifest.md</c>.</remarks>
 [Cmdlet(VerbsCommon.Get, "OciManifest", DefaultParameterSetName = ByReference)]
 [OutputType(typeof(OciManifest), typeof(OciIndex), typeof(string))]
 public sealed class GetOciManifestCommand : RegistryCmdlet

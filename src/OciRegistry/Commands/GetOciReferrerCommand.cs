@@ -7,11 +7,9 @@ using OciRegistry.Output;
 namespace OciRegistry.Commands;
 
 /// <summary>
-/// <para type="synopsis">Lists the artifacts that refer to a manifest: signatures, SBOMs, attestations.</para>
-/// <para type="description">Uses the registry's referrers API, or the referrers tag schema (<c>sha256-&lt;hex&gt;</c>) on
-/// registries without it. A tag is resolved to its digest first. Each result is a descriptor with its artifact type and
-/// annotations; its <c>Reference</c> pipes into <c>Get-OciManifest</c>.</para>
+/// Get-OciReferrer: lists the artifacts that refer to a manifest: signatures, SBOMs, attestations.
 /// </summary>
+/// <remarks>What users read about it is its help page, <c>src/Help/en-US/Get-OciReferrer.md</c>.</remarks>
 [Cmdlet(VerbsCommon.Get, "OciReferrer")]
 [OutputType(typeof(OciDescriptor))]
 public sealed class GetOciReferrerCommand : RegistryCmdlet

@@ -7,10 +7,9 @@ using OciRegistry.Output;
 namespace OciRegistry.Commands;
 
 /// <summary>
-/// <para type="synopsis">Lists the repositories of a registry from its catalog, page by page as the registry sends them.</para>
-/// <para type="description">Reads <c>/v2/_catalog</c>. Self-hosted registries (distribution, zot, Harbor) answer it;
-/// many hosted ones (Docker Hub, GHCR) refuse it.</para>
+/// Get-OciRepository: lists the repositories of a registry from its catalog, page by page as the registry sends them.
 /// </summary>
+/// <remarks>What users read about it is its help page, <c>src/Help/en-US/Get-OciRepository.md</c>.</remarks>
 [Cmdlet(VerbsCommon.Get, "OciRepository")]
 [OutputType(typeof(OciRepository))]
 public sealed class GetOciRepositoryCommand : RegistryCmdlet

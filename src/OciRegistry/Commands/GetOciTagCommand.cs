@@ -6,8 +6,9 @@ using OciRegistry.Output;
 namespace OciRegistry.Commands;
 
 /// <summary>
-/// <para type="synopsis">Lists the tags of a repository, page by page as the registry sends them.</para>
+/// Get-OciTag: lists the tags of a repository, page by page as the registry sends them.
 /// </summary>
+/// <remarks>What users read about it is its help page, <c>src/Help/en-US/Get-OciTag.md</c>.</remarks>
 [Cmdlet(VerbsCommon.Get, "OciTag")]
 [OutputType(typeof(OciTag))]
 public sealed class GetOciTagCommand : RegistryCmdlet

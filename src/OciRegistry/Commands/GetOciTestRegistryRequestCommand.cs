@@ -4,10 +4,10 @@ using OciRegistry.Output;
 namespace OciRegistry.Commands;
 
 /// <summary>
-/// <para type="synopsis">Lists the requests a test registry and its CDN origin handled, oldest first, for tests to assert on.</para>
-/// <para type="description">Each request says what the client sent (method, path, query, Range, Accept, whether an Authorization header came and its scheme, never its value) and what it got (status, bytes, the faults that fired). A request appears when its response starts.</para>
+/// Get-OciTestRegistryRequest: lists the requests a test registry and its CDN origin handled, oldest first, for tests
+/// to assert on.
 /// </summary>
-/// <example><code>(Get-OciTestRegistryRequest $registry -Path '*/blobs/*' -Origin Cdn).HasAuthorization | Should -Not -Contain $true</code></example>
+/// <remarks>What users read about it is its help page, <c>src/Help/en-US/Get-OciTestRegistryRequest.md</c>.</remarks>
 [Cmdlet(VerbsCommon.Get, "OciTestRegistryRequest")]
 [OutputType(typeof(OciTestRegistryRequest))]
 public sealed class GetOciTestRegistryRequestCommand : PSCmdlet

@@ -9,11 +9,10 @@ using OciRegistry.Output;
 namespace OciRegistry.Commands;
 
 /// <summary>
-/// <para type="synopsis">Describes a fault for a test registry to inject: fail, delay, stall, trickle, cut or corrupt a body, ignore Range, or redirect to the CDN origin.</para>
-/// <para type="description">Pass the result to Start-OciTestRegistry -Fault or Add-OciTestRegistryFault. -Path, -Method and -Origin say which requests it applies to; -Count how many of them it changes (by default every one).</para>
+/// New-OciTestRegistryFault: describes a fault for a test registry to inject: fail, delay, stall, trickle, cut or
+/// corrupt a body, ignore Range, or redirect to the CDN origin.
 /// </summary>
-/// <example><code>New-OciTestRegistryFault Fail -StatusCode 429 -RetryAfter 1 -Count 1</code></example>
-/// <example><code>New-OciTestRegistryFault CutBody -Path '*/blobs/*' -Offset 1MB -Count 1 -EachPath</code></example>
+/// <remarks>What users read about it is its help page, <c>src/Help/en-US/New-OciTestRegistryFault.md</c>.</remarks>
 [Cmdlet(VerbsCommon.New, "OciTestRegistryFault", DefaultParameterSetName = KindSet)]
 [OutputType(typeof(OciTestRegistryFault))]
 public sealed class NewOciTestRegistryFaultCommand : PSCmdlet

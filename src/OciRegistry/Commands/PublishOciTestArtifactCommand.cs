@@ -11,11 +11,10 @@ using OciRegistry.Output;
 namespace OciRegistry.Commands;
 
 /// <summary>
-/// <para type="synopsis">Publishes plain files as an OCI artifact in a running test registry: one layer per file, titled with its name.</para>
-/// <para type="description">Builds the artifact the way oras push does: the empty config, one layer per file with the org.opencontainers.image.title annotation, an artifactType, the manifest's annotations and, with -Subject, a subject, so Get-OciReferrer and other referrers clients can be tested. The files are hashed once and served from where they are. Returns the manifest as Get-OciManifest would.</para>
+/// Publish-OciTestArtifact: publishes plain files as an OCI artifact in a running test registry: one layer per file,
+/// titled with its name.
 /// </summary>
-/// <example><code>$registry | Publish-OciTestArtifact -Repository samples/hello -Path ./sbom.spdx.json -ArtifactType application/spdx+json -Subject (Get-OciManifest "$($registry.Host)/samples/hello:latest")</code></example>
-/// <example><code>Publish-OciTestArtifact $registry -Repository files/docs -Tag v1 -Path ./docs/*.md -Annotation @{ 'org.opencontainers.image.version' = '1.0' }</code></example>
+/// <remarks>What users read about it is its help page, <c>src/Help/en-US/Publish-OciTestArtifact.md</c>.</remarks>
 [Cmdlet(VerbsData.Publish, "OciTestArtifact", SupportsShouldProcess = true)]
 [OutputType(typeof(OciManifest))]
 public sealed class PublishOciTestArtifactCommand : PSCmdlet

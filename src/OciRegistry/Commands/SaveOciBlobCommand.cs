@@ -15,8 +15,9 @@ using OciRegistry.Output;
 namespace OciRegistry.Commands;
 
 /// <summary>
-/// <para type="synopsis">Downloads blobs to disk, verified against their digests, resuming interrupted transfers.</para>
+/// Save-OciBlob: downloads blobs to disk, verified against their digests, resuming interrupted transfers.
 /// </summary>
+/// <remarks>What users read about it is its help page, <c>src/Help/en-US/Save-OciBlob.md</c>.</remarks>
 [Cmdlet(VerbsData.Save, "OciBlob", SupportsShouldProcess = true, DefaultParameterSetName = ByManifest)]
 [OutputType(typeof(FileInfo))]
 public sealed class SaveOciBlobCommand : RegistryCmdlet

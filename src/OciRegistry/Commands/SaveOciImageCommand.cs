@@ -12,8 +12,9 @@ using OciRegistry.Output;
 namespace OciRegistry.Commands;
 
 /// <summary>
-/// <para type="synopsis">Saves an image, or an index with all or one of its platforms, into an OCI image layout folder.</para>
+/// Save-OciImage: saves an image, or an index with all or one of its platforms, into an OCI image layout folder.
 /// </summary>
+/// <remarks>What users read about it is its help page, <c>src/Help/en-US/Save-OciImage.md</c>.</remarks>
 [Cmdlet(VerbsData.Save, "OciImage", SupportsShouldProcess = true)]
 [OutputType(typeof(OciSavedImage))]
 public sealed class SaveOciImageCommand : RegistryCmdlet

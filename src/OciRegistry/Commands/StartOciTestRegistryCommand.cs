@@ -13,13 +13,10 @@ using OciRegistry.Output;
 namespace OciRegistry.Commands;
 
 /// <summary>
-/// <para type="synopsis">Starts an in-process OCI registry on 127.0.0.1 for tests, serving OCI layout folders and sample content and taking pushes, optionally behind authentication and with faults.</para>
-/// <para type="description">The registry speaks the whole distribution API: pulls, blob uploads (monolithic, streamed, chunked), cross-repository mounts, manifest PUT with validation, deletion, tag listing, the catalog and the referrers API. -ReadOnly refuses every write with 405. The registry runs until Stop-OciTestRegistry, module removal or the end of the process, and never keeps the process alive. It logs every request (Get-OciTestRegistryRequest) and injects the faults given with -Fault or -Unreliable, or added later with Add-OciTestRegistryFault.</para>
+/// Start-OciTestRegistry: starts an in-process OCI registry on 127.0.0.1 for tests, serving OCI layout folders and
+/// sample content and taking pushes, optionally behind authentication and with faults.
 /// </summary>
-/// <example><code>$registry = Start-OciTestRegistry -SampleContent -Unreliable</code></example>
-/// <example><code>$registry = Start-OciTestRegistry -SampleContent -Authentication Bearer -Credential $cred -TokenLifetime 2</code></example>
-/// <example><code>$registry = Start-OciTestRegistry -MaximumUploadSize 8GB -MaximumUploads 1024 -UploadIdleTimeout 60</code></example>
-/// <example><code>$registry = Start-OciTestRegistry -MaximumRequestHeadersLength 4MB -IdleConnectionTimeout 600</code></example>
+/// <remarks>What users read about it is its help page, <c>src/Help/en-US/Start-OciTestRegistry.md</c>.</remarks>
 [Cmdlet(VerbsLifecycle.Start, "OciTestRegistry", SupportsShouldProcess = true)]
 [OutputType(typeof(OciTestRegistry))]
 public sealed class StartOciTestRegistryCommand : AsyncPSCmdlet

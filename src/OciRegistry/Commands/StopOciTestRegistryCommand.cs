@@ -4,8 +4,9 @@ using OciRegistry.Output;
 namespace OciRegistry.Commands;
 
 /// <summary>
-/// <para type="synopsis">Stops test registries started with Start-OciTestRegistry and frees their ports.</para>
+/// Stop-OciTestRegistry: stops test registries started with Start-OciTestRegistry and frees their ports.
 /// </summary>
+/// <remarks>What users read about it is its help page, <c>src/Help/en-US/Stop-OciTestRegistry.md</c>.</remarks>
 [Cmdlet(VerbsLifecycle.Stop, "OciTestRegistry", SupportsShouldProcess = true)]
 [OutputType(typeof(void))]
 public sealed class StopOciTestRegistryCommand : PSCmdlet
