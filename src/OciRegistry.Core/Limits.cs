@@ -55,8 +55,10 @@ public static class Limits
     /// <summary>Warnings shown from one response.</summary>
     public const int MaxWarnings = 16;
 
-    /// <summary>A registry's error message or plain-text body, in characters, as put into an error.</summary>
-    public const int ErrorTextChars = 512;
+    /// <summary>
+    /// A registry's error message or plain-text body, in characters, as put into an error: a sentence, not a page.
+    /// </summary>
+    public const int ErrorTextChars = 200;
 
     /// <summary>The sidecar that names the blob a partial download belongs to: one small JSON object.</summary>
     public const long SidecarBytes = 4096;

@@ -33,14 +33,17 @@ internal static class ErrorResponseReader
             }
 
             var (errors, text) = ParseBody(body);
+
+            // The reason phrase is the server's own words too.
+            var reason = response.ReasonPhrase is { Length: > 0 } phrase ? Excerpt(phrase) : null;
             if (status == 401)
             {
-                return new RegistryAuthenticationException(method, url, status, response.ReasonPhrase, errors, text,
+                return new RegistryAuthenticationException(method, url, status, reason, errors, text,
                     "The registry wants credentials that it accepts: none were sent, or it refused them");
             }
 
             var hint = status == 403 ? "The credentials are valid but lack permission for this repository or action" : null;
-            return new RegistryResponseException(method, url, status, response.ReasonPhrase, errors, text,
+            return new RegistryResponseException(method, url, status, reason, errors, text,
                 RetryClassifier.RetryAfter(response, time.GetUtcNow()), hint);
         }
     }
@@ -69,7 +72,7 @@ internal static class ErrorResponseReader
 
                     var code = item.TryGetProperty("code", out var c) && c.ValueKind == JsonValueKind.String ? c.GetString()! : "UNKNOWN";
                     var message = item.TryGetProperty("message", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString()! : string.Empty;
-                    errors.Add(new RegistryError(Printable(code, 64), Printable(message, Limits.ErrorTextChars)));
+                    errors.Add(new RegistryError(Printable(code, 64), Excerpt(message)));
                 }
 
                 if (errors.Count > 0)
@@ -84,13 +87,74 @@ internal static class ErrorResponseReader
             // (InvalidOperationException from GetString): fall through to text.
         }
 
-        var text = Printable(Encoding.UTF8.GetString(body), Limits.ErrorTextChars);
+        var text = Excerpt(Encoding.UTF8.GetString(body));
         return (Array.Empty<RegistryError>(), text.Length == 0 ? null : text);
+    }
+
+    /// <summary>
+    /// What of a registry's own words goes into a message: redacted first (<see cref="TextRedactor"/>: a storage
+    /// backend's error may echo a signed URL), then without the tags of an HTML or XML body, printable, on one line,
+    /// and only its first sentence, at most
+    /// <see cref="Limits.ErrorTextChars"/> characters.
+    /// </summary>
+    internal static string Excerpt(string text)
+    {
+        var redacted = TextRedactor.Redact(text)!;
+        var line = Printable(redacted.TrimStart().StartsWith("<", StringComparison.Ordinal) ? WithoutTags(redacted) : redacted, int.MaxValue);
+        var collapsed = new StringBuilder(Math.Min(line.Length, Limits.ErrorTextChars + 1));
+        for (var i = 0; i < line.Length; i++)
+        {
+            var ch = line[i];
+            if (ch == ' ' && collapsed.Length > 0 && collapsed[collapsed.Length - 1] == ' ')
+            {
+                continue;
+            }
+
+            if (collapsed.Length >= Limits.ErrorTextChars)
+            {
+                return collapsed.ToString().TrimEnd() + "…";
+            }
+
+            collapsed.Append(ch);
+
+            // A full stop ends the sentence when a space or the end follows; "1.4" and "example.com" go on.
+            if (ch is '.' or '!' or '?' && collapsed.Length >= 12 && (i + 1 == line.Length || line[i + 1] == ' '))
+            {
+                break;
+            }
+        }
+
+        return collapsed.ToString().Trim();
+    }
+
+    /// <summary>The words of an HTML page or an XML error (a storage bucket's), each tag a space.</summary>
+    private static string WithoutTags(string markup)
+    {
+        var builder = new StringBuilder(markup.Length);
+        var inTag = false;
+        foreach (var ch in markup)
+        {
+            if (ch == '<')
+            {
+                inTag = true;
+                builder.Append(' ');
+            }
+            else if (ch == '>' && inTag)
+            {
+                inTag = false;
+            }
+            else if (!inTag)
+            {
+                builder.Append(ch);
+            }
+        }
+
+        return builder.ToString();
     }
 
     private static string Printable(string text, int max)
     {
-        var builder = new StringBuilder(Math.Min(text.Length, max));
+        var builder = new StringBuilder(Math.Min(text.Length, max == int.MaxValue ? text.Length : max));
         foreach (var ch in text)
         {
             if (builder.Length >= max)

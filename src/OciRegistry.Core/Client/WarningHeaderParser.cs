@@ -167,9 +167,10 @@ internal static class WarningHeaderParser
         return null;
     }
 
-    /// <summary>Control characters (terminal escapes, line breaks) become spaces; long texts are cut.</summary>
+    /// <summary>Secrets are redacted (<see cref="TextRedactor"/>), control characters (terminal escapes, line breaks) become spaces; long texts are cut.</summary>
     private static string Printable(string text)
     {
+        text = TextRedactor.Redact(text)!;
         var builder = new StringBuilder(Math.Min(text.Length, Limits.WarningTextChars + 1));
         foreach (var c in text)
         {

@@ -26,7 +26,10 @@ public sealed class ErrorResponseReaderTests
     [InlineData("Too Many Requests (HAP429).", "Too Many Requests (HAP429).")]
     [InlineData("{\"errors\":[]}", "{\"errors\":[]}")]
     [InlineData("{\"message\":\"x\"}", "{\"message\":\"x\"}")]
-    [InlineData("<html>\r\n<body>Bad Gateway</body>\r\n</html>", "<html>  <body>Bad Gateway</body>  </html>")]
+    [InlineData("<html>\r\n<body>Bad Gateway</body>\r\n</html>", "Bad Gateway")]
+    [InlineData("<Error><Code>AccessDenied</Code><Message>Request has expired.</Message><Expires>2026</Expires></Error>", "AccessDenied Request has expired.")]
+    [InlineData("Too many requests. Wait a minute. Then try again.", "Too many requests.")]
+    [InlineData("version 1.4 of example.com is gone", "version 1.4 of example.com is gone")]
     [InlineData("  \n ", null)]
     public void ParseBody_OtherBody_IsKeptAsPrintableText(string body, string? expected)
     {

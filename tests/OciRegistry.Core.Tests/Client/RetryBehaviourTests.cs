@@ -159,7 +159,7 @@ public sealed class RetryBehaviourTests
 
         Assert.Equal(2, stub.Requests.Count);
         Assert.Equal(429, e.StatusCode);
-        Assert.Equal(Text, e.BodyText);
+        Assert.Equal("You have reached your pull rate limit.", e.BodyText);
         Assert.Empty(e.Errors);
         Assert.Equal(TimeSpan.FromSeconds(3), e.RetryAfter);
         Assert.True(e.IsTransient);

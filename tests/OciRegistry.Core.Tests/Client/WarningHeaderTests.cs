@@ -18,6 +18,7 @@ public sealed class WarningHeaderTests
     [InlineData("299 - \"one\", 299 - \"two\"", "one|two")]
     [InlineData("199 - \"misc\", 299 - \"kept\", 110 - \"stale\"", "kept")]
     [InlineData("299 - \"line\r\nbreak \u001b[31mred\"", "line  break  [31mred")]
+    [InlineData("299 - \"moved: https://cdn.example/x?sig=abc123&service=r\"", "moved: https://cdn.example/x?sig=REDACTED&service=r")]
     [InlineData("299 - \"\"", "")]
     [InlineData("299 - \"   \"", "")]
     public void Parse_WellFormed_ReturnsThe299Texts(string header, string expected)
