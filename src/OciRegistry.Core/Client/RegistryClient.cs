@@ -136,32 +136,10 @@ public sealed class RegistryClient : IDisposable
         }
 
         var config = await ReadBlobAsync(manifest.Source, manifest.Config.Digest, Limits.BlobReadBytes, manifest.Config.Size, cancellationToken).ConfigureAwait(false);
-        var actual = ImagePlatform(config);
+        var actual = ImageConfig.PlatformOf(config);
         if (actual is not null && !actual.Satisfies(wanted))
         {
             throw new PlatformNotFoundException(wanted, [actual]);
-        }
-    }
-
-    /// <summary>The platform an image config declares (<c>os</c>, <c>architecture</c>, <c>variant</c>), or null.</summary>
-    internal static Platform? ImagePlatform(byte[] config)
-    {
-        try
-        {
-            using var document = JsonDocument.Parse(config);
-            var root = document.RootElement;
-            string? Text(string name) => root.ValueKind == JsonValueKind.Object && root.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
-            var os = Text("os");
-            var architecture = Text("architecture");
-            return os is null || architecture is null ? null : new Platform(os, architecture, Text("variant"), Text("os.version"));
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-        catch (InvalidOperationException)
-        {
-            return null;
         }
     }
 
