@@ -71,14 +71,9 @@ public sealed class RegistryClient : IDisposable
     public async Task<ManifestDocument> GetManifestAsync(Reference reference, CancellationToken cancellationToken = default)
     {
         CheckRegistry(reference);
-        using var request = new HttpRequestMessage(HttpMethod.Get, Url(reference.Repository, "manifests/" + reference.Identifier));
-        foreach (var type in MediaTypes.ManifestAccept)
-        {
-            request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(type));
-        }
-
-        using var response = await SendAsync(request, cancellationToken).ConfigureAwait(false);
-        var bytes = await BodyReader.ReadCappedAsync(response.Content, _options.MaxManifestBytes, ContentKind.Manifest, "manifest", cancellationToken).ConfigureAwait(false);
+        var request = new CappedRequest(ContentKind.Manifest, "manifest", _options.MaxManifestBytes) { Accept = MediaTypes.ManifestAccept };
+        var response = await GetCappedAsync(Url(reference.Repository, "manifests/" + reference.Identifier), request, cancellationToken).ConfigureAwait(false);
+        var bytes = response.Body;
         var expected = reference.Digest;
         if (expected is null && response.Headers.TryGetValues("Docker-Content-Digest", out var values) &&
             Digest.TryParse(values.FirstOrDefault(), out var announced, out _))
@@ -92,7 +87,7 @@ public sealed class RegistryClient : IDisposable
             throw new ContentVerificationException(ContentKind.Manifest, $"the manifest {reference}", expected, actual);
         }
 
-        return ManifestParser.Parse(bytes, response.Content.Headers.ContentType?.MediaType, actual, reference);
+        return ManifestParser.Parse(bytes, response.MediaType, actual, reference);
     }
 
     /// <summary>
@@ -247,9 +242,8 @@ public sealed class RegistryClient : IDisposable
             throw new ContentTooLargeException(ContentKind.Blob, what, maxBytes, expectedSize);
         }
 
-        using var request = new HttpRequestMessage(HttpMethod.Get, Url(repository.Repository, "blobs/" + digest));
-        using var response = await SendAsync(request, cancellationToken).ConfigureAwait(false);
-        var bytes = await BodyReader.ReadCappedAsync(response.Content, maxBytes, ContentKind.Blob, what, cancellationToken).ConfigureAwait(false);
+        var request = new CappedRequest(ContentKind.Blob, what, maxBytes);
+        var bytes = (await GetCappedAsync(Url(repository.Repository, "blobs/" + digest), request, cancellationToken).ConfigureAwait(false)).Body;
         if (expectedSize is { } size && bytes.Length != size)
         {
             throw new ContentVerificationException(ContentKind.Blob, $"the blob {repository.AtDigest(digest)} is {bytes.Length} bytes, not the {size} its descriptor says; the content was discarded", digest);
@@ -309,6 +303,36 @@ public sealed class RegistryClient : IDisposable
         }
 
         throw await ErrorResponseReader.ReadAsync(response, _options.TimeProvider, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Sends a GET through the chain and reads its whole body under the request's cap: the one way a manifest, a small
+    /// blob or a page of a list comes into memory. A status other than success is a typed exception unless the
+    /// request leaves that answer to the caller, which then gets it unread. The response is disposed either way.
+    /// </summary>
+    internal async Task<CappedResponse> GetCappedAsync(Uri url, CappedRequest request, CancellationToken cancellationToken)
+    {
+        using var message = new HttpRequestMessage(HttpMethod.Get, url);
+        foreach (var type in request.Accept)
+        {
+            message.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(type));
+        }
+
+        using var response = await _http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        var status = (int)response.StatusCode;
+        var mediaType = response.Content?.Headers.ContentType?.MediaType;
+        if (request.LeaveUnread?.Invoke(status, mediaType) == true)
+        {
+            return new CappedResponse(url, status, response.Headers, mediaType, body: null);
+        }
+
+        if (!response.IsSuccessStatusCode)
+        {
+            throw await ErrorResponseReader.ReadAsync(response, _options.TimeProvider, cancellationToken).ConfigureAwait(false);
+        }
+
+        var body = await BodyReader.ReadCappedAsync(response.Content!, request.Limit, request.Kind, request.What, cancellationToken).ConfigureAwait(false);
+        return new CappedResponse(url, status, response.Headers, mediaType, body);
     }
 
     /// <summary>Sends a request through the chain and returns whatever comes back, for callers that act on error statuses.</summary>
