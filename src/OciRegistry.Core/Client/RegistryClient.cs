@@ -153,10 +153,13 @@ public sealed class RegistryClient : IDisposable
         }
 
         var first = Url(repository, "tags/list" + (pageSize is { } n ? "?n=" + n : string.Empty));
-        var pages = PagedList.ReadAsync(this, first, ContentKind.TagList, "tag list of " + repository, Limits.TagListPageBytes, Limits.MaxTagPages, (_, bytes) => ParseTagList(bytes), cancellationToken);
-        await foreach (var tag in pages.ConfigureAwait(false))
+        var request = new PageRequest(new CappedRequest(ContentKind.TagList, "tag list of " + repository, Limits.TagListPageBytes), Limits.MaxTagPages);
+        await foreach (var page in ReadPagesAsync(first, request, cancellationToken).ConfigureAwait(false))
         {
-            yield return tag;
+            foreach (var tag in ParseTagList(page.Body))
+            {
+                yield return tag;
+            }
         }
     }
 
@@ -170,8 +173,8 @@ public sealed class RegistryClient : IDisposable
     public async IAsyncEnumerable<string> ListRepositoriesAsync(int? pageSize = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var first = new Uri(BaseAddress, "v2/_catalog" + (pageSize is { } n ? "?n=" + n : string.Empty));
-        var pages = PagedList.ReadAsync(this, first, ContentKind.Catalog, "catalog of " + Registry, Limits.CatalogPageBytes, Limits.MaxCatalogPages,
-            (_, bytes) => CatalogReader.ParsePage(bytes, _options.Warning), cancellationToken).GetAsyncEnumerator(cancellationToken);
+        var request = new PageRequest(new CappedRequest(ContentKind.Catalog, "catalog of " + Registry, Limits.CatalogPageBytes), Limits.MaxCatalogPages);
+        var pages = ReadPagesAsync(first, request, cancellationToken).GetAsyncEnumerator(cancellationToken);
         try
         {
             while (true)
@@ -188,7 +191,10 @@ public sealed class RegistryClient : IDisposable
                     throw new CatalogUnavailableException(Registry, e);
                 }
 
-                yield return pages.Current;
+                foreach (var name in CatalogReader.ParsePage(pages.Current.Body, _options.Warning))
+                {
+                    yield return name;
+                }
             }
         }
         finally
@@ -335,9 +341,27 @@ public sealed class RegistryClient : IDisposable
         return new CappedResponse(url, status, response.Headers, mediaType, body);
     }
 
-    /// <summary>Sends a request through the chain and returns whatever comes back, for callers that act on error statuses.</summary>
-    internal Task<HttpResponseMessage> SendUncheckedAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
-        _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+    /// <summary>
+    /// Reads a list the registry sends in pages linked by <c>Link: &lt;…&gt;; rel="next"</c> (RFC 8288), one
+    /// <see cref="GetCappedAsync"/> a page. A page is yielded once its next link has been checked (see
+    /// <see cref="PageTrail"/>); a next page already read, or one past the cap, fails before it is requested. A first
+    /// answer the request leaves to the caller comes back unread as the only page.
+    /// </summary>
+    /// <remarks>https://github.com/opencontainers/distribution-spec/blob/main/spec.md#listing-tags (pagination).</remarks>
+    internal async IAsyncEnumerable<CappedResponse> ReadPagesAsync(Uri first, PageRequest request, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var trail = new PageTrail(request.First.What, request.MaxPages);
+        var pageRequest = request.First;
+        Uri? next = first;
+        while (next is not null)
+        {
+            trail.Enter(next);
+            var page = await GetCappedAsync(next, pageRequest, cancellationToken).ConfigureAwait(false);
+            next = page.LeftUnread ? null : PageTrail.NextLink(page.Headers, page.Url);
+            pageRequest = request.Later;
+            yield return page;
+        }
+    }
 
     internal Uri Url(string repository, string rest) => new(BaseAddress, "v2/" + repository + "/" + rest);
 
@@ -387,54 +411,6 @@ public sealed class RegistryClient : IDisposable
             // GetString on a string holding invalid UTF-8 or a lone surrogate escape ("\uD800").
             throw new OciException("the tag list holds text that is not valid Unicode", e);
         }
-    }
-
-    /// <summary>
-    /// The <c>rel="next"</c> target of the response's <c>Link</c> headers, resolved against the page's URL; null when
-    /// there is none. A malformed header, or a next page on another origin (which would get our credentials), is an
-    /// error rather than a quiet end: either way the list would look complete while it is not.
-    /// </summary>
-    internal static Uri? NextLink(HttpResponseMessage response, Uri current)
-    {
-        if (!response.Headers.TryGetValues("Link", out var values))
-        {
-            return null;
-        }
-
-        foreach (var value in values)
-        {
-            IReadOnlyList<LinkHeader.Link> links;
-            try
-            {
-                links = LinkHeader.Parse(value);
-            }
-            catch (FormatException e)
-            {
-                throw new OciException($"the registry sent a malformed Link header for the next page ({e.Message}); the list would be incomplete", e);
-            }
-
-            foreach (var link in links)
-            {
-                if (!link.Relations.Contains("next"))
-                {
-                    continue;
-                }
-
-                if (!Uri.TryCreate(current, link.Target, out var target) || (target.Scheme != Uri.UriSchemeHttp && target.Scheme != Uri.UriSchemeHttps))
-                {
-                    throw new OciException($"the registry's Link to the next page is not a usable URL; the list would be incomplete");
-                }
-
-                if (!RedirectHandler.SameOrigin(current, target))
-                {
-                    throw new OciException($"the registry's next page is on another origin ({target.Scheme}://{target.Authority}); it was not followed, so the list would be incomplete");
-                }
-
-                return target;
-            }
-        }
-
-        return null;
     }
 
     private static HttpClientHandler CreatePrimaryHandler(ClientOptions options)
