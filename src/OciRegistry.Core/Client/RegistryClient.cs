@@ -4,7 +4,6 @@ using System.Linq;
 using System.Net.Http;
 using System.Net.Http.Headers;
 using System.Runtime.CompilerServices;
-using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
 using OciRegistry.Core.Models;
@@ -156,7 +155,7 @@ public sealed class RegistryClient : IDisposable
         var request = new PageRequest(new CappedRequest(ContentKind.TagList, "tag list of " + repository, Limits.TagListPageBytes), Limits.MaxTagPages);
         await foreach (var page in ReadPagesAsync(first, request, cancellationToken).ConfigureAwait(false))
         {
-            foreach (var tag in ParseTagList(page.Body))
+            foreach (var tag in TagListReader.ParsePage(page.Body))
             {
                 yield return tag;
             }
@@ -375,41 +374,6 @@ public sealed class RegistryClient : IDisposable
         if (!string.Equals(reference.Registry, Registry, StringComparison.OrdinalIgnoreCase))
         {
             throw new ArgumentException($"The reference {reference} is not on {Registry}.", nameof(reference));
-        }
-    }
-
-    private static List<string> ParseTagList(byte[] bytes)
-    {
-        try
-        {
-            using var document = JsonDocument.Parse(bytes);
-            var tags = new List<string>();
-            if (document.RootElement.ValueKind != JsonValueKind.Object)
-            {
-                throw new OciException("the tag list is not a JSON object");
-            }
-
-            if (document.RootElement.TryGetProperty("tags", out var array) && array.ValueKind == JsonValueKind.Array)
-            {
-                foreach (var item in array.EnumerateArray())
-                {
-                    if (item.ValueKind == JsonValueKind.String)
-                    {
-                        tags.Add(item.GetString()!);
-                    }
-                }
-            }
-
-            return tags;
-        }
-        catch (JsonException e)
-        {
-            throw new OciException($"the tag list is not valid JSON: {e.Message}", e);
-        }
-        catch (InvalidOperationException e)
-        {
-            // GetString on a string holding invalid UTF-8 or a lone surrogate escape ("\uD800").
-            throw new OciException("the tag list holds text that is not valid Unicode", e);
         }
     }
 
