@@ -1,8 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using System.Net.Http;
-using System.Net.Http.Headers;
 using System.Runtime.CompilerServices;
 using System.Threading;
 using System.Threading.Tasks;
@@ -38,54 +36,29 @@ internal static class ReferrersReader
         var first = client.Url(repository.Repository, "referrers/" + digest + query);
         var what = $"referrers list of {repository.AtDigest(digest)}";
 
-        IReadOnlyList<Descriptor>? firstPage = null;
-        Uri? next = null;
-        using (var request = new HttpRequestMessage(HttpMethod.Get, first))
-        {
-            request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(MediaTypes.OciIndex));
-            var response = await client.SendUncheckedAsync(request, cancellationToken).ConfigureAwait(false);
-            using (response)
+        // A registry without the API answers the first request with 404, or with something that is not an index.
+        var request = new PageRequest(
+            new CappedRequest(ContentKind.ReferrersList, what, Limits.ManifestBytes)
             {
-                var status = (int)response.StatusCode;
-                var isIndex = response.Content?.Headers.ContentType?.MediaType == MediaTypes.OciIndex;
-                if (status == 404 || (response.IsSuccessStatusCode && !isIndex))
+                Accept = [MediaTypes.OciIndex],
+                LeaveUnread = (status, mediaType) => status == 404 || (status is >= 200 and <= 299 && mediaType != MediaTypes.OciIndex),
+            },
+            Limits.MaxReferrersPages);
+        await foreach (var page in client.ReadPagesAsync(first, request, cancellationToken).ConfigureAwait(false))
+        {
+            if (page.LeftUnread)
+            {
+                client.Options.Trace?.Invoke(new HttpTraceEvent(HttpTraceKind.Fallback, "GET", UrlRedactor.Redact(first),
+                    $"(no referrers API: {(page.Status == 404 ? "HTTP 404" : "the answer is not an index")}; reading the referrers tag {TagFor(digest)})"));
+                foreach (var referrer in await FromTagSchemaAsync(client, repository, digest, artifactType, cancellationToken).ConfigureAwait(false))
                 {
-                    client.Options.Trace?.Invoke(new HttpTraceEvent(HttpTraceKind.Fallback, "GET", UrlRedactor.Redact(first),
-                        $"(no referrers API: {(status == 404 ? "HTTP 404" : "the answer is not an index")}; reading the referrers tag {TagFor(digest)})"));
+                    yield return referrer;
                 }
-                else if (!response.IsSuccessStatusCode)
-                {
-                    throw await ErrorResponseReader.ReadAsync(response, client.Options.TimeProvider, cancellationToken).ConfigureAwait(false);
-                }
-                else
-                {
-                    var bytes = await BodyReader.ReadCappedAsync(response.Content!, Limits.ManifestBytes, ContentKind.ReferrersList, what, cancellationToken).ConfigureAwait(false);
-                    firstPage = ParsePage(response, bytes, repository, artifactType);
-                    next = RegistryClient.NextLink(response, first);
-                }
-            }
-        }
 
-        if (firstPage is null)
-        {
-            foreach (var referrer in await FromTagSchemaAsync(client, repository, digest, artifactType, cancellationToken).ConfigureAwait(false))
-            {
-                yield return referrer;
+                yield break;
             }
 
-            yield break;
-        }
-
-        foreach (var referrer in firstPage)
-        {
-            yield return referrer;
-        }
-
-        if (next is not null)
-        {
-            var pages = PagedList.ReadAsync(client, next, ContentKind.ReferrersList, what, Limits.ManifestBytes, Limits.MaxReferrersPages,
-                (response, bytes) => ParsePage(response, bytes, repository, artifactType), cancellationToken);
-            await foreach (var referrer in pages.ConfigureAwait(false))
+            foreach (var referrer in ParsePage(page, repository, artifactType))
             {
                 yield return referrer;
             }
@@ -101,15 +74,15 @@ internal static class ReferrersReader
 
     private static string Truncate(string text, int length) => text.Length <= length ? text : text.Substring(0, length);
 
-    private static IReadOnlyList<Descriptor> ParsePage(HttpResponseMessage response, byte[] bytes, Reference repository, string? artifactType)
+    private static IReadOnlyList<Descriptor> ParsePage(CappedResponse page, Reference repository, string? artifactType)
     {
-        var document = ManifestParser.Parse(bytes, response.Content?.Headers.ContentType?.MediaType, source: repository);
+        var document = ManifestParser.Parse(page.Body, page.MediaType, source: repository);
         if (document is not ImageIndex index)
         {
             throw new ManifestFormatException($"the referrers response is a {document.MediaType}, not an index");
         }
 
-        var applied = response.Headers.TryGetValues(FiltersAppliedHeader, out var values) &&
+        var applied = page.Headers.TryGetValues(FiltersAppliedHeader, out var values) &&
             values.SelectMany(v => v.Split(',')).Any(f => string.Equals(f.Trim(), "artifactType", StringComparison.OrdinalIgnoreCase));
         return Filter(index.Manifests, applied ? null : artifactType);
     }

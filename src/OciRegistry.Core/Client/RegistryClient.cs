@@ -4,7 +4,6 @@ using System.Linq;
 using System.Net.Http;
 using System.Net.Http.Headers;
 using System.Runtime.CompilerServices;
-using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
 using OciRegistry.Core.Models;
@@ -72,14 +71,9 @@ public sealed class RegistryClient : IDisposable
     public async Task<ManifestDocument> GetManifestAsync(Reference reference, CancellationToken cancellationToken = default)
     {
         CheckRegistry(reference);
-        using var request = new HttpRequestMessage(HttpMethod.Get, Url(reference.Repository, "manifests/" + reference.Identifier));
-        foreach (var type in MediaTypes.ManifestAccept)
-        {
-            request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(type));
-        }
-
-        using var response = await SendAsync(request, cancellationToken).ConfigureAwait(false);
-        var bytes = await BodyReader.ReadCappedAsync(response.Content, _options.MaxManifestBytes, ContentKind.Manifest, "manifest", cancellationToken).ConfigureAwait(false);
+        var request = new CappedRequest(ContentKind.Manifest, "manifest", _options.MaxManifestBytes) { Accept = MediaTypes.ManifestAccept };
+        var response = await GetCappedAsync(Url(reference.Repository, "manifests/" + reference.Identifier), request, cancellationToken).ConfigureAwait(false);
+        var bytes = response.Body;
         var expected = reference.Digest;
         if (expected is null && response.Headers.TryGetValues("Docker-Content-Digest", out var values) &&
             Digest.TryParse(values.FirstOrDefault(), out var announced, out _))
@@ -93,7 +87,7 @@ public sealed class RegistryClient : IDisposable
             throw new ContentVerificationException(ContentKind.Manifest, $"the manifest {reference}", expected, actual);
         }
 
-        return ManifestParser.Parse(bytes, response.Content.Headers.ContentType?.MediaType, actual, reference);
+        return ManifestParser.Parse(bytes, response.MediaType, actual, reference);
     }
 
     /// <summary>
@@ -137,32 +131,10 @@ public sealed class RegistryClient : IDisposable
         }
 
         var config = await ReadBlobAsync(manifest.Source, manifest.Config.Digest, Limits.BlobReadBytes, manifest.Config.Size, cancellationToken).ConfigureAwait(false);
-        var actual = ImagePlatform(config);
+        var actual = ImageConfig.PlatformOf(config);
         if (actual is not null && !actual.Satisfies(wanted))
         {
             throw new PlatformNotFoundException(wanted, [actual]);
-        }
-    }
-
-    /// <summary>The platform an image config declares (<c>os</c>, <c>architecture</c>, <c>variant</c>), or null.</summary>
-    internal static Platform? ImagePlatform(byte[] config)
-    {
-        try
-        {
-            using var document = JsonDocument.Parse(config);
-            var root = document.RootElement;
-            string? Text(string name) => root.ValueKind == JsonValueKind.Object && root.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
-            var os = Text("os");
-            var architecture = Text("architecture");
-            return os is null || architecture is null ? null : new Platform(os, architecture, Text("variant"), Text("os.version"));
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-        catch (InvalidOperationException)
-        {
-            return null;
         }
     }
 
@@ -181,10 +153,13 @@ public sealed class RegistryClient : IDisposable
         }
 
         var first = Url(repository, "tags/list" + (pageSize is { } n ? "?n=" + n : string.Empty));
-        var pages = PagedList.ReadAsync(this, first, ContentKind.TagList, "tag list of " + repository, Limits.TagListPageBytes, Limits.MaxTagPages, (_, bytes) => ParseTagList(bytes), cancellationToken);
-        await foreach (var tag in pages.ConfigureAwait(false))
+        var request = new PageRequest(new CappedRequest(ContentKind.TagList, "tag list of " + repository, Limits.TagListPageBytes), Limits.MaxTagPages);
+        await foreach (var page in ReadPagesAsync(first, request, cancellationToken).ConfigureAwait(false))
         {
-            yield return tag;
+            foreach (var tag in TagListReader.ParsePage(page.Body))
+            {
+                yield return tag;
+            }
         }
     }
 
@@ -198,8 +173,8 @@ public sealed class RegistryClient : IDisposable
     public async IAsyncEnumerable<string> ListRepositoriesAsync(int? pageSize = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var first = new Uri(BaseAddress, "v2/_catalog" + (pageSize is { } n ? "?n=" + n : string.Empty));
-        var pages = PagedList.ReadAsync(this, first, ContentKind.Catalog, "catalog of " + Registry, Limits.CatalogPageBytes, Limits.MaxCatalogPages,
-            (_, bytes) => CatalogReader.ParsePage(bytes, _options.Warning), cancellationToken).GetAsyncEnumerator(cancellationToken);
+        var request = new PageRequest(new CappedRequest(ContentKind.Catalog, "catalog of " + Registry, Limits.CatalogPageBytes), Limits.MaxCatalogPages);
+        var pages = ReadPagesAsync(first, request, cancellationToken).GetAsyncEnumerator(cancellationToken);
         try
         {
             while (true)
@@ -216,7 +191,10 @@ public sealed class RegistryClient : IDisposable
                     throw new CatalogUnavailableException(Registry, e);
                 }
 
-                yield return pages.Current;
+                foreach (var name in CatalogReader.ParsePage(pages.Current.Body, _options.Warning))
+                {
+                    yield return name;
+                }
             }
         }
         finally
@@ -270,9 +248,8 @@ public sealed class RegistryClient : IDisposable
             throw new ContentTooLargeException(ContentKind.Blob, what, maxBytes, expectedSize);
         }
 
-        using var request = new HttpRequestMessage(HttpMethod.Get, Url(repository.Repository, "blobs/" + digest));
-        using var response = await SendAsync(request, cancellationToken).ConfigureAwait(false);
-        var bytes = await BodyReader.ReadCappedAsync(response.Content, maxBytes, ContentKind.Blob, what, cancellationToken).ConfigureAwait(false);
+        var request = new CappedRequest(ContentKind.Blob, what, maxBytes);
+        var bytes = (await GetCappedAsync(Url(repository.Repository, "blobs/" + digest), request, cancellationToken).ConfigureAwait(false)).Body;
         if (expectedSize is { } size && bytes.Length != size)
         {
             throw new ContentVerificationException(ContentKind.Blob, $"the blob {repository.AtDigest(digest)} is {bytes.Length} bytes, not the {size} its descriptor says; the content was discarded", digest);
@@ -343,9 +320,57 @@ public sealed class RegistryClient : IDisposable
         throw await ErrorResponseReader.ReadAsync(response, _options.TimeProvider, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Sends a request through the chain and returns whatever comes back, for callers that act on error statuses.</summary>
-    internal Task<HttpResponseMessage> SendUncheckedAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
-        _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+    /// <summary>
+    /// Sends a GET through the chain and reads its whole body under the request's cap: the one way a manifest, a small
+    /// blob or a page of a list comes into memory. A status other than success is a typed exception unless the
+    /// request leaves that answer to the caller, which then gets it unread. The response is disposed either way.
+    /// </summary>
+    internal async Task<CappedResponse> GetCappedAsync(Uri url, CappedRequest request, CancellationToken cancellationToken)
+    {
+        using var message = new HttpRequestMessage(HttpMethod.Get, url);
+        foreach (var type in request.Accept)
+        {
+            message.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(type));
+        }
+
+        using var response = await _http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        var status = (int)response.StatusCode;
+        var mediaType = response.Content?.Headers.ContentType?.MediaType;
+        if (request.LeaveUnread?.Invoke(status, mediaType) == true)
+        {
+            return new CappedResponse(url, status, response.Headers, mediaType, body: null);
+        }
+
+        if (!response.IsSuccessStatusCode)
+        {
+            throw await ErrorResponseReader.ReadAsync(response, _options.TimeProvider, cancellationToken).ConfigureAwait(false);
+        }
+
+        var body = await BodyReader.ReadCappedAsync(response.Content!, request.Limit, request.Kind, request.What, cancellationToken).ConfigureAwait(false);
+        return new CappedResponse(url, status, response.Headers, mediaType, body);
+    }
+
+    /// <summary>
+    /// Reads a list the registry sends in pages linked by <c>Link: &lt;…&gt;; rel="next"</c> (RFC 8288), one
+    /// <see cref="GetCappedAsync"/> a page. A page is yielded once its next link has been checked (see
+    /// <see cref="PageTrail"/>); a next page already read, or one past the cap, fails before it is requested. A first
+    /// answer the request leaves to the caller comes back unread as the only page.
+    /// </summary>
+    /// <remarks>https://github.com/opencontainers/distribution-spec/blob/main/spec.md#listing-tags (pagination).</remarks>
+    internal async IAsyncEnumerable<CappedResponse> ReadPagesAsync(Uri first, PageRequest request, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var trail = new PageTrail(request.First.What, request.MaxPages);
+        var pageRequest = request.First;
+        Uri? next = first;
+        while (next is not null)
+        {
+            trail.Enter(next);
+            var page = await GetCappedAsync(next, pageRequest, cancellationToken).ConfigureAwait(false);
+            next = page.LeftUnread ? null : PageTrail.NextLink(page.Headers, page.Url);
+            pageRequest = request.Later;
+            yield return page;
+        }
+    }
 
     internal Uri Url(string repository, string rest) => new(BaseAddress, "v2/" + repository + "/" + rest);
 
@@ -360,89 +385,6 @@ public sealed class RegistryClient : IDisposable
         {
             throw new ArgumentException($"The reference {reference} is not on {Registry}.", nameof(reference));
         }
-    }
-
-    private static List<string> ParseTagList(byte[] bytes)
-    {
-        try
-        {
-            using var document = JsonDocument.Parse(bytes);
-            var tags = new List<string>();
-            if (document.RootElement.ValueKind != JsonValueKind.Object)
-            {
-                throw new OciException("the tag list is not a JSON object");
-            }
-
-            if (document.RootElement.TryGetProperty("tags", out var array) && array.ValueKind == JsonValueKind.Array)
-            {
-                foreach (var item in array.EnumerateArray())
-                {
-                    if (item.ValueKind == JsonValueKind.String)
-                    {
-                        tags.Add(item.GetString()!);
-                    }
-                }
-            }
-
-            return tags;
-        }
-        catch (JsonException e)
-        {
-            throw new OciException($"the tag list is not valid JSON: {e.Message}", e);
-        }
-        catch (InvalidOperationException e)
-        {
-            // GetString on a string holding invalid UTF-8 or a lone surrogate escape ("\uD800").
-            throw new OciException("the tag list holds text that is not valid Unicode", e);
-        }
-    }
-
-    /// <summary>
-    /// The <c>rel="next"</c> target of the response's <c>Link</c> headers, resolved against the page's URL; null when
-    /// there is none. A malformed header, or a next page on another origin (which would get our credentials), is an
-    /// error rather than a quiet end: either way the list would look complete while it is not.
-    /// </summary>
-    internal static Uri? NextLink(HttpResponseMessage response, Uri current)
-    {
-        if (!response.Headers.TryGetValues("Link", out var values))
-        {
-            return null;
-        }
-
-        foreach (var value in values)
-        {
-            IReadOnlyList<LinkHeader.Link> links;
-            try
-            {
-                links = LinkHeader.Parse(value);
-            }
-            catch (FormatException e)
-            {
-                throw new OciException($"the registry sent a malformed Link header for the next page ({e.Message}); the list would be incomplete", e);
-            }
-
-            foreach (var link in links)
-            {
-                if (!link.Relations.Contains("next"))
-                {
-                    continue;
-                }
-
-                if (!Uri.TryCreate(current, link.Target, out var target) || (target.Scheme != Uri.UriSchemeHttp && target.Scheme != Uri.UriSchemeHttps))
-                {
-                    throw new OciException($"the registry's Link to the next page is not a usable URL; the list would be incomplete");
-                }
-
-                if (!RedirectHandler.SameOrigin(current, target))
-                {
-                    throw new OciException($"the registry's next page is on another origin ({target.Scheme}://{target.Authority}); it was not followed, so the list would be incomplete");
-                }
-
-                return target;
-            }
-        }
-
-        return null;
     }
 
     private static HttpClientHandler CreatePrimaryHandler(ClientOptions options)

@@ -81,6 +81,30 @@ public sealed class ReferrersTests
     }
 
     [Fact]
+    public async Task ListReferrersAsync_LaterPageNotFound_IsAnErrorNotAFallback()
+    {
+        // Only the first answer can say "no referrers API": once pages are coming, a 404 means the list broke off.
+        var network = new FakeNetwork(request => request.RequestUri!.Query.Contains("page=2", StringComparison.Ordinal)
+            ? FakeNetwork.Text(404, "gone")
+            : Index((SbomDigest, Sbom)).With("Link", $"<{ReferrersPath}?page=2>; rel=\"next\""));
+        using var client = network.Client();
+        var seen = new System.Collections.Generic.List<Digest>();
+
+        var e = await Assert.ThrowsAsync<RegistryResponseException>(async () =>
+        {
+            await foreach (var referrer in client.ListReferrersAsync(At(Subject)))
+            {
+                seen.Add(referrer.Digest);
+            }
+        });
+
+        Assert.Equal(404, e.StatusCode);
+        Assert.Equal([SbomDigest], seen);
+        Assert.Equal(2, network.Requests.Count);
+        Assert.Equal(MediaTypes.OciIndex, network.Requests[0].Accept);
+    }
+
+    [Fact]
     public async Task ListReferrersAsync_LinkLoop_Stops()
     {
         var network = new FakeNetwork(_ => Index((SbomDigest, Sbom)).With("Link", $"<{ReferrersPath}?page=2>; rel=\"next\""));
