@@ -1,9 +1,11 @@
 using System;
 using System.Collections.Generic;
+using System.IO;
 using System.Linq;
 using System.Net.Http;
 using System.Net.Http.Headers;
 using System.Runtime.CompilerServices;
+using System.Runtime.ExceptionServices;
 using System.Threading;
 using System.Threading.Tasks;
 using OciRegistry.Core.Models;
@@ -324,8 +326,34 @@ public sealed class RegistryClient : IDisposable
     /// Sends a GET through the chain and reads its whole body under the request's cap: the one way a manifest, a small
     /// blob or a page of a list comes into memory. A status other than success is a typed exception unless the
     /// request leaves that answer to the caller, which then gets it unread. The response is disposed either way.
+    /// A body that breaks off (cut, reset, or silent past the idle timeout) is as transient as a failed request: the
+    /// whole GET is made again under the client's backoff policy, and the last break is thrown when the retries are
+    /// spent. (The request itself already went through the retry handler, which covers everything up to the headers.)
     /// </summary>
     internal async Task<CappedResponse> GetCappedAsync(Uri url, CappedRequest request, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                return await GetCappedOnceAsync(url, request, cancellationToken).ConfigureAwait(false);
+            }
+            catch (BrokenBodyException e) when (attempt < Backoff.Options.MaxRetries && !cancellationToken.IsCancellationRequested)
+            {
+                var delay = Backoff.Delay(attempt, null);
+                _options.Trace?.Invoke(new HttpTraceEvent(HttpTraceKind.Retry, "GET", UrlRedactor.Redact(url),
+                    $"(attempt {attempt + 2} of {Backoff.Options.MaxRetries + 1}) after the body broke off: {e.InnerException!.Message}", delay: delay));
+                await Backoff.WaitAsync(delay, cancellationToken).ConfigureAwait(false);
+            }
+            catch (BrokenBodyException e)
+            {
+                ExceptionDispatchInfo.Capture(e.InnerException!).Throw();
+                throw;
+            }
+        }
+    }
+
+    private async Task<CappedResponse> GetCappedOnceAsync(Uri url, CappedRequest request, CancellationToken cancellationToken)
     {
         using var message = new HttpRequestMessage(HttpMethod.Get, url);
         foreach (var type in request.Accept)
@@ -346,9 +374,21 @@ public sealed class RegistryClient : IDisposable
             throw await ErrorResponseReader.ReadAsync(response, _options.TimeProvider, cancellationToken).ConfigureAwait(false);
         }
 
-        var body = await BodyReader.ReadCappedAsync(response.Content!, request.Limit, request.Kind, request.What, cancellationToken).ConfigureAwait(false);
+        byte[] body;
+        try
+        {
+            body = await BodyReader.ReadCappedAsync(response.Content!, request.Limit, request.Kind, request.What, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested && e is IOException or HttpRequestException)
+        {
+            throw new BrokenBodyException(e);
+        }
+
         return new CappedResponse(url, status, response.Headers, mediaType, body);
     }
+
+    /// <summary>Marks a failure while reading a body, as opposed to one while sending: only that is retried here.</summary>
+    private sealed class BrokenBodyException(Exception inner) : Exception(inner.Message, inner);
 
     /// <summary>
     /// Reads a list the registry sends in pages linked by <c>Link: &lt;…&gt;; rel="next"</c> (RFC 8288), one
