@@ -40,6 +40,12 @@ public static class Limits
     /// </summary>
     public const int WarningHeaderBytes = 4096;
 
+    /// <summary>
+    /// The response header block, in KiB (the unit HttpClientHandler counts in): a registry's headers are a few
+    /// hundred bytes; a block larger than this is not one, and fails at once instead of being retried.
+    /// </summary>
+    public const int ResponseHeadersKiB = 16;
+
     /// <summary>One <c>WWW-Authenticate</c> header: a challenge is a scheme and a few parameters.</summary>
     public const int ChallengeHeaderChars = 16 * 1024;
 

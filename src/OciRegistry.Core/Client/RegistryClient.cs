@@ -435,6 +435,15 @@ public sealed class RegistryClient : IDisposable
             UseCookies = false,
             AutomaticDecompression = System.Net.DecompressionMethods.None,
         };
+        try
+        {
+            handler.MaxResponseHeadersLength = Limits.ResponseHeadersKiB;
+        }
+        catch (PlatformNotSupportedException)
+        {
+            // A handler that cannot be told keeps its own limit (64 KiB).
+        }
+
         if (options.SkipCertificateCheck)
         {
             handler.ServerCertificateCustomValidationCallback = (_, _, _, _) => true;

@@ -33,7 +33,7 @@ internal sealed class RetryHandler : DelegatingHandler
             builder.AddRetry(new RetryStrategyOptions<HttpResponseMessage>
             {
                 MaxRetryAttempts = _options.MaxRetries,
-                ShouldHandle = args => new ValueTask<bool>(ShouldRetry(args.Outcome)),
+                ShouldHandle = args => new ValueTask<bool>(ShouldRetry(args.Outcome, args.AttemptNumber)),
                 DelayGenerator = args => new ValueTask<TimeSpan?>(Delay(args.AttemptNumber, args.Outcome)),
                 OnRetry = args =>
                 {
@@ -71,13 +71,18 @@ internal sealed class RetryHandler : DelegatingHandler
 
     private Task<HttpResponseMessage> BaseSendAsync(HttpRequestMessage request, CancellationToken cancellationToken) => base.SendAsync(request, cancellationToken);
 
-    private bool ShouldRetry(Outcome<HttpResponseMessage> outcome)
+    private bool ShouldRetry(Outcome<HttpResponseMessage> outcome, int attempt)
     {
         if (outcome.Exception is { } exception)
         {
             if (exception is OperationCanceledException)
             {
                 return false;
+            }
+
+            if (RetryClassifier.IsNameResolutionFailure(exception))
+            {
+                return attempt == 0;
             }
 
             return RetryClassifier.IsTransientException(exception) && WithinRetryAfterBound(exception is RegistryResponseException r ? r.RetryAfter : null);
