@@ -152,36 +152,16 @@ public sealed class ContentStore
     /// <returns>The sha256 digest of the content.</returns>
     /// <exception cref="ArgumentException">The repository name, a tag or the media type is not valid.</exception>
     /// <exception cref="ManifestFormatException">The content is not a manifest this module can parse.</exception>
-    public Digest AddManifest(string repository, byte[] content, string mediaType, params string[] tags)
-    {
-        if (content is null)
-        {
-            throw new ArgumentNullException(nameof(content));
-        }
-
-        var copy = (byte[])content.Clone();
-        var digest = Digest.Compute(copy);
-        AddManifestCore(repository, copy, mediaType, digest, tags ?? []);
-        return digest;
-    }
+    public Digest AddManifest(string repository, byte[] content, string mediaType, params string[] tags) =>
+        AddManifestCopy(repository, content, mediaType, tags, validate: true);
 
     /// <summary>
     /// Adds bytes to serve as a manifest exactly as given, without parsing them: for testing how clients cope with
     /// malformed, oversized or unsupported manifests (Docker schema 1, say).
     /// </summary>
     /// <returns>The sha256 digest of the content.</returns>
-    public Digest AddUncheckedManifest(string repository, byte[] content, string mediaType, params string[] tags)
-    {
-        if (content is null)
-        {
-            throw new ArgumentNullException(nameof(content));
-        }
-
-        var copy = (byte[])content.Clone();
-        var digest = Digest.Compute(copy);
-        AddManifestCore(repository, copy, mediaType, digest, tags ?? [], validate: false);
-        return digest;
-    }
+    public Digest AddUncheckedManifest(string repository, byte[] content, string mediaType, params string[] tags) =>
+        AddManifestCopy(repository, content, mediaType, tags, validate: false);
 
     /// <summary>
     /// Adds a manifest from a <see cref="ManifestBuilder"/> to <paramref name="repository"/> with every blob it
@@ -449,6 +429,19 @@ public sealed class ContentStore
                 ? content.Tags.Keys.OrderBy(tag => tag, StringComparer.Ordinal).ToArray()
                 : null;
         }
+    }
+
+    private Digest AddManifestCopy(string repository, byte[] content, string mediaType, string[]? tags, bool validate)
+    {
+        if (content is null)
+        {
+            throw new ArgumentNullException(nameof(content));
+        }
+
+        var copy = (byte[])content.Clone();
+        var digest = Digest.Compute(copy);
+        AddManifestCore(repository, copy, mediaType, digest, tags ?? [], validate);
+        return digest;
     }
 
     private void AddBlobCore(string repository, StoredBlob blob)
