@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
-using System.Security.Cryptography;
 using OciRegistry.Core.Layout;
 using OciRegistry.Core.Models;
 using OciRegistry.Core.References;
@@ -153,144 +152,45 @@ public sealed class ContentStore
     /// <returns>The sha256 digest of the content.</returns>
     /// <exception cref="ArgumentException">The repository name, a tag or the media type is not valid.</exception>
     /// <exception cref="ManifestFormatException">The content is not a manifest this module can parse.</exception>
-    public Digest AddManifest(string repository, byte[] content, string mediaType, params string[] tags)
-    {
-        if (content is null)
-        {
-            throw new ArgumentNullException(nameof(content));
-        }
-
-        var copy = (byte[])content.Clone();
-        var digest = Digest.Compute(copy);
-        AddManifestCore(repository, copy, mediaType, digest, tags ?? []);
-        return digest;
-    }
+    public Digest AddManifest(string repository, byte[] content, string mediaType, params string[] tags) =>
+        AddManifestCopy(repository, content, mediaType, tags, validate: true);
 
     /// <summary>
     /// Adds bytes to serve as a manifest exactly as given, without parsing them: for testing how clients cope with
     /// malformed, oversized or unsupported manifests (Docker schema 1, say).
     /// </summary>
     /// <returns>The sha256 digest of the content.</returns>
-    public Digest AddUncheckedManifest(string repository, byte[] content, string mediaType, params string[] tags)
-    {
-        if (content is null)
-        {
-            throw new ArgumentNullException(nameof(content));
-        }
-
-        var copy = (byte[])content.Clone();
-        var digest = Digest.Compute(copy);
-        AddManifestCore(repository, copy, mediaType, digest, tags ?? [], validate: false);
-        return digest;
-    }
+    public Digest AddUncheckedManifest(string repository, byte[] content, string mediaType, params string[] tags) =>
+        AddManifestCopy(repository, content, mediaType, tags, validate: false);
 
     /// <summary>
-    /// Turns plain files into an OCI artifact in <paramref name="repository"/>, the way <c>oras push</c> does: one
-    /// layer per file, titled with its file name (<c>org.opencontainers.image.title</c>), the empty config, an
-    /// artifact type, the manifest's annotations and optionally a subject, so referrers can be tested. The files
-    /// are hashed once and then served from where they are, without being copied.
+    /// Adds a manifest from a <see cref="ManifestBuilder"/> to <paramref name="repository"/> with every blob it
+    /// references, and points <paramref name="tags"/> at it. Nothing is stored when the repository name or a tag is
+    /// not valid.
     /// </summary>
-    /// <param name="repository">The repository, e.g. <c>samples/sbom</c>.</param>
-    /// <param name="tag">A tag to point at the manifest, or null.</param>
-    /// <param name="paths">The files, in layer order; their names must differ.</param>
-    /// <param name="artifactType">The manifest's <c>artifactType</c>.</param>
-    /// <param name="annotations">The manifest's annotations, or null.</param>
-    /// <param name="subject">The manifest this artifact refers to, or null.</param>
-    /// <param name="layerMediaType">The media type of every layer.</param>
     /// <returns>The manifest as stored.</returns>
-    /// <exception cref="ArgumentException">A name, tag or media type is not valid, or two files share a name.</exception>
-    /// <exception cref="FileNotFoundException">A file does not exist.</exception>
-    public ImageManifest AddArtifact(
-        string repository,
-        string? tag,
-        IReadOnlyList<string> paths,
-        string artifactType,
-        IReadOnlyDictionary<string, string>? annotations = null,
-        Descriptor? subject = null,
-        string layerMediaType = "application/octet-stream")
+    /// <exception cref="ArgumentException">The repository name or a tag is not valid, or a blob's digest is already
+    /// stored with another size.</exception>
+    public ImageManifest AddManifest(string repository, BuiltManifest manifest, params string[] tags)
     {
         ValidateRepository(repository);
-        if (tag is not null)
+        if (manifest is null)
+        {
+            throw new ArgumentNullException(nameof(manifest));
+        }
+
+        tags ??= [];
+        foreach (var tag in tags)
         {
             ValidateTag(tag);
         }
 
-        if (paths is null)
+        foreach (var blob in manifest.Blobs)
         {
-            throw new ArgumentNullException(nameof(paths));
+            AddBlobCore(repository, blob);
         }
 
-        if (string.IsNullOrEmpty(artifactType) || string.IsNullOrEmpty(layerMediaType))
-        {
-            throw new ArgumentException("an artifact needs an artifact type and a layer media type", nameof(artifactType));
-        }
-
-        var layers = new List<(string MediaType, Digest Digest, long Size, string Title)>();
-        foreach (var path in paths)
-        {
-            var file = new FileInfo(System.IO.Path.GetFullPath(path));
-            if (!file.Exists)
-            {
-                throw new FileNotFoundException($"the file '{file.FullName}' does not exist", file.FullName);
-            }
-
-            if (layers.Any(l => string.Equals(l.Title, file.Name, StringComparison.Ordinal)))
-            {
-                throw new ArgumentException($"two files are named '{file.Name}': layer titles must differ", nameof(paths));
-            }
-
-            Digest digest;
-            using (var stream = file.OpenRead())
-            using (var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256))
-            {
-                var buffer = new byte[RegistryExchange.ChunkSize];
-                int read;
-                while ((read = stream.Read(buffer, 0, buffer.Length)) > 0)
-                {
-                    hash.AppendData(buffer, 0, read);
-                }
-
-                digest = Digest.FromHash("sha256", hash.GetHashAndReset());
-            }
-
-            AddBlobFile(repository, digest, file.Length, file.FullName);
-            layers.Add((layerMediaType, digest, file.Length, file.Name));
-        }
-
-        var emptyConfig = AddBlob(repository, [(byte)'{', (byte)'}']);
-        var content = JsonContent.Write(writer =>
-        {
-            writer.WriteStartObject();
-            writer.WriteNumber("schemaVersion", 2);
-            writer.WriteString("mediaType", MediaTypes.OciManifest);
-            writer.WriteString("artifactType", artifactType);
-            DescriptorWriter.Write(writer, "config", MediaTypes.OciEmpty, emptyConfig, 2);
-            writer.WriteStartArray("layers");
-            foreach (var layer in layers)
-            {
-                DescriptorWriter.Write(writer, null, layer.MediaType, layer.Digest, layer.Size, annotations: DescriptorWriter.Title(layer.Title));
-            }
-
-            writer.WriteEndArray();
-            if (subject is not null)
-            {
-                DescriptorWriter.Write(writer, "subject", subject.MediaType, subject.Digest, subject.Size);
-            }
-
-            if (annotations is { Count: > 0 })
-            {
-                writer.WriteStartObject("annotations");
-                foreach (var annotation in annotations.OrderBy(a => a.Key, StringComparer.Ordinal))
-                {
-                    writer.WriteString(annotation.Key, annotation.Value);
-                }
-
-                writer.WriteEndObject();
-            }
-
-            writer.WriteEndObject();
-        });
-        return (ImageManifest)AddManifestCore(repository, content, MediaTypes.OciManifest, Digest.Compute(content), tag is null ? [] : [tag])!;
+        return (ImageManifest)AddManifestCore(repository, manifest.Content, manifest.MediaType, manifest.Digest, tags)!;
     }
 
     /// <summary>A descriptor of the manifest with <paramref name="digest"/> in <paramref name="repository"/>, or null.</summary>
@@ -529,6 +429,19 @@ public sealed class ContentStore
                 ? content.Tags.Keys.OrderBy(tag => tag, StringComparer.Ordinal).ToArray()
                 : null;
         }
+    }
+
+    private Digest AddManifestCopy(string repository, byte[] content, string mediaType, string[]? tags, bool validate)
+    {
+        if (content is null)
+        {
+            throw new ArgumentNullException(nameof(content));
+        }
+
+        var copy = (byte[])content.Clone();
+        var digest = Digest.Compute(copy);
+        AddManifestCore(repository, copy, mediaType, digest, tags ?? [], validate);
+        return digest;
     }
 
     private void AddBlobCore(string repository, StoredBlob blob)

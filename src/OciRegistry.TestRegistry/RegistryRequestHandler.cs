@@ -172,15 +172,9 @@ internal sealed partial class RegistryRequestHandler(ContentStore store, UploadA
     private Task ServeTagListAsync(RegistryExchange exchange, string name, CancellationToken cancellationToken)
     {
         var query = QueryString.FromTarget(exchange.Request.RawUrl);
-        int? limit = null;
-        if (query.First("n") is { } nText)
+        if (!TryReadLimit(query, out var limit))
         {
-            if (!TryParseCount(nText, out var n))
-            {
-                return exchange.SendErrorAsync(HttpStatusCode.BadRequest, RegistryErrorCode.PaginationNumberInvalid, $"'{nText}' is not a valid number of tags: use a non-negative integer", cancellationToken);
-            }
-
-            limit = n;
+            return exchange.SendErrorAsync(HttpStatusCode.BadRequest, RegistryErrorCode.PaginationNumberInvalid, $"'{query.First("n")}' is not a valid number of tags: use a non-negative integer", cancellationToken);
         }
 
         var tags = store.FindTags(name);
@@ -205,15 +199,9 @@ internal sealed partial class RegistryRequestHandler(ContentStore store, UploadA
     private Task ServeCatalogAsync(RegistryExchange exchange, CancellationToken cancellationToken)
     {
         var query = QueryString.FromTarget(exchange.Request.RawUrl);
-        int? limit = null;
-        if (query.First("n") is { } nText)
+        if (!TryReadLimit(query, out var limit))
         {
-            if (!TryParseCount(nText, out var n))
-            {
-                return exchange.SendErrorAsync(HttpStatusCode.BadRequest, RegistryErrorCode.PaginationNumberInvalid, $"'{nText}' is not a valid number of repositories: use a non-negative integer", cancellationToken);
-            }
-
-            limit = n;
+            return exchange.SendErrorAsync(HttpStatusCode.BadRequest, RegistryErrorCode.PaginationNumberInvalid, $"'{query.First("n")}' is not a valid number of repositories: use a non-negative integer", cancellationToken);
         }
 
         var page = Paginate(exchange, [.. store.Repositories.Where(name => exchange.Grants(name, RegistryAction.Pull))], query.First("last"), limit, "/v2/_catalog");
@@ -370,16 +358,22 @@ internal sealed partial class RegistryRequestHandler(ContentStore store, UploadA
 
     private static string ETag(Digest digest) => "\"" + digest + "\"";
 
-    // Non-negative decimal; a count too large for an int just means "all of them".
-    private static bool TryParseCount(string text, out int count)
+    // The n of n/last pagination: null when the query has none, false when it is not a non-negative decimal; a
+    // count too large for an int just means "all of them".
+    private static bool TryReadLimit(QueryString query, out int? limit)
     {
-        count = 0;
+        limit = null;
+        if (query.First("n") is not { } text)
+        {
+            return true;
+        }
+
         if (text.Length == 0 || text.Any(c => c is < '0' or > '9'))
         {
             return false;
         }
 
-        count = long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value <= int.MaxValue
+        limit = long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value <= int.MaxValue
             ? (int)value
             : int.MaxValue;
         return true;

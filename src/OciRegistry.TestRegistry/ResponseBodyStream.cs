@@ -4,6 +4,7 @@ using System.Diagnostics;
 using System.IO;
 using System.Threading;
 using System.Threading.Tasks;
+using OciRegistry.Core;
 
 namespace OciRegistry.TestRegistry;
 
@@ -11,7 +12,7 @@ namespace OciRegistry.TestRegistry;
 /// The body of one response on its way to the connection: counts the bytes for the request log and applies the
 /// body faults of a <see cref="BodyFaultPlan"/> as the bytes pass, so blobs still stream chunk by chunk. Write-only.
 /// </summary>
-internal sealed class ResponseBodyStream : Stream
+internal sealed class ResponseBodyStream : WriteOnlyStream
 {
     // A trickle sends a slice every 50 ms or so; large enough that the timer is not the bottleneck.
     private const int TrickleSlicesPerSecond = 20;
@@ -38,20 +39,6 @@ internal sealed class ResponseBodyStream : Stream
         _abort = abort;
     }
 
-    public override bool CanRead => false;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => true;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
-
     public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
     {
         if (_plan is null)
@@ -69,12 +56,6 @@ internal sealed class ResponseBodyStream : Stream
     public override void Flush() => _inner.Flush();
 
     public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException("The response body is written asynchronously.");
-
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
 
     private async Task WriteWithFaultsAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
     {

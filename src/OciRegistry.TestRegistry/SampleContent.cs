@@ -26,7 +26,6 @@ public static class SampleContent
 
     private const string Created = "2024-01-01T00:00:00Z";
     private static readonly DateTimeOffset CreatedTime = new(2024, 1, 1, 0, 0, 0, TimeSpan.Zero);
-    private static readonly byte[] EmptyJson = [(byte)'{', (byte)'}'];
 
     /// <summary>Adds the sample repository, its blobs, manifests and tags to <paramref name="store"/>.</summary>
     public static void AddTo(ContentStore store)
@@ -65,46 +64,25 @@ public static class SampleContent
     private static Image AddOciImage(ContentStore store, Platform platform)
     {
         var layer = HelloLayer(platform);
-        var layerDigest = store.AddBlob(Repository, layer);
-        var config = Config(platform, layerDigest);
-        var configDigest = store.AddBlob(Repository, config);
-        var manifest = JsonContent.Write(writer =>
-        {
-            writer.WriteStartObject();
-            writer.WriteNumber("schemaVersion", 2);
-            writer.WriteString("mediaType", MediaTypes.OciManifest);
-            DescriptorWriter.Write(writer, "config", MediaTypes.OciConfig, configDigest, config.Length);
-            writer.WriteStartArray("layers");
-            DescriptorWriter.Write(writer, null, MediaTypes.OciLayerTar, layerDigest, layer.Length, annotations: DescriptorWriter.Title($"hello-{platform.Os}-{platform.Architecture}.tar"));
-            writer.WriteEndArray();
-            writer.WriteEndObject();
-        });
-        var digest = store.AddManifest(Repository, manifest, MediaTypes.OciManifest);
-        return new Image(MediaTypes.OciManifest, digest, manifest.Length, platform);
+        var image = new ManifestBuilder()
+            .SetConfig(MediaTypes.OciConfig, Config(platform, Digest.Compute(layer)))
+            .AddLayer(MediaTypes.OciLayerTar, layer, $"hello-{platform.Os}-{platform.Architecture}.tar")
+            .Build();
+        store.AddManifest(Repository, image);
+        return new Image(image.MediaType, image.Digest, image.Size, platform);
     }
 
     private static void AddDockerImage(ContentStore store)
     {
         var platform = new Platform("linux", "amd64");
         var tar = HelloLayer(platform);
-        var layer = StoredGzip.Compress(tar);
-        var layerDigest = store.AddBlob(Repository, layer);
 
         // diff_ids name the uncompressed layer.
-        var config = Config(platform, Digest.Compute(tar));
-        var configDigest = store.AddBlob(Repository, config);
-        var manifest = JsonContent.Write(writer =>
-        {
-            writer.WriteStartObject();
-            writer.WriteNumber("schemaVersion", 2);
-            writer.WriteString("mediaType", MediaTypes.DockerManifest);
-            DescriptorWriter.Write(writer, "config", MediaTypes.DockerConfig, configDigest, config.Length);
-            writer.WriteStartArray("layers");
-            DescriptorWriter.Write(writer, null, MediaTypes.DockerLayerGzip, layerDigest, layer.Length);
-            writer.WriteEndArray();
-            writer.WriteEndObject();
-        });
-        store.AddManifest(Repository, manifest, MediaTypes.DockerManifest, "docker");
+        var image = new ManifestBuilder(MediaTypes.DockerManifest)
+            .SetConfig(MediaTypes.DockerConfig, Config(platform, Digest.Compute(tar)))
+            .AddLayer(MediaTypes.DockerLayerGzip, StoredGzip.Compress(tar))
+            .Build();
+        store.AddManifest(Repository, image, "docker");
     }
 
     // An artifact as image-spec 1.1 describes it: artifactType, the empty config, and a subject.
@@ -114,25 +92,13 @@ public static class SampleContent
         var readme = Encoding.UTF8.GetBytes(
             "# samples/hello\n\nSample content served by the OciRegistry test registry: an OCI index of two images " +
             "(linux/amd64, linux/arm64/v8), a Docker v2 image and this README, attached to the linux/amd64 image.\n");
-        var readmeDigest = store.AddBlob(Repository, readme);
-        var emptyDigest = store.AddBlob(Repository, EmptyJson);
-        var manifest = JsonContent.Write(writer =>
+        var artifact = new ManifestBuilder
         {
-            writer.WriteStartObject();
-            writer.WriteNumber("schemaVersion", 2);
-            writer.WriteString("mediaType", MediaTypes.OciManifest);
-            writer.WriteString("artifactType", ReadmeArtifactType);
-            DescriptorWriter.Write(writer, "config", MediaTypes.OciEmpty, emptyDigest, EmptyJson.Length);
-            writer.WriteStartArray("layers");
-            DescriptorWriter.Write(writer, null, "text/markdown", readmeDigest, readme.Length, annotations: DescriptorWriter.Title("README.md"));
-            writer.WriteEndArray();
-            DescriptorWriter.Write(writer, "subject", subject.MediaType, subject.Digest, subject.Size);
-            writer.WriteStartObject("annotations");
-            writer.WriteString("org.opencontainers.image.created", Created);
-            writer.WriteEndObject();
-            writer.WriteEndObject();
-        });
-        store.AddManifest(Repository, manifest, MediaTypes.OciManifest, "readme");
+            ArtifactType = ReadmeArtifactType,
+            Subject = new Descriptor { MediaType = subject.MediaType, Digest = subject.Digest, Size = subject.Size },
+            Annotations = { ["org.opencontainers.image.created"] = Created },
+        };
+        store.AddManifest(Repository, artifact.AddLayer("text/markdown", readme, "README.md").Build(), "readme");
     }
 
     private static byte[] HelloLayer(Platform platform)

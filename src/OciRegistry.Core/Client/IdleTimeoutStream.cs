@@ -9,22 +9,8 @@ namespace OciRegistry.Core.Client;
 /// A read-only wrapper that fails a read with <see cref="IdleTimeoutException"/> when no byte arrives for the idle
 /// time. Each read gets the full idle time again, so a slow but moving body is never cut.
 /// </summary>
-internal sealed class IdleTimeoutStream(Stream inner, TimeSpan idle) : Stream
+internal sealed class IdleTimeoutStream(Stream inner, TimeSpan idle) : ReadOnlyStream
 {
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
-
     public override async Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
     {
         using var timer = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -41,16 +27,6 @@ internal sealed class IdleTimeoutStream(Stream inner, TimeSpan idle) : Stream
 
     /// <summary>Synchronous reads are not guarded: the core only reads asynchronously.</summary>
     public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, count);
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

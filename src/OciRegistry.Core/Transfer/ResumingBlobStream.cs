@@ -17,7 +17,7 @@ namespace OciRegistry.Core.Transfer;
 /// The seed's retryReader, with one change: the count of failures in a row resets whenever bytes arrived since the
 /// last one, so a connection cut every few megabytes still finishes, while one that delivers nothing gives up.
 /// </remarks>
-internal sealed class ResumingBlobStream : Stream
+internal sealed class ResumingBlobStream : ReadOnlyStream
 {
     private readonly RegistryClient _client;
     private readonly Reference _repository;
@@ -42,12 +42,6 @@ internal sealed class ResumingBlobStream : Stream
 
     /// <summary>How many times the stream connected (the first request included).</summary>
     public int Attempts { get; private set; }
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
 
     public override long Length => _size;
 
@@ -174,16 +168,6 @@ internal sealed class ResumingBlobStream : Stream
         _body = null;
         _response = null;
     }
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

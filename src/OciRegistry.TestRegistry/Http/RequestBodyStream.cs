@@ -3,6 +3,7 @@ using System.Globalization;
 using System.IO;
 using System.Threading;
 using System.Threading.Tasks;
+using OciRegistry.Core;
 
 namespace OciRegistry.TestRegistry.Http;
 
@@ -11,7 +12,7 @@ namespace OciRegistry.TestRegistry.Http;
 /// reads end at the body's end, never in the next request, and a client that closes early fails the read.
 /// The first read sends <c>100 Continue</c> when the client waits for it.
 /// </summary>
-internal sealed class RequestBodyStream : Stream
+internal sealed class RequestBodyStream : ReadOnlyStream
 {
     private readonly ConnectionReader _reader;
     private readonly HttpServerLimits _limits;
@@ -39,20 +40,6 @@ internal sealed class RequestBodyStream : Stream
 
     /// <summary>How much of a Content-Length body is left; -1 for a chunked one.</summary>
     public long Remaining => _chunked ? -1 : _remaining;
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
 
     public override async Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
     {
@@ -107,16 +94,6 @@ internal sealed class RequestBodyStream : Stream
     }
 
     public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException("the request body is read asynchronously");
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     // chunk = chunk-size [ chunk-ext ] CRLF chunk-data CRLF; last-chunk = 1*("0") [ chunk-ext ] CRLF, then trailers and CRLF.
     private async Task<bool> NextChunkAsync(CancellationToken cancellationToken)

@@ -7,6 +7,7 @@ using OciRegistry.Core.Models;
 using OciRegistry.Core.References;
 using OciRegistry.Hosting;
 using OciRegistry.Output;
+using OciRegistry.TestRegistry;
 
 namespace OciRegistry.Commands;
 
@@ -105,7 +106,18 @@ public sealed class PublishOciTestArtifactCommand : PSCmdlet
         ImageManifest manifest;
         try
         {
-            manifest = content.AddArtifact(Repository, Tag, files, ArtifactType, annotations, subject, LayerMediaType);
+            var artifact = new ManifestBuilder { ArtifactType = ArtifactType, Subject = subject };
+            foreach (var annotation in annotations)
+            {
+                artifact.Annotations.Add(annotation);
+            }
+
+            foreach (var file in files)
+            {
+                artifact.AddLayerFile(LayerMediaType, file);
+            }
+
+            manifest = content.AddManifest(Repository, artifact.Build(), Tag is null ? [] : [Tag]);
         }
         catch (Exception e) when (e is ArgumentException or System.IO.IOException or UnauthorizedAccessException)
         {
@@ -116,7 +128,7 @@ public sealed class PublishOciTestArtifactCommand : PSCmdlet
         WriteObject(new OciManifest(manifest, Reference.Create(Registry.Host, Repository, Tag, manifest.Digest), null));
     }
 
-    private Descriptor? ResolveSubject(TestRegistry.ContentStore content)
+    private Descriptor? ResolveSubject(ContentStore content)
     {
         var value = Subject is PSObject wrapped ? wrapped.BaseObject : Subject;
         switch (value)
