@@ -1,4 +1,4 @@
-Describe 'Argument completers (OciRegistry.psm1)' {
+Describe 'Argument completers (OciRegistry.Completion)' {
     BeforeAll {
         Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
         Import-Module (Join-Path $PSScriptRoot 'FakeHttpServer.psm1') -Force
@@ -16,7 +16,7 @@ Describe 'Argument completers (OciRegistry.psm1)' {
             param([string] $Line)
             @((TabExpansion2 -inputScript $Line -cursorColumn $Line.Length).CompletionMatches | ForEach-Object CompletionText)
         }
-        $script:clearCache = { & $module { $script:CompletionCache.Clear() } }
+        $script:clearCache = { [OciRegistry.Completion.CompletionCache]::Clear() }
 
         # An empty folder, so that PowerShell's fallback to file names (when a completer offers nothing) finds none.
         Push-Location $TestDrive
@@ -90,7 +90,7 @@ Describe 'Argument completers (OciRegistry.psm1)' {
             @{ Word = 'reg.example/repo@sha256:ab' }
         ) {
             & $complete "Get-OciManifest $Word" | Should -BeNullOrEmpty
-            & $module { $script:CompletionCache.Count } | Should -Be 0
+            [OciRegistry.Completion.CompletionCache]::Count | Should -Be 0
         }
     }
 
@@ -192,8 +192,8 @@ Describe 'Argument completers (OciRegistry.psm1)' {
         It 'gives up on a registry that never answers, within the timeout' {
             $listener = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
             $listener.Start()   # accepts connections into the backlog and never responds
-            $previous = & $module { $script:CompletionTimeout }
-            & $module { $script:CompletionTimeout = [TimeSpan]::FromSeconds(1) }
+            $previous = [OciRegistry.Completion.CompletionCache]::Timeout
+            [OciRegistry.Completion.CompletionCache]::Timeout = [TimeSpan]::FromSeconds(1)
             try {
                 $port = ([System.Net.IPEndPoint] $listener.LocalEndpoint).Port
                 $elapsed = Measure-Command { $script:offered = & $complete "Get-OciManifest 127.0.0.1:$port/a/b:" }
@@ -203,7 +203,7 @@ Describe 'Argument completers (OciRegistry.psm1)' {
                 (Measure-Command { & $complete "Get-OciManifest 127.0.0.1:$port/a/b:" }).TotalSeconds | Should -BeLessThan 0.5
             }
             finally {
-                & $module { param($t) $script:CompletionTimeout = $t } $previous
+                [OciRegistry.Completion.CompletionCache]::Timeout = $previous
                 $listener.Stop()
             }
         }
@@ -211,11 +211,8 @@ Describe 'Argument completers (OciRegistry.psm1)' {
 
     Context 'the module' {
         It 'does no completion work at import' {
-            Import-OciRegistryUnderTest
-            $fresh = Get-Module OciRegistry
-            & $fresh { $null -eq $script:CompletionPool } | Should -BeTrue
-            & $fresh { $script:CompletionCache.Count } | Should -Be 0
-            $script:module = $fresh
+            # In a fresh process: this one's cache already holds what the tests above fetched.
+            Invoke-ChildPwsh "Import-Module '$env:OCIREGISTRY_MODULE'; [OciRegistry.Completion.CompletionCache]::Count" | Should -Be 0
         }
 
         It 'imports under Set-StrictMode -Version Latest without errors' {

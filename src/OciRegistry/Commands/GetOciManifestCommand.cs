@@ -4,6 +4,7 @@ using System.Threading.Tasks;
 using OciRegistry.Core.Client;
 using OciRegistry.Core.Models;
 using OciRegistry.Core.References;
+using OciRegistry.Completion;
 using OciRegistry.Hosting;
 using OciRegistry.Output;
 
@@ -23,6 +24,7 @@ public sealed class GetOciManifestCommand : RegistryCmdlet
     /// <summary>The reference: <c>[registry[:port]/]repository[:tag][@digest]</c>.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ByReference)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ReferenceCompleter))]
     public string Reference { get; set; } = string.Empty;
 
     /// <summary>The registry host and port, e.g. <c>ghcr.io</c>.</summary>
@@ -37,6 +39,7 @@ public sealed class GetOciManifestCommand : RegistryCmdlet
 
     /// <summary>The tag; <c>latest</c> when neither tag nor digest is given.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true, ParameterSetName = ByParts)]
+    [ArgumentCompleter(typeof(TagCompleter))]
     public string? Tag { get; set; }
 
     /// <summary>The digest to pull and verify.</summary>
@@ -45,6 +48,7 @@ public sealed class GetOciManifestCommand : RegistryCmdlet
 
     /// <summary>Resolves an index to the manifest for this platform, e.g. <c>linux/arm64</c>.</summary>
     [Parameter]
+    [ArgumentCompleter(typeof(PlatformCompleter))]
     public string? Platform { get; set; }
 
     /// <summary>Emits the exact manifest bytes as a string instead of objects.</summary>

@@ -1,6 +1,7 @@
 using System;
 using System.Management.Automation;
 using OciRegistry.Core.References;
+using OciRegistry.Completion;
 using OciRegistry.Hosting;
 using OciRegistry.Output;
 
@@ -17,11 +18,13 @@ public sealed class GetOciReferrerCommand : RegistryCmdlet
     /// <summary>The manifest whose referrers to list: <c>registry/repository@digest</c>, or a tag.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ReferenceCompleter))]
     public string Reference { get; set; } = string.Empty;
 
     /// <summary>Only referrers of this artifact type, e.g. <c>application/spdx+json</c>.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ArtifactTypeCompleter))]
     public string? ArtifactType { get; set; }
 
     /// <inheritdoc/>

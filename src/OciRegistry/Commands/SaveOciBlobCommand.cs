@@ -9,6 +9,7 @@ using System.Threading.Tasks;
 using OciRegistry.Core.Client;
 using OciRegistry.Core.References;
 using OciRegistry.Core.Transfer;
+using OciRegistry.Completion;
 using OciRegistry.Hosting;
 using OciRegistry.Output;
 
@@ -64,6 +65,7 @@ public sealed class SaveOciBlobCommand : RegistryCmdlet
 
     /// <summary>The media type, reported on the output.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true, ParameterSetName = ByBlob)]
+    [ArgumentCompleter(typeof(MediaTypeCompleter))]
     public string? MediaType { get; set; }
 
     /// <summary>The folder to save into (default: the current location); files are named <c>sha256-&lt;hex&gt;</c>.</summary>

@@ -6,6 +6,7 @@ using System.Threading.Tasks;
 using OciRegistry.Core.Models;
 using OciRegistry.Core.References;
 using OciRegistry.Core.Transfer;
+using OciRegistry.Completion;
 using OciRegistry.Hosting;
 using OciRegistry.Output;
 
@@ -24,6 +25,7 @@ public sealed class SaveOciImageCommand : RegistryCmdlet
     /// <summary>The image reference: <c>[registry[:port]/]repository[:tag][@digest]</c>.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ReferenceCompleter))]
     public string Reference { get; set; } = string.Empty;
 
     /// <summary>The layout folder; created if needed, shared with other images already in it.</summary>
@@ -33,6 +35,7 @@ public sealed class SaveOciImageCommand : RegistryCmdlet
 
     /// <summary>Saves only this platform's manifest of an index, e.g. <c>linux/amd64</c>; without it, every platform.</summary>
     [Parameter]
+    [ArgumentCompleter(typeof(PlatformCompleter))]
     public string? Platform { get; set; }
 
     /// <summary>How many blobs download at once.</summary>

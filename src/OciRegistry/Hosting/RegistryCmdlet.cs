@@ -32,6 +32,21 @@ public abstract class RegistryCmdlet : AsyncPSCmdlet
     [Parameter]
     public SwitchParameter SkipCertificateCheck { get; set; }
 
+    /// <summary>
+    /// The client options the connection parameters ask for; Tab completion builds its clients the same way from
+    /// the switches already typed, so that it reaches a registry as the command will.
+    /// </summary>
+    internal static ClientOptions Connection(bool allowInsecure, bool skipCertificateCheck, PSCredential? credential)
+    {
+        var options = new ClientOptions { AllowInsecure = allowInsecure, SkipCertificateCheck = skipCertificateCheck };
+        if (credential is not null && credential != PSCredential.Empty)
+        {
+            options.Credential = RegistryCredential.FromPassword(credential.UserName, credential.GetNetworkCredential().Password);
+        }
+
+        return options;
+    }
+
     /// <summary>The client for <paramref name="registry"/>, created on first use.</summary>
     protected RegistryClient ClientFor(string registry)
     {
@@ -39,19 +54,9 @@ public abstract class RegistryCmdlet : AsyncPSCmdlet
         {
             if (!_clients.TryGetValue(registry, out var client))
             {
-                var options = new ClientOptions
-                {
-                    AllowInsecure = AllowInsecure.IsPresent,
-                    SkipCertificateCheck = SkipCertificateCheck.IsPresent,
-                    Trace = e => QueueVerbose(e.ToString()),
-                    Warning = QueueWarningOnce,
-                };
-                if (Credential is not null && Credential != PSCredential.Empty)
-                {
-                    var network = Credential.GetNetworkCredential();
-                    options.Credential = RegistryCredential.FromPassword(Credential.UserName, network.Password);
-                }
-
+                var options = Connection(AllowInsecure.IsPresent, SkipCertificateCheck.IsPresent, Credential);
+                options.Trace = e => QueueVerbose(e.ToString());
+                options.Warning = QueueWarningOnce;
                 client = new RegistryClient(registry, options);
                 _clients[registry] = client;
             }
