@@ -89,15 +89,9 @@ public sealed class GetOciBlobCommand : RegistryCmdlet
             (reference, digestText, size) = (Reference, Digest, Size);
         }
 
-        Reference repository;
-        Digest digest;
-        try
+        if (!BlobTarget.TryResolve(reference, digestText, out var repository, out var digest, out var error))
         {
-            (repository, digest) = BlobTarget.Resolve(reference, digestText);
-        }
-        catch (InvalidReferenceException e)
-        {
-            WriteError(ErrorMapping.ToErrorRecord(e, reference, ErrorSubject.Blob));
+            WriteError(error!);
             return;
         }
 

@@ -1,3 +1,4 @@
+using System.Management.Automation;
 using OciRegistry.Core.References;
 
 namespace OciRegistry.Hosting;
@@ -23,5 +24,22 @@ internal static class BlobTarget
         return Digest.TryParse(text, out var parsed, out var problem)
             ? (repository, parsed)
             : throw new InvalidReferenceException(text, problem);
+    }
+
+    /// <summary>As <see cref="Resolve"/>, with the error record to write about <paramref name="reference"/> when it fails.</summary>
+    public static bool TryResolve(string reference, string? digest, out Reference repository, out Digest parsed, out ErrorRecord? error)
+    {
+        try
+        {
+            (repository, parsed) = Resolve(reference, digest);
+            error = null;
+            return true;
+        }
+        catch (InvalidReferenceException e)
+        {
+            (repository, parsed) = (null!, null!);
+            error = ErrorMapping.ToErrorRecord(e, reference, ErrorSubject.Blob);
+            return false;
+        }
     }
 }

@@ -9,23 +9,9 @@ namespace OciRegistry.Core.Tests.Support;
 /// A body as a network delivers it: not seekable (so no length is announced unless a header says so), handed out
 /// in pieces, optionally with a pause before each piece or a stall after some bytes that only cancellation ends.
 /// </summary>
-internal sealed class WireStream(byte[] data, int pieceSize = 1024, int stallAfter = -1, TimeSpan pause = default) : Stream
+internal sealed class WireStream(byte[] data, int pieceSize = 1024, int stallAfter = -1, TimeSpan pause = default) : ReadOnlyStream
 {
     private int _position;
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
 
     public override async Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         await ReadAsync(buffer.AsMemory(offset, count), cancellationToken);
@@ -50,14 +36,4 @@ internal sealed class WireStream(byte[] data, int pieceSize = 1024, int stallAft
     }
 
     public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException("the core reads asynchronously");
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }
