@@ -89,7 +89,8 @@ public sealed class BlobDownloader
         var partial = new PartialDownload(target);
         partial.RefusePlantedFiles();
         var hash = digest.CreateHash();
-        FileStream file;
+        FileStream? file = null;
+        ResumingBlobStream? network = null;
         long resumedFrom = 0;
         try
         {
@@ -98,7 +99,14 @@ public sealed class BlobDownloader
                 file = OpenExclusive(partial.DataPath, FileMode.Open);
                 resumedFrom = await HashExistingAsync(file, hash, digest, size, progress, cancellationToken).ConfigureAwait(false);
             }
-            else
+
+            var from = resumedFrom;
+            network = new ResumingBlobStream(_client, repository, digest, size, resumedFrom,
+                wait => progress?.Report(new TransferProgress(digest, TransferState.Waiting, -1, size, from, wait)));
+
+            // The first request before the first file: a refusal, a missing blob or a wrong size leaves nothing behind.
+            await network.OpenAsync(cancellationToken).ConfigureAwait(false);
+            if (file is null)
             {
                 partial.Delete();
                 OnDisk(partial.SidecarPath, () => partial.WriteSidecar(digest, size, repository.RepositoryOnly().ToString()));
@@ -108,11 +116,11 @@ public sealed class BlobDownloader
         catch
         {
             hash.Dispose();
+            file?.Dispose();
+            network?.Dispose();
             throw;
         }
 
-        var network = new ResumingBlobStream(_client, repository, digest, size, resumedFrom,
-            wait => progress?.Report(new TransferProgress(digest, TransferState.Waiting, -1, size, resumedFrom, wait)));
         try
         {
             (ulong, ulong) written;

@@ -87,6 +87,18 @@ internal sealed class ResumingBlobStream : ReadOnlyStream
         }
     }
 
+    /// <summary>
+    /// Makes the first request now, so that what fails for good (a refusal, a missing blob, a refused range, a size
+    /// that is not the descriptor's) fails before the caller creates anything on disk.
+    /// </summary>
+    public async Task OpenAsync(CancellationToken cancellationToken)
+    {
+        if (_body is null && _position < _size)
+        {
+            _body = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     public override int Read(byte[] buffer, int offset, int count) =>
         throw new NotSupportedException("Blob streams are read asynchronously.");
 
@@ -105,6 +117,15 @@ internal sealed class ResumingBlobStream : ReadOnlyStream
             }
 
             throw new OciException($"the registry refused the range bytes={_position}- of {_digest} (HTTP 416) though the blob is {_size} bytes");
+        }
+
+        // A size the registry announces that is not the descriptor's is wrong content, not a network to wait for.
+        var announced = status == 206 ? _response.Content.Headers.ContentRange?.Length : _response.Content.Headers.ContentLength;
+        if (announced is { } served && served != _size)
+        {
+            Disconnect();
+            throw new ContentVerificationException(ContentKind.Blob,
+                $"the registry serves the blob {_digest} as {served} bytes, but its descriptor says {_size}; nothing more was downloaded", _digest);
         }
 
         var body = await _response.Content.ReadAsStreamAsync().ConfigureAwait(false);

@@ -116,6 +116,40 @@ public sealed class BlobDownloaderTests : IDisposable
         Assert.NotNull(wait.Wait);
     }
 
+    [Theory]
+    [InlineData(-1)]
+    [InlineData(1)]
+    public async Task DownloadAsync_SizeDisagreesWithTheDescriptor_FailsAtOnceNamingBothSizes(int off)
+    {
+        await using var registry = await RegistryUnderTest.StartAsync();
+        using var client = new RegistryClient(registry.Server.Host, FastRetries());
+        var repository = Reference.ParseRepository($"{registry.Server.Host}/{RegistryUnderTest.Repository}");
+        var declared = registry.Blob.Length + off;
+
+        var e = await Assert.ThrowsAsync<ContentVerificationException>(() =>
+            new BlobDownloader(client).DownloadAsync(repository, registry.BlobDigest, declared, Path.Combine(_folder, "blob")));
+
+        Assert.Contains(declared.ToString(System.Globalization.CultureInfo.InvariantCulture), e.Message);
+        Assert.Contains(registry.Blob.Length.ToString(System.Globalization.CultureInfo.InvariantCulture), e.Message);
+        Assert.Single(registry.RequestsFor(registry.BlobPath));
+        Assert.Empty(Directory.GetFileSystemEntries(_folder));
+    }
+
+    [Theory]
+    [InlineData(403)]
+    [InlineData(404)]
+    public async Task DownloadAsync_RefusedAtTheFirstRequest_LeavesNothingBehind(int status)
+    {
+        await using var registry = await RegistryUnderTest.StartAsync(null, new FaultRule(FaultKind.Fail) { PathPattern = "*/blobs/*", StatusCode = status });
+        using var client = new RegistryClient(registry.Server.Host, FastRetries());
+        var repository = Reference.ParseRepository($"{registry.Server.Host}/{RegistryUnderTest.Repository}");
+
+        await Assert.ThrowsAsync<RegistryResponseException>(() =>
+            new BlobDownloader(client).DownloadAsync(repository, registry.BlobDigest, registry.Blob.Length, Path.Combine(_folder, "blob")));
+
+        Assert.Empty(Directory.GetFileSystemEntries(_folder));
+    }
+
     private static ClientOptions FastRetries() => new()
     {
         UseDockerConfig = false,

@@ -130,8 +130,9 @@ public sealed class PlantedFileTests : IAsyncLifetime
     {
         // The config goes to "report.partial" and starts first; the 300 KiB blob goes to "report", so it works in
         // "report.partial" too. The config finishes first and renames its file over that name.
-        _registry.Server.Faults.Add(new FaultRule(FaultKind.Delay) { PathPattern = $"*/blobs/{_registry.ConfigDigest}", Delay = TimeSpan.FromSeconds(1), Count = 1 });
-        _registry.Server.Faults.Add(new FaultRule(FaultKind.Delay) { PathPattern = $"*/blobs/{_registry.BlobDigest}", Delay = TimeSpan.FromSeconds(2.5), Count = 1 });
+        // Slow bodies, not slow answers: a download creates its working files once the first answer is in.
+        _registry.Server.Faults.Add(new FaultRule(FaultKind.Trickle) { PathPattern = $"*/blobs/{_registry.ConfigDigest}", BytesPerSecond = 2, Count = 1 });
+        _registry.Server.Faults.Add(new FaultRule(FaultKind.Trickle) { PathPattern = $"*/blobs/{_registry.BlobDigest}", BytesPerSecond = 120 * 1024, Count = 1 });
         var report = Path.Combine(_folder, "report");
         var config = Task.Run(() => NewDownloader().DownloadAsync(_repository, _registry.ConfigDigest, _registry.Config.Length, report + ".partial"));
         await WaitUntilAsync(() => File.Exists(report + ".partial.partial.json"));
