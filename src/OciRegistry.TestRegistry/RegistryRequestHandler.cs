@@ -90,7 +90,9 @@ internal sealed partial class RegistryRequestHandler(ContentStore store, UploadA
         }
         else
         {
-            return exchange.SendErrorAsync(HttpStatusCode.BadRequest, RegistryErrorCode.ManifestInvalid, $"'{reference}' is neither a valid tag nor a digest", cancellationToken);
+            // Neither a tag nor shaped like a digest: no manifest has that name, so "not found", as the spec answers
+            // for a manifest that is not in the repository (and as the reference server does).
+            manifest = null;
         }
 
         if (manifest is null)

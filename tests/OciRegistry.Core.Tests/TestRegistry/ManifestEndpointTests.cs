@@ -93,9 +93,11 @@ public sealed class ManifestEndpointTests(RegistryFixture fixture) : IClassFixtu
     [InlineData("GET", "a/b/c", "sha256:abc", HttpStatusCode.BadRequest, "DIGEST_INVALID")]
     [InlineData("GET", "a/b/c", "md5:d41d8cd98f00b204e9800998ecf8427e", HttpStatusCode.BadRequest, "DIGEST_INVALID")]
     [InlineData("GET", "a/b/c", "sha256:ABCDEF0000000000000000000000000000000000000000000000000000000000", HttpStatusCode.BadRequest, "DIGEST_INVALID")]
-    [InlineData("GET", "a/b/c", ".hidden", HttpStatusCode.BadRequest, "MANIFEST_INVALID")]
-    [InlineData("GET", "a/b/c", "-dash", HttpStatusCode.BadRequest, "MANIFEST_INVALID")]
-    [InlineData("GET", "a/b/c", "{long}", HttpStatusCode.BadRequest, "MANIFEST_INVALID")]
+    // Neither a tag nor shaped like a digest: not found, as the spec says of a manifest that is not in the repository.
+    [InlineData("GET", "a/b/c", ".hidden", HttpStatusCode.NotFound, "MANIFEST_UNKNOWN")]
+    [InlineData("GET", "a/b/c", "-dash", HttpStatusCode.NotFound, "MANIFEST_UNKNOWN")]
+    [InlineData("GET", "a/b/c", "{long}", HttpStatusCode.NotFound, "MANIFEST_UNKNOWN")]
+    [InlineData("HEAD", "a/b/c", "-dash", HttpStatusCode.NotFound, "MANIFEST_UNKNOWN")]
     public async Task Send_BadOrUnknownReference_ReturnsSpecError(string method, string name, string reference, HttpStatusCode status, string code)
     {
         reference = reference.Replace("{digest}", fixture.ManifestDigest.ToString()).Replace("{long}", new string('t', 129));
