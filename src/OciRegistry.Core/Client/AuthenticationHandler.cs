@@ -50,6 +50,14 @@ internal sealed class AuthenticationHandler : DelegatingHandler
         var challenges = response.Headers.TryGetValues("WWW-Authenticate", out var values)
             ? WwwAuthenticateParser.Parse(values)
             : Array.Empty<AuthChallenge>();
+        if (values is not null && (challenges.Count == 0 || challenges.Any(c => c.Is("Bearer") && string.IsNullOrEmpty(c.Realm))) &&
+            !challenges.Any(c => c.Is("Basic") || (c.Is("Bearer") && !string.IsNullOrEmpty(c.Realm))))
+        {
+            // Nothing in it can be answered: no credential would help, so say what is wrong with the header.
+            response.Dispose();
+            throw new RegistryChallengeException(request.Method.Method, UrlRedactor.Redact(request.RequestUri), string.Join(", ", values));
+        }
+
         var bearer = challenges.FirstOrDefault(c => c.Is("Bearer") && !string.IsNullOrEmpty(c.Realm));
         if (bearer is not null)
         {
@@ -69,11 +77,6 @@ internal sealed class AuthenticationHandler : DelegatingHandler
             response.Dispose();
             request.Headers.Authorization = new AuthenticationHeaderValue("Basic", credential.ToBasicParameter());
             return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
-        }
-
-        if (challenges.Count == 0 && values is not null)
-        {
-            _trace?.Invoke(new HttpTraceEvent(HttpTraceKind.Token, request.Method.Method, UrlRedactor.Redact(request.RequestUri), "(the WWW-Authenticate header could not be parsed)"));
         }
 
         return response;
@@ -168,8 +171,7 @@ internal sealed class AuthenticationHandler : DelegatingHandler
             }
 
             var body = await BodyReader.ReadCappedAsync(response.Content, Limits.TokenResponseBytes, ContentKind.TokenResponse, "token response", cancellationToken).ConfigureAwait(false);
-            var token = TokenResponse.Parse(body) ?? throw new RegistryAuthenticationException(
-                tokenRequest.Method.Method, UrlRedactor.Redact(tokenRequest.RequestUri), "The token service answered without a usable token");
+            var token = TokenResponse.Parse(body) ?? throw new TokenResponseInvalidException(UrlRedactor.Redact(tokenRequest.RequestUri), TokenResponse.Describe(body));
 
             // Refresh a little early so that a token does not expire between being attached and being checked.
             var margin = TimeSpan.FromTicks(Math.Min(TimeSpan.FromSeconds(10).Ticks, token.ExpiresIn.Ticks / 10));

@@ -41,6 +41,33 @@ internal sealed record TokenResponse(string Token, TimeSpan ExpiresIn)
         }
     }
 
+    /// <summary>What a body that <see cref="Parse"/> refused is, in words for an error message.</summary>
+    public static string Describe(byte[] body)
+    {
+        var text = System.Text.Encoding.UTF8.GetString(body).Trim();
+        if (text.Length == 0)
+        {
+            return "an empty body";
+        }
+
+        if (text[0] == '<')
+        {
+            return "an HTML or XML page";
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            return document.RootElement.ValueKind == JsonValueKind.Object
+                ? "JSON without a usable token or access_token"
+                : "JSON that is not an object";
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
+        {
+            return "text that is not JSON";
+        }
+    }
+
     private static string? Text(JsonElement root, string name) =>
         root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 

@@ -37,6 +37,12 @@ public static class ErrorIds
     /// <summary>The registry wants credentials, or refused the ones given.</summary>
     public const string RegistryAuthenticationFailed = nameof(RegistryAuthenticationFailed);
 
+    /// <summary>A 401 whose WWW-Authenticate header cannot be used (unparseable, or Bearer without a realm).</summary>
+    public const string RegistryChallengeInvalid = nameof(RegistryChallengeInvalid);
+
+    /// <summary>The token service answered, but not with a token.</summary>
+    public const string TokenResponseInvalid = nameof(TokenResponseInvalid);
+
     /// <summary>HTTP 403.</summary>
     public const string RegistryAccessDenied = nameof(RegistryAccessDenied);
 

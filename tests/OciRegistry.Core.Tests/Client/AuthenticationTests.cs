@@ -260,14 +260,14 @@ public sealed class AuthenticationTests
 
     [Theory]
     [MemberData(nameof(UnusableTokenBodies))]
-    public async Task GetManifestAsync_UnusableTokenResponse_ThrowsCleanAuthenticationError(string body)
+    public async Task GetManifestAsync_UnusableTokenResponse_SaysTheTokenServiceSentNoToken(string body)
     {
         var registry = new BearerRegistry { TokenBody = _ => body };
         using var client = TestClient.Create(registry.Stub);
 
-        var e = await Assert.ThrowsAsync<RegistryAuthenticationException>(() => client.GetManifestAsync(App));
+        var e = await Assert.ThrowsAsync<TokenResponseInvalidException>(() => client.GetManifestAsync(App));
 
-        Assert.Contains("usable token", e.Message, StringComparison.Ordinal);
+        Assert.Contains("not a token", e.Message, StringComparison.Ordinal);
         Assert.Equal(2, registry.Stub.Requests.Count);
     }
 
@@ -355,14 +355,43 @@ public sealed class AuthenticationTests
     [InlineData("Bearer realm=")]
     [InlineData("Bearer realm=\"unterminated")]
     [InlineData("Bearer service=\"no realm\"")]
-    [InlineData("Digest realm=\"x\", nonce=\"y\"")]
-    public async Task GetManifestAsync_UnusableChallenge_ThrowsAuthenticationErrorWithoutTokenRequest(string challenge)
+    [InlineData("%%% not a challenge token=s3cr3tVALUE")]
+    public async Task GetManifestAsync_MalformedChallenge_SaysSoWithoutTokenRequest(string challenge)
     {
         var stub = new StubHandler(_ => Responses.Challenge(challenge));
+        using var client = TestClient.Create(stub, configure: o => o.Credential = RegistryCredential.FromIdentityToken("id"));
+
+        var e = await Assert.ThrowsAsync<RegistryChallengeException>(() => client.GetManifestAsync(App));
+
+        Assert.Contains("WWW-Authenticate", e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("s3cr3tVALUE", e.Message, StringComparison.Ordinal);
+        Assert.Single(stub.Requests);
+    }
+
+    [Fact]
+    public async Task GetManifestAsync_ChallengeOfAnotherScheme_IsAnAuthenticationError()
+    {
+        var stub = new StubHandler(_ => Responses.Challenge("Digest realm=\"x\", nonce=\"y\""));
         using var client = TestClient.Create(stub, configure: o => o.Credential = RegistryCredential.FromIdentityToken("id"));
 
         await Assert.ThrowsAsync<RegistryAuthenticationException>(() => client.GetManifestAsync(App));
 
         Assert.Single(stub.Requests);
+    }
+
+    [Theory]
+    [InlineData("", "an empty body")]
+    [InlineData("<html><body>Sign in to continue</body></html>", "an HTML or XML page")]
+    [InlineData("token please", "text that is not JSON")]
+    [InlineData("{\"tok\":\"x\"}", "JSON without a usable token")]
+    public async Task GetManifestAsync_TokenServiceAnswersWithoutAToken_SaysWhatCameInstead(string body, string what)
+    {
+        var registry = new BearerRegistry { TokenBody = _ => body };
+        using var client = TestClient.Create(registry.Stub);
+
+        var e = await Assert.ThrowsAsync<TokenResponseInvalidException>(() => client.GetManifestAsync(App));
+
+        Assert.Contains(what, e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("HTTP 401", e.Message, StringComparison.Ordinal);
     }
 }
