@@ -37,8 +37,9 @@ internal sealed class RetryHandler : DelegatingHandler
                 DelayGenerator = args => new ValueTask<TimeSpan?>(Delay(args.AttemptNumber, args.Outcome)),
                 OnRetry = args =>
                 {
-                    Report(args.Outcome, args.RetryDelay, args.AttemptNumber);
-                    if (args.Context.Properties.TryGetValue(RequestKey, out var request))
+                    args.Context.Properties.TryGetValue(RequestKey, out var request);
+                    Report(request, args.Outcome, args.RetryDelay, args.AttemptNumber);
+                    if (request is not null)
                     {
                         Backoff.Announce(request, args.RetryDelay);
                     }
@@ -102,17 +103,18 @@ internal sealed class RetryHandler : DelegatingHandler
         return _backoff.Delay(attempt, retryAfter);
     }
 
-    private void Report(Outcome<HttpResponseMessage> outcome, TimeSpan delay, int attempt)
+    /// <summary>Traces a retry, naming the request (also when the failure was an exception, which has no response to name it).</summary>
+    private void Report(HttpRequestMessage? sent, Outcome<HttpResponseMessage> outcome, TimeSpan delay, int attempt)
     {
         if (_trace is null)
         {
             return;
         }
 
-        var request = outcome.Result?.RequestMessage;
+        var request = sent ?? outcome.Result?.RequestMessage;
         var reason = outcome.Result is { } response
             ? $"after HTTP {(int)response.StatusCode}" + (RetryAfter(response) is { } wait ? $" (Retry-After {wait.TotalSeconds:0.#} s)" : string.Empty)
-            : $"after {outcome.Exception!.GetType().Name}: {outcome.Exception.Message}";
+            : $"after {outcome.Exception!.GetType().Name}: {TextRedactor.Redact(outcome.Exception.Message)}";
         _trace(new HttpTraceEvent(
             HttpTraceKind.Retry,
             request?.Method.Method ?? "GET",

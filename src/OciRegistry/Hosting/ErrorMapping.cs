@@ -28,7 +28,9 @@ public static class ErrorMapping
 
         var (id, category, action) = Classify(exception, subject);
         var record = new ErrorRecord(exception, id, category, target);
-        var message = exception is HttpRequestException && exception.InnerException is { } inner
+        // The handler's own words ("Connection refused (host:443)") often say the inner cause already: add it only when not.
+        var message = exception is HttpRequestException && exception.InnerException is { } inner &&
+            exception.Message.IndexOf(inner.Message, StringComparison.Ordinal) < 0
             ? $"{exception.Message} ({inner.Message})"
             : exception.Message;
         record.ErrorDetails = new ErrorDetails(message) { RecommendedAction = action };

@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using System.Net;
 using System.Net.Http;
 using System.Net.Sockets;
@@ -74,6 +75,26 @@ public sealed class PermanentFailureTests
         await Assert.ThrowsAsync<HttpRequestException>(() => client.GetManifestAsync(Reference.Parse("no-such-host.invalid/a/b:1")));
 
         Assert.Equal(2, attempts);
+    }
+
+    [Fact]
+    public async Task Retry_AfterAnException_TraceNamesTheUrl()
+    {
+        var events = new System.Collections.Concurrent.ConcurrentQueue<HttpTraceEvent>();
+        var stub = new StubHandler(_ => throw new HttpRequestException(HttpRequestError.ConnectionError, "Connection refused (registry.example:443)"));
+        using var client = new RegistryClient("registry.example", new ClientOptions
+        {
+            UseDockerConfig = false,
+            PrimaryHandler = stub,
+            Trace = events.Enqueue,
+            Retry = new RetryOptions { MaxRetries = 2, BaseDelay = TimeSpan.FromMilliseconds(1), MaxDelay = TimeSpan.FromMilliseconds(2) },
+        });
+
+        await Assert.ThrowsAsync<HttpRequestException>(() => client.GetManifestAsync(Reference.Parse("registry.example/a/b:1")));
+
+        var retries = events.Where(e => e.Kind == HttpTraceKind.Retry).ToList();
+        Assert.Equal(2, retries.Count);
+        Assert.All(retries, e => Assert.Equal("https://registry.example/v2/a/b/manifests/1", e.Url));
     }
 
     private static RegistryClient Client(OneAnswerServer server) => new(server.Host, new ClientOptions
