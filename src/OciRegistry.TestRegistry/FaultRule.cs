@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
 using System.Text.RegularExpressions;
 
 namespace OciRegistry.TestRegistry;
@@ -65,6 +66,21 @@ public sealed record FaultRule
     public TimeSpan? RetryAfter { get; init; }
 
     /// <summary>
+    /// The body a <see cref="FaultKind.Fail"/> sends instead of a spec error list, e.g. an HTML page, plain text or a
+    /// storage bucket's XML error: what a hostile or broken server says. Null: a spec error body.
+    /// </summary>
+    public string? Body { get; init; }
+
+    /// <summary>The Content-Type of <see cref="Body"/>; <c>text/plain</c> by default.</summary>
+    public string? ContentType { get; init; }
+
+    /// <summary>
+    /// Headers a <see cref="FaultKind.Fail"/> adds to its answer, e.g. a <c>WWW-Authenticate</c> challenge with a 401.
+    /// Names are HTTP tokens; values hold no line breaks.
+    /// </summary>
+    public IReadOnlyDictionary<string, string>? Headers { get; init; }
+
+    /// <summary>
     /// Where in the content a body fault acts, counted from the start of the blob or manifest (so a ranged request
     /// that starts past it is left alone). <see cref="FaultKind.CutBody"/>: drop the connection before this byte
     /// (default: half the content; a ranged request resuming at this very byte is not cut again). <see cref="FaultKind.CorruptByte"/>: flip this byte (default: the middle one).
@@ -108,10 +124,28 @@ public sealed record FaultRule
             throw new ArgumentException("counting each path separately needs a count");
         }
 
+        if (Headers is not null)
+        {
+            foreach (var header in Headers)
+            {
+                if (header.Key.Length == 0 || !header.Key.All(IsTokenChar))
+                {
+                    throw new ArgumentException($"'{header.Key}' is not a header name");
+                }
+
+                if (header.Value is null || header.Value.IndexOfAny(['\r', '\n', '\0']) >= 0)
+                {
+                    throw new ArgumentException($"the value of header '{header.Key}' must be one line of text");
+                }
+            }
+        }
+
         string? problem = Kind switch
         {
             FaultKind.Fail when StatusCode is < 400 or > 599 => $"a failure needs an error status (400-599), not {StatusCode}",
             FaultKind.Fail when RetryAfter < TimeSpan.Zero => "Retry-After cannot be negative",
+            not FaultKind.Fail when Body is not null || ContentType is not null || Headers is not null => "only a failure sends a body or headers of its own",
+            FaultKind.Fail when ContentType is not null && Body is null => "a content type needs a body",
             FaultKind.Delay when Delay < TimeSpan.Zero => "a delay cannot be negative",
             FaultKind.Trickle when BytesPerSecond < 1 => "a trickle needs at least 1 byte per second",
             FaultKind.CutBody or FaultKind.CorruptByte or FaultKind.Stall when Offset < 0 => "an offset cannot be negative",
@@ -123,6 +157,10 @@ public sealed record FaultRule
             throw new ArgumentException(problem);
         }
     }
+
+    // RFC 9110 §5.6.2.
+    private static bool IsTokenChar(char ch) =>
+        ch is >= 'a' and <= 'z' or >= 'A' and <= 'Z' or >= '0' and <= '9' || "!#$%&'*+-.^_`|~".IndexOf(ch) >= 0;
 
     /// <summary>The matcher for <see cref="PathPattern"/> or <see cref="PathRegex"/>; null for every path.</summary>
     internal Regex? CreatePathMatcher()
@@ -147,7 +185,9 @@ public sealed record FaultRule
     {
         var what = Kind switch
         {
-            FaultKind.Fail => $"Fail {StatusCode}" + (RetryAfter is { } wait ? $" (Retry-After {RetryAfterSeconds(wait)} s)" : string.Empty),
+            FaultKind.Fail => $"Fail {StatusCode}" + (RetryAfter is { } wait ? $" (Retry-After {RetryAfterSeconds(wait)} s)" : string.Empty) +
+                (Body is null ? string.Empty : $" with a {Body.Length}-character body") +
+                (Headers is { Count: > 0 } extra ? " and " + string.Join(", ", extra.Keys) : string.Empty),
             FaultKind.Delay => $"Delay {Delay.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s",
             FaultKind.Trickle => $"Trickle {BytesPerSecond} B/s",
             FaultKind.CutBody => "CutBody " + (Offset is { } cut ? $"at byte {cut}" : "halfway"),

@@ -1,7 +1,9 @@
 using System;
+using System.Collections.Generic;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
+using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
 using OciRegistry.TestRegistry.Http;
@@ -148,6 +150,16 @@ internal sealed class RequestPipeline
         if (failure.RetryAfter is { } wait)
         {
             exchange.SetHeader("Retry-After", FaultRule.RetryAfterSeconds(wait).ToString(CultureInfo.InvariantCulture));
+        }
+
+        foreach (var header in failure.Headers ?? new Dictionary<string, string>())
+        {
+            exchange.SetHeader(header.Key, header.Value);
+        }
+
+        if (failure.Body is { } body)
+        {
+            return exchange.SendAsync((HttpStatusCode)failure.StatusCode, failure.ContentType ?? "text/plain", Encoding.UTF8.GetBytes(body), cancellationToken);
         }
 
         var code = failure.StatusCode switch

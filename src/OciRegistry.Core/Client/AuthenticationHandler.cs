@@ -158,7 +158,7 @@ internal sealed class AuthenticationHandler : DelegatingHandler
             using var response = await base.SendAsync(tokenRequest, cancellationToken).ConfigureAwait(false);
             if (!response.IsSuccessStatusCode)
             {
-                var error = await ErrorResponseReader.ReadAsync(response, _time, cancellationToken).ConfigureAwait(false);
+                var error = await ErrorResponseReader.ReadAsync(response, _time, _trace, cancellationToken).ConfigureAwait(false);
                 if (error.StatusCode is 401 or 403)
                 {
                     throw new RegistryAuthenticationException(error.Method, error.Url, error.StatusCode, null, error.Errors, error.BodyText,

@@ -13,7 +13,8 @@ internal static class ErrorResponseReader
 {
 
     /// <summary>Reads <paramref name="response"/>'s error body and disposes the response.</summary>
-    public static async Task<RegistryResponseException> ReadAsync(HttpResponseMessage response, TimeProvider time, CancellationToken cancellationToken)
+    /// <remarks>The whole body, redacted, goes to <paramref name="trace"/> as <see cref="HttpTraceKind.ErrorBody"/>.</remarks>
+    public static async Task<RegistryResponseException> ReadAsync(HttpResponseMessage response, TimeProvider time, Action<HttpTraceEvent>? trace, CancellationToken cancellationToken)
     {
         using (response)
         {
@@ -32,6 +33,11 @@ internal static class ErrorResponseReader
                 body = [];
             }
 
+            if (trace is not null && body.Length > 0)
+            {
+                trace(new HttpTraceEvent(HttpTraceKind.ErrorBody, method, url, FullText(body), status));
+            }
+
             var (errors, text) = ParseBody(body);
 
             // The reason phrase is the server's own words too.
@@ -42,7 +48,11 @@ internal static class ErrorResponseReader
                     "The registry wants credentials that it accepts: none were sent, or it refused them");
             }
 
-            var hint = status == 403 ? "The credentials are valid but lack permission for this repository or action" : null;
+            // Whether credentials went out decides what a 403 means: without any, the registry may simply want them.
+            var hint = status != 403 ? null
+                : request?.Headers.Authorization is not null
+                    ? "The registry accepted the credentials but refuses this repository or action to them"
+                    : "No credentials were sent: the registry may want some, or it refuses this repository or action to anyone";
             return new RegistryResponseException(method, url, status, reason, errors, text,
                 RetryClassifier.RetryAfter(response, time.GetUtcNow()), hint);
         }
@@ -126,6 +136,9 @@ internal static class ErrorResponseReader
 
         return collapsed.ToString().Trim();
     }
+
+    /// <summary>All of an error body a debug line shows: redacted, printable, on one line.</summary>
+    internal static string FullText(byte[] body) => Printable(TextRedactor.Redact(Encoding.UTF8.GetString(body))!, int.MaxValue);
 
     /// <summary>The words of an HTML page or an XML error (a storage bucket's), each tag a space.</summary>
     private static string WithoutTags(string markup)

@@ -28,6 +28,12 @@ public enum HttpTraceKind
 
     /// <summary>The client took another way than the usual one, e.g. the referrers tag schema instead of the referrers API.</summary>
     Fallback,
+
+    /// <summary>
+    /// The body of an error response, redacted and on one line (<see cref="HttpTraceEvent.Detail"/>), for <c>-Debug</c>:
+    /// the message of the error holds only its first sentence.
+    /// </summary>
+    ErrorBody,
 }
 
 /// <summary>
@@ -76,6 +82,7 @@ public sealed class HttpTraceEvent
         HttpTraceKind.Response => $"{Method} {Url} -> {StatusCode} ({Elapsed?.TotalMilliseconds:0} ms){Suffix()}",
         HttpTraceKind.Retry => $"retrying {Method} {Url} in {Delay?.TotalSeconds:0.0} s{Suffix()}",
         HttpTraceKind.Credentials => $"credentials for {Url}{Suffix()}",
+        HttpTraceKind.ErrorBody => $"error body of {Method} {Url} -> {StatusCode}: {Detail}",
         _ => $"{Kind.ToString().ToLowerInvariant()}: {Method} {Url}{Suffix()}",
     };
 

@@ -292,7 +292,7 @@ public sealed class RegistryClient : IDisposable
             return response;
         }
 
-        throw await ErrorResponseReader.ReadAsync(response, _options.TimeProvider, cancellationToken).ConfigureAwait(false);
+        throw await ErrorResponseReader.ReadAsync(response, _options.TimeProvider, _options.Trace, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The size of a blob, from a HEAD request's <c>Content-Length</c>; null when the registry does not say.</summary>
@@ -319,7 +319,7 @@ public sealed class RegistryClient : IDisposable
             return response;
         }
 
-        throw await ErrorResponseReader.ReadAsync(response, _options.TimeProvider, cancellationToken).ConfigureAwait(false);
+        throw await ErrorResponseReader.ReadAsync(response, _options.TimeProvider, _options.Trace, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -371,7 +371,7 @@ public sealed class RegistryClient : IDisposable
 
         if (!response.IsSuccessStatusCode)
         {
-            throw await ErrorResponseReader.ReadAsync(response, _options.TimeProvider, cancellationToken).ConfigureAwait(false);
+            throw await ErrorResponseReader.ReadAsync(response, _options.TimeProvider, _options.Trace, cancellationToken).ConfigureAwait(false);
         }
 
         byte[] body;

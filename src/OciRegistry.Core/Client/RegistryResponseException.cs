@@ -66,6 +66,12 @@ public class RegistryResponseException : OciException
             text += ": " + body;
         }
 
-        return hint is null ? text : text + ". " + hint;
+        if (hint is null)
+        {
+            return text;
+        }
+
+        // The registry's excerpt often ends its own sentence.
+        return text + (text.EndsWith(".", StringComparison.Ordinal) || text.EndsWith("…", StringComparison.Ordinal) ? " " : ". ") + hint;
     }
 }

@@ -1,4 +1,5 @@
 using System;
+using System.Collections;
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
@@ -25,6 +26,9 @@ public sealed class NewOciTestRegistryFaultCommand : PSCmdlet
     {
         [nameof(StatusCode)] = [FaultKind.Fail],
         [nameof(RetryAfter)] = [FaultKind.Fail],
+        [nameof(Body)] = [FaultKind.Fail],
+        [nameof(ContentType)] = [FaultKind.Fail],
+        [nameof(Header)] = [FaultKind.Fail],
         [nameof(Delay)] = [FaultKind.Delay],
         [nameof(BytesPerSecond)] = [FaultKind.Trickle],
         [nameof(Offset)] = [FaultKind.CutBody, FaultKind.CorruptByte, FaultKind.Stall],
@@ -86,6 +90,24 @@ public sealed class NewOciTestRegistryFaultCommand : PSCmdlet
     [SecondsToTimeSpan]
     public TimeSpan? RetryAfter { get; set; }
 
+    /// <summary>
+    /// The body a Fail sends instead of a spec error list: an HTML page, plain text, a storage bucket's XML error,
+    /// whatever a broken or hostile server might say.
+    /// </summary>
+    [Parameter(ParameterSetName = KindSet)]
+    [AllowEmptyString]
+    public string? Body { get; set; }
+
+    /// <summary>The Content-Type of -Body; text/plain by default.</summary>
+    [Parameter(ParameterSetName = KindSet)]
+    [ValidateNotNullOrEmpty]
+    public string? ContentType { get; set; }
+
+    /// <summary>Headers a Fail adds to its answer, e.g. @{ 'WWW-Authenticate' = 'Bearer realm=' } with -StatusCode 401.</summary>
+    [Parameter(ParameterSetName = KindSet)]
+    [ValidateNotNull]
+    public Hashtable? Header { get; set; }
+
     /// <summary>The byte of the blob or manifest where CutBody, CorruptByte or Stall act, counted from its start.</summary>
     [Parameter(ParameterSetName = KindSet)]
     [ValidateRange(0, long.MaxValue)]
@@ -133,6 +155,9 @@ public sealed class NewOciTestRegistryFaultCommand : PSCmdlet
             CountEachPath = EachPath.IsPresent,
             RetryAfter = RetryAfter,
             Offset = Offset,
+            Body = Body,
+            ContentType = ContentType,
+            Headers = Header is null ? null : HeadersOf(Header),
         };
         rule = rule with
         {
@@ -150,6 +175,18 @@ public sealed class NewOciTestRegistryFaultCommand : PSCmdlet
         }
 
         WriteObject(new OciTestRegistryFault(rule));
+    }
+
+    // Last one wins when a case-sensitive table names a header twice.
+    private static Dictionary<string, string> HeadersOf(Hashtable table)
+    {
+        var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (DictionaryEntry entry in table)
+        {
+            headers[entry.Key?.ToString() ?? string.Empty] = LanguagePrimitives.ConvertTo<string>(entry.Value) ?? string.Empty;
+        }
+
+        return headers;
     }
 
     private void Fail(ArgumentException error, string id, object target) =>

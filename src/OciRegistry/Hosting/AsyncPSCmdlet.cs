@@ -133,6 +133,9 @@ public abstract class AsyncPSCmdlet : PSCmdlet, IDisposable
     /// <summary>Queues a verbose line.</summary>
     protected void QueueVerbose(string text) => Post(() => WriteVerbose(text));
 
+    /// <summary>Queues a debug line.</summary>
+    protected void QueueDebug(string text) => Post(() => WriteDebug(text));
+
     /// <summary>Queues a warning.</summary>
     protected void QueueWarning(string text) => Post(() => WriteWarning(text));
 

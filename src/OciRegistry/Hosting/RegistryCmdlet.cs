@@ -55,7 +55,17 @@ public abstract class RegistryCmdlet : AsyncPSCmdlet
             if (!_clients.TryGetValue(registry, out var client))
             {
                 var options = Connection(AllowInsecure.IsPresent, SkipCertificateCheck.IsPresent, Credential);
-                options.Trace = e => QueueVerbose(e.ToString());
+                options.Trace = e =>
+                {
+                    if (e.Kind == HttpTraceKind.ErrorBody)
+                    {
+                        QueueDebug(e.ToString());
+                    }
+                    else
+                    {
+                        QueueVerbose(e.ToString());
+                    }
+                };
                 options.Warning = QueueWarningOnce;
                 client = new RegistryClient(registry, options);
                 _clients[registry] = client;

@@ -93,7 +93,7 @@ public sealed class ErrorResponseReaderTests
     }
 
     [Fact]
-    public async Task GetManifestAsync_ForbiddenResponse_SaysThePermissionIsMissing()
+    public async Task GetManifestAsync_ForbiddenWithoutCredentials_DoesNotCallThemValid()
     {
         var stub = new StubHandler(_ => Responses.Error(403, "DENIED", "requested access to the resource is denied"));
         using var client = TestClient.Create(stub);
@@ -101,7 +101,51 @@ public sealed class ErrorResponseReaderTests
         var e = await Assert.ThrowsAsync<RegistryResponseException>(() => client.GetManifestAsync(Reference.Parse(TestClient.Registry + "/a:b")));
 
         Assert.IsNotType<RegistryAuthenticationException>(e);
-        Assert.Contains("lack permission", e.Message, StringComparison.Ordinal);
+        Assert.Contains("No credentials were sent", e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("accepted the credentials", e.Message, StringComparison.Ordinal);
         Assert.Equal("DENIED", e.Errors.Single().Code);
+    }
+
+    [Fact]
+    public async Task GetManifestAsync_ForbiddenWithCredentials_SaysTheyLackPermission()
+    {
+        var stub = new StubHandler(request => request.Headers.Authorization is null
+            ? Responses.Challenge("Basic realm=\"registry\"")
+            : Responses.Error(403, "DENIED", "requested access to the resource is denied"));
+        using var client = TestClient.Create(stub, configure: o => o.Credential = RegistryCredential.FromPassword("user", "secret"));
+
+        var e = await Assert.ThrowsAsync<RegistryResponseException>(() => client.GetManifestAsync(Reference.Parse(TestClient.Registry + "/a:b")));
+
+        Assert.Contains("accepted the credentials but refuses this repository or action", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task GetManifestAsync_ExcerptEndingInAFullStop_GetsNoSecondOne()
+    {
+        var stub = new StubHandler(_ => Responses.Status(403, "<Error><Code>AccessDenied</Code><Message>Request has expired.</Message></Error>"));
+        using var client = TestClient.Create(stub);
+
+        var e = await Assert.ThrowsAsync<RegistryResponseException>(() => client.GetManifestAsync(Reference.Parse(TestClient.Registry + "/a:b")));
+
+        Assert.Contains("Request has expired. No credentials", e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("..", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ErrorBody_GoesWholeAndRedactedToTheTrace()
+    {
+        var body = "<Error><Code>AccessDenied</Code><Message>Request has expired. See the log.</Message>" +
+                   "<RequestURL>https://bucket.example/b?X-Amz-Signature=abc123&amp;X-Amz-Credential=key9</RequestURL></Error>";
+        var stub = new StubHandler(_ => Responses.Status(403, body));
+        var events = new System.Collections.Concurrent.ConcurrentQueue<HttpTraceEvent>();
+        using var client = TestClient.Create(stub, configure: o => o.Trace = events.Enqueue);
+
+        var e = await Assert.ThrowsAsync<RegistryResponseException>(() => client.GetManifestAsync(Reference.Parse(TestClient.Registry + "/a:b")));
+
+        var debug = Assert.Single(events, x => x.Kind == HttpTraceKind.ErrorBody);
+        Assert.Contains("See the log.", debug.ToString(), StringComparison.Ordinal);
+        Assert.Contains("X-Amz-Signature=REDACTED&amp;X-Amz-Credential=REDACTED", debug.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("abc123", debug.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("See the log", e.Message, StringComparison.Ordinal);
     }
 }

@@ -48,6 +48,27 @@ public sealed class FaultInjectionTests
     }
 
     [Fact]
+    public async Task Fail_WithBodyAndHeaders_SendsThemAsGiven()
+    {
+        var rule = new FaultRule(FaultKind.Fail)
+        {
+            StatusCode = 401,
+            Body = "<html><body>Sign in</body></html>",
+            ContentType = "text/html",
+            Headers = new System.Collections.Generic.Dictionary<string, string> { ["WWW-Authenticate"] = "Bearer realm=", ["X-Padding"] = new string('p', 17 * 1024) },
+        };
+        await using var registry = await RegistryUnderTest.StartAsync(null, rule);
+
+        using var response = await registry.Http.GetAsync(registry.BlobPath);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal("text/html", response.Content.Headers.ContentType!.MediaType);
+        Assert.Equal("<html><body>Sign in</body></html>", await response.Content.ReadAsStringAsync());
+        Assert.Equal("Bearer realm=", response.Headers.WwwAuthenticate.ToString());
+        Assert.Equal(17 * 1024, response.Headers.GetValues("X-Padding").Single().Length);
+    }
+
+    [Fact]
     public async Task Fail_CountEachPath_FailsEveryPathOnce()
     {
         await using var registry = await RegistryUnderTest.StartAsync(null, new FaultRule(FaultKind.Fail) { Count = 1, CountEachPath = true });

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using OciRegistry.TestRegistry;
 
 namespace OciRegistry.Core.Tests.TestRegistry;
@@ -19,6 +20,10 @@ public sealed class FaultRuleTests
         { new FaultRule(FaultKind.CutBody) { Offset = -1 }, "negative" },
         { new FaultRule(FaultKind.CorruptByte) { Offset = -5 }, "negative" },
         { new FaultRule((FaultKind)99), "not a fault kind" },
+        { new FaultRule(FaultKind.CutBody) { Body = "x" }, "only a failure" },
+        { new FaultRule(FaultKind.Fail) { ContentType = "text/html" }, "needs a body" },
+        { new FaultRule(FaultKind.Fail) { Headers = new Dictionary<string, string> { ["Bad Name"] = "x" } }, "not a header name" },
+        { new FaultRule(FaultKind.Fail) { Headers = new Dictionary<string, string> { ["X-Split"] = "a\r\nSet-Cookie: b" } }, "one line" },
     };
 
     [Theory]
@@ -65,6 +70,12 @@ public sealed class FaultRuleTests
 
         Assert.Equal("Fail 429 (Retry-After 2 s) on GET */blobs/* (first 2 per path)", rule.ToString());
         Assert.Equal("CutBody halfway", new FaultRule(FaultKind.CutBody).ToString());
+        Assert.Equal("Fail 401 with a 2-character body and WWW-Authenticate", new FaultRule(FaultKind.Fail)
+        {
+            StatusCode = 401,
+            Body = "no",
+            Headers = new Dictionary<string, string> { ["WWW-Authenticate"] = "Bearer" },
+        }.ToString());
         Assert.Equal("Stall at byte 10 (CDN only, first 1)", new FaultRule(FaultKind.Stall) { Offset = 10, Origin = TestRegistryOrigin.Cdn, Count = 1 }.ToString());
     }
 
