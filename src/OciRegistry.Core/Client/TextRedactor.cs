@@ -30,10 +30,12 @@ public static class TextRedactor
         @"<(?<tag>StringToSign(?:Bytes)?|CanonicalRequest(?:Bytes)?|SignatureProvided|Signature|AWSAccessKeyId|X-Amz-[A-Za-z-]+|Credential|SecurityToken|Token)>[^<]*</\k<tag>>",
         Options);
 
-    // A name and a value, as in a query (a=b), a header-ish text (a: b) or JSON ("a": "b"). Only a name at the
-    // start of its run of name characters is tried, which keeps a long run from being scanned once per character.
-    private static readonly Regex Pair = new(
-        @"(?<![A-Za-z0-9_%.\-])(?<name>[A-Za-z0-9_%.\-]+)(?<quote>[""']?)(?<sep>\s*[:=]\s*)(?<open>[""']?)(?<value>[^\s""'&<>,;}\]\\]+)",
+    // The start of a name and a value, as in a query (a=b), a header-ish text (a: b) or JSON ("a": "b"): the name
+    // and the separator only. Only a name at the start of its run of name characters is tried, and atomically, which
+    // keeps a long run from being scanned once per character. The value is read by hand, and only after a secret
+    // name, so that "denied: token=…" is tried as "denied" and then as "token" (a value may hold another pair).
+    private static readonly Regex PairStart = new(
+        @"(?<![A-Za-z0-9_%.\-])(?>(?<name>[A-Za-z0-9_%.\-]+))(?<quote>[""']?)(?<sep>\s*[:=]\s*)[""']?",
         Options);
 
     private static readonly Regex Scheme = new(@"\b(?<scheme>Bearer|Basic|Token)\s+(?<value>[A-Za-z0-9._~+/=\-]{8,})", Options);
@@ -53,11 +55,47 @@ public static class TextRedactor
         result = Url.Replace(result, m => RedactUrl(m.Value, m.Groups["separator"].Index + m.Groups["separator"].Length - m.Index));
         result = Scheme.Replace(result, m => m.Groups["scheme"].Value + " " + UrlRedactor.Placeholder);
         result = Jwt.Replace(result, UrlRedactor.Placeholder);
-        result = Pair.Replace(result, m => IsSecretName(m.Groups["name"].Value) && !IsAlreadyRedacted(m.Groups["value"].Value)
-            ? m.Groups["name"].Value + m.Groups["quote"].Value + m.Groups["sep"].Value + m.Groups["open"].Value + UrlRedactor.Placeholder
-            : m.Value);
+        result = RedactPairs(result);
         return result;
     }
+
+    // Each value is scanned once at most (the search goes on after it), so the whole pass is linear.
+    private static string RedactPairs(string text)
+    {
+        StringBuilder? builder = null;
+        var copied = 0;
+        var position = 0;
+        Match pair;
+        while (position < text.Length && (pair = PairStart.Match(text, position)).Success)
+        {
+            var valueStart = pair.Index + pair.Length;
+            position = valueStart;
+            if (!IsSecretName(pair.Groups["name"].Value))
+            {
+                continue;
+            }
+
+            var valueEnd = valueStart;
+            while (valueEnd < text.Length && IsValueChar(text[valueEnd]))
+            {
+                valueEnd++;
+            }
+
+            if (valueEnd == valueStart || IsAlreadyRedacted(text.Substring(valueStart, valueEnd - valueStart)))
+            {
+                continue;
+            }
+
+            builder ??= new StringBuilder(text.Length);
+            builder.Append(text, copied, valueStart - copied).Append(UrlRedactor.Placeholder);
+            copied = valueEnd;
+            position = valueEnd;
+        }
+
+        return builder is null ? text : builder.Append(text, copied, text.Length - copied).ToString();
+    }
+
+    private static bool IsValueChar(char ch) => !char.IsWhiteSpace(ch) && ch is not ('"' or '\'' or '&' or '<' or '>' or ',' or ';' or '}' or ']' or '\\');
 
     // "Authorization: Bearer REDACTED" is redacted already: the scheme word stays, to say what was sent.
     private static bool IsAlreadyRedacted(string value) =>

@@ -20,6 +20,9 @@ public sealed class TextRedactorTests
         { "percent-encoded name", $"https://cdn.example.com/b?X%2DAmz%2DSignature={Secret}" },
         { "percent-encoded name outside a url", $"rejected X%2DAmz%2DSignature={Secret} because it expired" },
         { "plain pair", $"invalid token={Secret}" },
+        { "pair after a word and a colon", $"access denied: token={Secret} has expired" },
+        { "pair after another pair", $"reason=expired:token={Secret}" },
+        { "json value holding a pair", $"{{\"message\":\"denied\",\"detail\":\"sig={Secret}\"}}" },
         { "access_token pair", $"access_token={Secret}; expires_in=300" },
         { "json pair", $"{{\"access_token\": \"{Secret}\", \"expires_in\": 300}}" },
         { "bearer", $"Authorization: Bearer {Secret}" },
@@ -76,6 +79,7 @@ public sealed class TextRedactorTests
     [InlineData('=')]
     [InlineData('.')]
     [InlineData('%')]
+    [InlineData(':')]
     public void Redact_OneMebibyteOfHostileText_TakesLinearTime(char filler)
     {
         // Long runs that each pattern could try at every position: a quadratic pattern would take minutes here.
@@ -86,6 +90,8 @@ public sealed class TextRedactorTests
         TextRedactor.Redact(run);
         TextRedactor.Redact("token=" + run);
         TextRedactor.Redact("https://x.example/?" + run);
+        TextRedactor.Redact(string.Concat(Enumerable.Repeat("a:", 512 * 1024)));
+        TextRedactor.Redact(string.Concat(Enumerable.Repeat("key=", 256 * 1024)));
         var redacted = TextRedactor.Redact(mixed)!;
 
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"took {clock.Elapsed}");
