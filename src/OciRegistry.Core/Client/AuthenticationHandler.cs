@@ -12,7 +12,9 @@ namespace OciRegistry.Core.Client;
 /// Answers 401 challenges. Bearer (https://distribution.github.io/distribution/spec/auth/token/): fetch a token
 /// for the request's scope from the realm (anonymously, with Basic credentials, or with an OAuth2 refresh-token
 /// POST for identity tokens), cache it per scope until it expires, retry once. A 401 on a cached token (expired or
-/// revoked) drops it and fetches a fresh one. Basic: attach the credentials when challenged, then keep sending them.
+/// revoked) drops it and fetches a fresh one. One token request per scope at a time: parallel requests that all
+/// meet a 401 for one scope (the first pull, an expired or revoked token) share its answer, and other scopes do not
+/// wait for it. Basic: attach the credentials when challenged, then keep sending them.
 /// </summary>
 internal sealed class AuthenticationHandler : DelegatingHandler
 {
@@ -22,7 +24,9 @@ internal sealed class AuthenticationHandler : DelegatingHandler
     private readonly TimeProvider _time;
     private readonly Action<HttpTraceEvent>? _trace;
     private readonly Dictionary<string, (string Token, DateTimeOffset Expires)> _tokens = new(StringComparer.Ordinal);
-    private readonly SemaphoreSlim _fetching = new(1, 1);
+
+    // The token request running for a scope, if any; guarded, as _tokens is, by locking _tokens.
+    private readonly Dictionary<string, TaskCompletionSource<string>> _fetching = new(StringComparer.Ordinal);
     private volatile bool _useBasic;
 
     public AuthenticationHandler(CredentialSource credentials, TimeProvider time, Action<HttpTraceEvent>? trace)
@@ -61,7 +65,7 @@ internal sealed class AuthenticationHandler : DelegatingHandler
         var bearer = challenges.FirstOrDefault(c => c.Is("Bearer") && !string.IsNullOrEmpty(c.Realm));
         if (bearer is not null)
         {
-            var token = await FetchTokenAsync(request, bearer, scope, cancellationToken).ConfigureAwait(false);
+            var token = await TokenForAsync(request, bearer, scope, sentToken, cancellationToken).ConfigureAwait(false);
             response.Dispose();
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
             return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
@@ -134,58 +138,120 @@ internal sealed class AuthenticationHandler : DelegatingHandler
         }
     }
 
+    /// <summary>
+    /// A token for <paramref name="scope"/> other than <paramref name="rejected"/>: one cached meanwhile, the one a
+    /// running request for the scope brings, or a new one this call asks for.
+    /// </summary>
+    private async Task<string> TokenForAsync(HttpRequestMessage request, AuthChallenge challenge, string scope, string? rejected, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            TaskCompletionSource<string>? mine = null;
+            Task<string> shared;
+            lock (_tokens)
+            {
+                if (_tokens.TryGetValue(scope, out var cached) && cached.Expires > _time.GetUtcNow() && cached.Token != rejected)
+                {
+                    return cached.Token;
+                }
+
+                if (_fetching.TryGetValue(scope, out var running))
+                {
+                    shared = running.Task;
+                }
+                else
+                {
+                    mine = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+                    _fetching[scope] = mine;
+                    shared = mine.Task;
+                }
+            }
+
+            if (mine is not null)
+            {
+                try
+                {
+                    var token = await FetchTokenAsync(request, challenge, scope, cancellationToken).ConfigureAwait(false);
+                    Finish(scope, () => mine.SetResult(token));
+                }
+                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                {
+                    Finish(scope, () => mine.SetCanceled());
+                    throw;
+                }
+                catch (Exception e)
+                {
+                    Finish(scope, () => mine.SetException(e));
+                    throw;
+                }
+            }
+
+            try
+            {
+                return await shared.ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (mine is null && !cancellationToken.IsCancellationRequested)
+            {
+                // The request that asked was cancelled, this one was not: ask again.
+            }
+        }
+    }
+
+    // The next request for the scope finds the token in the cache (or asks anew after a failure), never a finished fetch.
+    private void Finish(string scope, Action complete)
+    {
+        lock (_tokens)
+        {
+            _fetching.Remove(scope);
+        }
+
+        complete();
+    }
+
     private async Task<string> FetchTokenAsync(HttpRequestMessage request, AuthChallenge challenge, string scope, CancellationToken cancellationToken)
     {
         var wanted = string.IsNullOrEmpty(challenge.Scope) ? scope : challenge.Scope!;
-        await _fetching.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
+        var registryUrl = request.RequestUri!;
+        if (!Uri.TryCreate(challenge.Realm, UriKind.Absolute, out var realm) || (realm.Scheme != Uri.UriSchemeHttps && realm.Scheme != Uri.UriSchemeHttp))
         {
-            var registryUrl = request.RequestUri!;
-            if (!Uri.TryCreate(challenge.Realm, UriKind.Absolute, out var realm) || (realm.Scheme != Uri.UriSchemeHttps && realm.Scheme != Uri.UriSchemeHttp))
-            {
-                throw new RegistryAuthenticationException(request.Method.Method, UrlRedactor.Redact(registryUrl), "The registry named a token service realm that is not an http(s) URL");
-            }
-
-            if (realm.Scheme == Uri.UriSchemeHttp && registryUrl.Scheme == Uri.UriSchemeHttps && !realm.IsLoopback)
-            {
-                throw new RegistryAuthenticationException(request.Method.Method, UrlRedactor.Redact(registryUrl), $"The registry sent its token service over plain HTTP ({UrlRedactor.Redact(realm)}); refusing to send credentials there");
-            }
-
-            var credential = await _credentials.GetAsync(cancellationToken).ConfigureAwait(false);
-            using var tokenRequest = BuildTokenRequest(realm, challenge.Service, wanted, credential);
-            _trace?.Invoke(new HttpTraceEvent(HttpTraceKind.Token, tokenRequest.Method.Method, UrlRedactor.Redact(tokenRequest.RequestUri),
-                credential is null ? "(anonymous)" : $"(as {credential.Username})"));
-            using var response = await base.SendAsync(tokenRequest, cancellationToken).ConfigureAwait(false);
-            if (!response.IsSuccessStatusCode)
-            {
-                var error = await ErrorResponseReader.ReadAsync(response, _time, _trace, cancellationToken).ConfigureAwait(false);
-                if (error.StatusCode is 401 or 403)
-                {
-                    throw new RegistryAuthenticationException(error.Method, error.Url, error.StatusCode, null, error.Errors, error.BodyText,
-                        credential is null
-                            ? "The token service refused anonymous access; it wants credentials"
-                            : $"The token service refused the credentials of '{credential.Username}'");
-                }
-
-                throw error;
-            }
-
-            var body = await BodyReader.ReadCappedAsync(response.Content, Limits.TokenResponseBytes, ContentKind.TokenResponse, "token response", cancellationToken).ConfigureAwait(false);
-            var token = TokenResponse.Parse(body) ?? throw new TokenResponseInvalidException(UrlRedactor.Redact(tokenRequest.RequestUri), TokenResponse.Describe(body));
-
-            // Refresh a little early so that a token does not expire between being attached and being checked.
-            var margin = TimeSpan.FromTicks(Math.Min(TimeSpan.FromSeconds(10).Ticks, token.ExpiresIn.Ticks / 10));
-            lock (_tokens)
-            {
-                _tokens[scope] = (token.Token, _time.GetUtcNow() + token.ExpiresIn - margin);
-            }
-
-            return token.Token;
+            throw new RegistryAuthenticationException(request.Method.Method, UrlRedactor.Redact(registryUrl), "The registry named a token service realm that is not an http(s) URL");
         }
-        finally
+
+        if (realm.Scheme == Uri.UriSchemeHttp && registryUrl.Scheme == Uri.UriSchemeHttps && !realm.IsLoopback)
         {
-            _fetching.Release();
+            throw new RegistryAuthenticationException(request.Method.Method, UrlRedactor.Redact(registryUrl), $"The registry sent its token service over plain HTTP ({UrlRedactor.Redact(realm)}); refusing to send credentials there");
         }
+
+        var credential = await _credentials.GetAsync(cancellationToken).ConfigureAwait(false);
+        using var tokenRequest = BuildTokenRequest(realm, challenge.Service, wanted, credential);
+        _trace?.Invoke(new HttpTraceEvent(HttpTraceKind.Token, tokenRequest.Method.Method, UrlRedactor.Redact(tokenRequest.RequestUri),
+            credential is null ? "(anonymous)" : $"(as {credential.Username})"));
+        using var response = await base.SendAsync(tokenRequest, cancellationToken).ConfigureAwait(false);
+        if (!response.IsSuccessStatusCode)
+        {
+            var error = await ErrorResponseReader.ReadAsync(response, _time, _trace, cancellationToken).ConfigureAwait(false);
+            if (error.StatusCode is 401 or 403)
+            {
+                throw new RegistryAuthenticationException(error.Method, error.Url, error.StatusCode, null, error.Errors, error.BodyText,
+                    credential is null
+                        ? "The token service refused anonymous access; it wants credentials"
+                        : $"The token service refused the credentials of '{credential.Username}'");
+            }
+
+            throw error;
+        }
+
+        var body = await BodyReader.ReadCappedAsync(response.Content, Limits.TokenResponseBytes, ContentKind.TokenResponse, "token response", cancellationToken).ConfigureAwait(false);
+        var token = TokenResponse.Parse(body) ?? throw new TokenResponseInvalidException(UrlRedactor.Redact(tokenRequest.RequestUri), TokenResponse.Describe(body));
+
+        // Refresh a little early so that a token does not expire between being attached and being checked.
+        var margin = TimeSpan.FromTicks(Math.Min(TimeSpan.FromSeconds(10).Ticks, token.ExpiresIn.Ticks / 10));
+        lock (_tokens)
+        {
+            _tokens[scope] = (token.Token, _time.GetUtcNow() + token.ExpiresIn - margin);
+        }
+
+        return token.Token;
     }
 
     private static HttpRequestMessage BuildTokenRequest(Uri realm, string? service, string scope, RegistryCredential? credential)
@@ -239,7 +305,6 @@ internal sealed class AuthenticationHandler : DelegatingHandler
     {
         if (disposing)
         {
-            _fetching.Dispose();
             _credentials.Dispose();
         }
 
