@@ -216,6 +216,49 @@ Describe 'Save-OciBlob' {
         Get-Sha256Digest ([IO.File]::ReadAllBytes($files[0].FullName)) | Should -Be $files[0].Digest
     }
 
+    It 'refuses two titles that differ only in Unicode normalisation' {
+        $one = [Text.Encoding]::UTF8.GetBytes('composed')
+        $two = [Text.Encoding]::UTF8.GetBytes('decomposed')
+        $blobs = @(
+            [pscustomobject]@{ Reference = "$($registry.Host)/edge/nfc"; Digest = $registry.AddBlob('edge/nfc', $one); Size = $one.Length; Title = "r$([char]0xE9)sum$([char]0xE9).txt" }
+            [pscustomobject]@{ Reference = "$($registry.Host)/edge/nfc"; Digest = $registry.AddBlob('edge/nfc', $two); Size = $two.Length; Title = "re$([char]0x301)sume$([char]0x301).txt" }
+        )
+        $err = $null
+        $files = $blobs | Save-OciBlob -Destination (Join-Path $TestDrive 'nfc') -UseTitle -ErrorAction SilentlyContinue -ErrorVariable err
+        @($files).Count | Should -Be 1
+        $err[0].FullyQualifiedErrorId | Should -Be (& $id 'TargetConflict')
+    }
+
+    It 'refuses a title of <Length> characters before any request, leaving nothing behind' -ForEach @(
+        @{ Length = 243 }, @{ Length = 255 }
+    ) {
+        $bytes = [Text.Encoding]::UTF8.GetBytes("long title $Length")
+        $digest = $registry.AddBlob('edge/long', $bytes)
+        $dest = Join-Path $TestDrive "long-$Length"
+        Clear-OciTestRegistryRequest $registry
+        $err = $null
+        $files = [pscustomobject]@{ Reference = "$($registry.Host)/edge/long"; Digest = $digest; Size = $bytes.Length; Title = 'n' * $Length } |
+            Save-OciBlob -Destination $dest -UseTitle -ErrorAction SilentlyContinue -ErrorVariable err
+        $files | Should -BeNullOrEmpty
+        $err[0].FullyQualifiedErrorId | Should -Be (& $id 'UnsafeTitle')
+        "$($err[0])" | Should -Match 'too long'
+        "$($err[0])" | Should -Not -Match 'partial file is kept'
+        @(Get-OciTestRegistryRequest $registry -Path "*/blobs/$digest") | Should -BeNullOrEmpty
+        @(Get-ChildItem -LiteralPath $dest -Force -ErrorAction SilentlyContinue) | Should -BeNullOrEmpty
+    }
+
+    It 'refuses a title that a direction override would show as another name' {
+        $bytes = [Text.Encoding]::UTF8.GetBytes('not a pdf')
+        $digest = $registry.AddBlob('edge/bidi', $bytes)
+        $title = "invoice$([char]0x202E)fdp.exe"
+        $err = $null
+        $files = [pscustomobject]@{ Reference = "$($registry.Host)/edge/bidi"; Digest = $digest; Size = $bytes.Length; Title = $title } |
+            Save-OciBlob -Destination (Join-Path $TestDrive 'bidi') -UseTitle -ErrorAction SilentlyContinue -ErrorVariable err
+        $files | Should -BeNullOrEmpty
+        $err[0].FullyQualifiedErrorId | Should -Be (& $id 'UnsafeTitle')
+        "$($err[0])" | Should -Match 'U\+202E'
+    }
+
     Context 'planted files' {
         BeforeAll {
             # The blob's first bytes, so that a resume through the planted file would verify and report success.
