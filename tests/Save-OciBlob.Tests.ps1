@@ -216,6 +216,42 @@ Describe 'Save-OciBlob' {
         Get-Sha256Digest ([IO.File]::ReadAllBytes($files[0].FullName)) | Should -Be $files[0].Digest
     }
 
+    It 'refuses -Path for a manifest of several blobs before any request, with PathNeedsOneBlob' {
+        $manifest = Get-OciManifest "${repo}:1.0" -Platform linux/amd64
+        $path = Join-Path $TestDrive 'several.bin'
+        Clear-OciTestRegistryRequest $registry
+        $err = $null
+        $files = $manifest | Save-OciBlob -Path $path -ErrorAction SilentlyContinue -ErrorVariable err
+        $files | Should -BeNullOrEmpty
+        @($err.FullyQualifiedErrorId) | Should -Be @((& $id 'PathNeedsOneBlob'))
+        "$($err[0])" | Should -Not -Match 'UseTitle'
+        @(Get-OciTestRegistryRequest $registry -Path '*/blobs/*') | Should -BeNullOrEmpty
+        @(Get-ChildItem -LiteralPath $TestDrive -Filter 'several.bin*' -Force) | Should -BeNullOrEmpty
+    }
+
+    It 'refuses -Path for two piped blobs, saving neither' {
+        $manifest = Get-OciManifest "${repo}:1.0" -Platform linux/amd64
+        $path = Join-Path $TestDrive 'two.bin'
+        Clear-OciTestRegistryRequest $registry
+        $err = $null
+        $files = $manifest.Layers + $manifest.Config |
+            ForEach-Object { [pscustomobject]@{ Reference = $repo; Digest = $_.Digest; Size = $_.Size } } |
+            Save-OciBlob -Path $path -ErrorAction SilentlyContinue -ErrorVariable err
+        $files | Should -BeNullOrEmpty
+        @($err.FullyQualifiedErrorId) | Should -Be @((& $id 'PathNeedsOneBlob'))
+        @(Get-OciTestRegistryRequest $registry -Path '*/blobs/*' -Method GET) | Should -BeNullOrEmpty
+        @(Get-ChildItem -LiteralPath $TestDrive -Filter 'two.bin*' -Force) | Should -BeNullOrEmpty
+    }
+
+    It 'saves into an existing folder given as -Path, under the blob''s own name' {
+        $folder = Join-Path $TestDrive 'path-is-a-folder'
+        $null = New-Item -ItemType Directory -Path $folder
+        $file = Save-OciBlob "$($registry.Host)/edge/blobs" -Digest $bigDigest -Path $folder
+        $file.FullName | Should -Be (Join-Path $folder ($bigDigest -replace ':', '-'))
+        Get-Sha256Digest ([IO.File]::ReadAllBytes($file.FullName)) | Should -Be $bigDigest
+        @(Get-ChildItem -LiteralPath $TestDrive -Force | Where-Object Name -Like 'path-is-a-folder?*') | Should -BeNullOrEmpty
+    }
+
     It 'refuses two titles that differ only in Unicode normalisation' {
         $one = [Text.Encoding]::UTF8.GetBytes('composed')
         $two = [Text.Encoding]::UTF8.GetBytes('decomposed')

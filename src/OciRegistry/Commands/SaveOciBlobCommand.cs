@@ -33,6 +33,11 @@ public sealed class SaveOciBlobCommand : RegistryCmdlet
     private SemaphoreSlim? _throttle;
     private int _nextActivity = 1;
 
+    // With -Path, the one blob waits for the end of the input: a second one refuses both before any request.
+    private readonly HashSet<Digest> _pathBlobs = [];
+    private Action? _pathStart;
+    private bool _pathRefused;
+
     /// <summary>A manifest from Get-OciManifest: its config and layers are saved.</summary>
     [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = ByManifest)]
     public OciManifest? Manifest { get; set; }
@@ -116,6 +121,13 @@ public sealed class SaveOciBlobCommand : RegistryCmdlet
 
         // Every blob of the record is named and checked against every other target before the first one starts.
         var planned = new List<Action>();
+        if (ParameterSetName == ByManifest && Path is not null &&
+            new[] { Manifest!.Config }.Concat(Manifest.Layers).Select(b => b.Digest).Distinct().Count() > 1)
+        {
+            RefusePath($"{Manifest.Reference} has {Manifest.Layers.Length + 1} blobs (the config and {Manifest.Layers.Length} layer(s))");
+            return;
+        }
+
         if (ParameterSetName == ByManifest)
         {
             foreach (var blob in new[] { Manifest!.Config }.Concat(Manifest.Layers))
@@ -137,7 +149,26 @@ public sealed class SaveOciBlobCommand : RegistryCmdlet
     }
 
     /// <inheritdoc/>
-    protected override void EndProcessing() => WaitForAll();
+    protected override void EndProcessing()
+    {
+        if (!_pathRefused)
+        {
+            _pathStart?.Invoke();
+        }
+
+        WaitForAll();
+    }
+
+    private void RefusePath(string what)
+    {
+        _pathStart = null;
+        _pathRefused = true;
+        WriteError(new ErrorRecord(
+            new ArgumentException($"-Path names one file, but {what}; nothing was saved. Use -Destination for a folder."),
+            ErrorIds.PathNeedsOneBlob,
+            ErrorCategory.InvalidArgument,
+            Path) { ErrorDetails = new ErrorDetails($"-Path names one file, but {what}; nothing was saved.") { RecommendedAction = "Save into a folder with -Destination, or pick one blob (for example $manifest.Layers[0] | Save-OciBlob -Path …)." } });
+    }
 
     /// <summary>Names and checks one blob's target, reserving it; returns what starts its download (nothing when refused).</summary>
     private Action Plan(string reference, string? digestText, long? size, string? title, string? mediaType)
@@ -163,6 +194,20 @@ public sealed class SaveOciBlobCommand : RegistryCmdlet
             return Nothing;
         }
 
+        if (Path is not null)
+        {
+            _pathBlobs.Add(digest);
+            if (_pathRefused || _pathBlobs.Count > 1)
+            {
+                if (!_pathRefused)
+                {
+                    RefusePath("more than one blob came in");
+                }
+
+                return Nothing;
+            }
+        }
+
         if (_targets.TryGetValue(TargetKey(file), out var earlier))
         {
             if (earlier != digest)
@@ -179,11 +224,6 @@ public sealed class SaveOciBlobCommand : RegistryCmdlet
         }
 
         _targets[TargetKey(file)] = digest;
-        if (Path is not null && _targets.Count > 1)
-        {
-            WriteError(new ErrorRecord(new ArgumentException("-Path names one file, but more than one blob came in; use -Destination."), ErrorIds.PathNeedsOneBlob, ErrorCategory.InvalidArgument, digest.ToString()));
-            return Nothing;
-        }
 
         var sizeText = size is null ? string.Empty : $" ({Hosting.Size.Format(size.Value)})";
         if (!ShouldProcess(file, $"Save {digest}{sizeText}"))
@@ -191,12 +231,20 @@ public sealed class SaveOciBlobCommand : RegistryCmdlet
             return Nothing;
         }
 
-        return () =>
+        void StartSaving()
         {
             var activity = _nextActivity++;
             var interactive = ShouldShowProgress();
             Start(ct => SaveAsync(repository, digest, size, mediaType, file, activity, interactive, reference, ct));
-        };
+        }
+
+        if (Path is not null)
+        {
+            _pathStart = StartSaving;
+            return Nothing;
+        }
+
+        return StartSaving;
     }
 
     /// <summary>
@@ -237,12 +285,21 @@ public sealed class SaveOciBlobCommand : RegistryCmdlet
 
     private string TargetFor(Digest digest, string? title)
     {
+        string folder;
         if (Path is not null)
         {
-            return GetUnresolvedProviderPathFromPSPath(Path);
+            // A folder given as -Path is saved into, as Invoke-WebRequest -OutFile <folder> does.
+            folder = GetUnresolvedProviderPathFromPSPath(Path);
+            if (!Directory.Exists(folder))
+            {
+                return folder;
+            }
+        }
+        else
+        {
+            folder = GetUnresolvedProviderPathFromPSPath(Destination ?? ".");
         }
 
-        var folder = GetUnresolvedProviderPathFromPSPath(Destination ?? ".");
         var name = digest.FileName;
         if (UseTitle.IsPresent)
         {
