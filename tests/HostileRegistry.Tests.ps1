@@ -12,8 +12,10 @@ Describe 'Against a broken or hostile registry' {
         # records in $Error with every property, their exceptions (inner ones too) and ErrorDetails.
         function Get-EverythingShown {
             param([Parameter(Mandatory)] [scriptblock] $Call)
+            # The errors are what is looked at, so they must not stop the call (the test run may prefer Stop).
+            $ErrorActionPreference = 'Continue'
             $Error.Clear()
-            $streams = & $Call *>&1 | Out-String -Width 4096
+            $streams = try { & $Call *>&1 | Out-String -Width 4096 } catch { "$_" }
             $records = foreach ($record in $Error) {
                 if ($record -isnot [System.Management.Automation.ErrorRecord]) { "$record"; continue }
                 $record | Format-List * -Force | Out-String -Width 4096

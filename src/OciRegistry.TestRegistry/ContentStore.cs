@@ -397,8 +397,9 @@ public sealed class ContentStore
     }
 
     /// <summary>
-    /// The blob with <paramref name="digest"/> if <paramref name="repository"/> holds it. Manifests count as
-    /// blobs too, as they do in the reference registry.
+    /// The blob with <paramref name="digest"/> if <paramref name="repository"/> holds it. A manifest is not a blob
+    /// unless it was also pushed as one: the reference registry answers a blob request for a manifest's digest
+    /// with 404 BLOB_UNKNOWN, and a client tested here must meet the same.
     /// </summary>
     internal StoredBlob? FindBlob(string repository, Digest digest)
     {
@@ -409,14 +410,7 @@ public sealed class ContentStore
                 return null;
             }
 
-            if (content.Blobs.Contains(digest) && _blobs.TryGetValue(digest, out var blob))
-            {
-                return blob;
-            }
-
-            return content.Manifests.TryGetValue(digest, out var manifest)
-                ? StoredBlob.InMemory(manifest.Digest, manifest.Content)
-                : null;
+            return content.Blobs.Contains(digest) && _blobs.TryGetValue(digest, out var blob) ? blob : null;
         }
     }
 

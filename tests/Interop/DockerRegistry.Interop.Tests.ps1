@@ -234,5 +234,17 @@ Describe 'Interop with docker-registry and skopeo' -Tag Interop -Skip:($missing.
             $raw = Get-SkopeoRaw "$($source.Host)/samples/hello:1.0"
             (Get-OciManifest "$($source.Host)/samples/hello:1.0").GetRawContent() | Should -Be $raw
         }
+
+        It 'answers a blob request for a manifest''s digest as docker-registry does: 404 BLOB_UNKNOWN' {
+            foreach ($repository in @("$($reference.Host)/oci/hello", "$($source.Host)/samples/hello")) {
+                $index = Get-OciManifest "${repository}:1.0"
+                $hostName, $name = $repository -split '/', 2
+                foreach ($digest in @($index.Digest, $index.Manifests[0].Digest)) {
+                    $response = Invoke-WebRequest "http://$hostName/v2/$name/blobs/$digest" -SkipHttpErrorCheck
+                    $response.StatusCode | Should -Be 404 -Because "$repository answers GET /blobs/ of the manifest $digest"
+                    ($response.Content | ConvertFrom-Json).errors[0].code | Should -Be 'BLOB_UNKNOWN'
+                }
+            }
+        }
     }
 }
