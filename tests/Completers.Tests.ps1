@@ -173,14 +173,6 @@ Describe 'Argument completers (OciRegistry.Completion)' {
         }
     }
 
-    Context '-MediaType' {
-        It 'offers OCI and Docker media types' {
-            & $complete 'Save-OciBlob -MediaType application/vnd.oci.image.layer' |
-                Should -Be @('application/vnd.oci.image.layer.v1.tar', 'application/vnd.oci.image.layer.v1.tar+gzip', 'application/vnd.oci.image.layer.v1.tar+zstd')
-            & $complete 'Save-OciBlob -MediaType application/vnd.docker.image' | Should -Contain 'application/vnd.docker.image.rootfs.diff.tar.gzip'
-        }
-    }
-
     Context 'when the registry fails' {
         It 'offers nothing, and quickly, when nothing listens' {
             $port = Get-FreeTcpPort

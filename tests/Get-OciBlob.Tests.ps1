@@ -11,6 +11,22 @@ Describe 'Get-OciBlob' {
 
     AfterAll { $registry | Stop-OciTestRegistry }
 
+    It 'refuses an index entry, which is a manifest, before any request, with ManifestIsNotABlob' {
+        $index = Get-OciManifest "${repo}:1.0"
+        Clear-OciTestRegistryRequest $registry
+        $err = $null
+        $read = $index.Manifests[0] | Get-OciBlob -ErrorAction SilentlyContinue -ErrorVariable err
+        $read | Should -BeNullOrEmpty
+        $err[0].FullyQualifiedErrorId | Should -Be (& $id 'ManifestIsNotABlob')
+        @(Get-OciTestRegistryRequest $registry -Path '*/blobs/*') | Should -BeNullOrEmpty
+    }
+
+    It 'refuses the Subject of a referrer, which is a manifest' {
+        $err = $null
+        $null = $readme.Subject | Get-OciBlob -ErrorAction SilentlyContinue -ErrorVariable err
+        $err[0].FullyQualifiedErrorId | Should -Be (& $id 'ManifestIsNotABlob')
+    }
+
     Context 'reading' {
         It 'reads an image config that ConvertFrom-Json understands' {
             $config = Get-OciManifest "${repo}:1.0" -Platform linux/amd64 | Get-OciBlob -Config | ConvertFrom-Json

@@ -216,6 +216,20 @@ Describe 'Save-OciBlob' {
         Get-Sha256Digest ([IO.File]::ReadAllBytes($files[0].FullName)) | Should -Be $files[0].Digest
     }
 
+    It 'refuses index entries, which are manifests, before any request, with ManifestIsNotABlob' {
+        $index = Get-OciManifest "${repo}:1.0"
+        $dest = Join-Path $TestDrive 'entries'
+        Clear-OciTestRegistryRequest $registry
+        $err = $null
+        $files = $index.Manifests | Save-OciBlob -Destination $dest -ErrorAction SilentlyContinue -ErrorVariable err
+        $files | Should -BeNullOrEmpty
+        @($err).Count | Should -Be $index.Manifests.Count
+        $err[0].FullyQualifiedErrorId | Should -Be (& $id 'ManifestIsNotABlob')
+        "$($err[0])" | Should -Match 'Get-OciManifest'
+        @(Get-OciTestRegistryRequest $registry -Path '*/blobs/*') | Should -BeNullOrEmpty
+        Test-Path $dest | Should -BeFalse
+    }
+
     It 'refuses -Path for a manifest of several blobs before any request, with PathNeedsOneBlob' {
         $manifest = Get-OciManifest "${repo}:1.0" -Platform linux/amd64
         $path = Join-Path $TestDrive 'several.bin'

@@ -51,6 +51,10 @@ public sealed class GetOciBlobCommand : RegistryCmdlet
     [ValidateRange(0, long.MaxValue)]
     public long? Size { get; set; }
 
+    /// <summary>A piped descriptor's media type, checked so that a manifest or index is not fetched as a blob.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true, ParameterSetName = ByBlob, DontShow = true)]
+    public string? MediaType { get; set; }
+
     /// <summary>The most bytes to read into memory (default 4 MiB, at most 1 GiB).</summary>
     [Parameter]
     [ValidateRange(1, Limits.MaxBlobReadBytes)]
@@ -89,7 +93,7 @@ public sealed class GetOciBlobCommand : RegistryCmdlet
             (reference, digestText, size) = (Reference, Digest, Size);
         }
 
-        if (!BlobTarget.TryResolve(reference, digestText, out var repository, out var digest, out var error))
+        if (!BlobTarget.TryResolve(reference, digestText, out var repository, out var digest, out var error, ParameterSetName == ByBlob ? MediaType : null))
         {
             WriteError(error!);
             return;

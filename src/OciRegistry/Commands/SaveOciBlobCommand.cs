@@ -68,9 +68,11 @@ public sealed class SaveOciBlobCommand : RegistryCmdlet
     [Parameter(ValueFromPipelineByPropertyName = true, ParameterSetName = ByBlob)]
     public string? Title { get; set; }
 
-    /// <summary>The media type, reported on the output.</summary>
-    [Parameter(ValueFromPipelineByPropertyName = true, ParameterSetName = ByBlob)]
-    [ArgumentCompleter(typeof(MediaTypeCompleter))]
+    /// <summary>
+    /// A piped descriptor's media type: reported on the output, and checked, so that a manifest or index is not
+    /// fetched as a blob. Hidden: given by hand it could only be wrong.
+    /// </summary>
+    [Parameter(ValueFromPipelineByPropertyName = true, ParameterSetName = ByBlob, DontShow = true)]
     public string? MediaType { get; set; }
 
     /// <summary>The folder to save into (default: the current location); files are named <c>sha256-&lt;hex&gt;</c>.</summary>
@@ -177,7 +179,7 @@ public sealed class SaveOciBlobCommand : RegistryCmdlet
         {
         }
 
-        if (!BlobTarget.TryResolve(reference, digestText, out var repository, out var digest, out var error))
+        if (!BlobTarget.TryResolve(reference, digestText, out var repository, out var digest, out var error, mediaType))
         {
             WriteError(error!);
             return Nothing;

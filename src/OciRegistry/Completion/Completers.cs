@@ -174,11 +174,3 @@ public sealed class ArtifactTypeCompleter : IArgumentCompleter
     public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters) =>
         Completions.Results(wordToComplete, KnownTypes.ArtifactTypeNames.Select(t => t.Key), tips: KnownTypes.ArtifactTypeNames).ToList();
 }
-
-/// <summary>-MediaType: the OCI and Docker media types, each explained.</summary>
-public sealed class MediaTypeCompleter : IArgumentCompleter
-{
-    /// <inheritdoc/>
-    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters) =>
-        Completions.Results(wordToComplete, KnownTypes.MediaTypeNames.Select(t => t.Key), tips: KnownTypes.MediaTypeNames).ToList();
-}

@@ -13,23 +13,6 @@ internal static class KnownTypes
         "linux/ppc64le", "linux/s390x", "linux/riscv64", "windows/amd64", "windows/arm64",
     ];
 
-    /// <summary>Media types from the OCI image spec (media-types.md) and Docker's image manifest v2 schema 2, with what each is.</summary>
-    public static readonly IReadOnlyList<KeyValuePair<string, string>> MediaTypeNames =
-    [
-        new(MediaTypes.OciManifest, "OCI image manifest"),
-        new(MediaTypes.OciIndex, "OCI image index"),
-        new(MediaTypes.OciConfig, "OCI image configuration"),
-        new(MediaTypes.OciLayerTar, "OCI layer, uncompressed tar"),
-        new(MediaTypes.OciLayerGzip, "OCI layer, gzip"),
-        new(MediaTypes.OciLayerZstd, "OCI layer, zstd"),
-        new(MediaTypes.OciEmpty, "OCI empty descriptor ({})"),
-        new(MediaTypes.DockerManifest, "Docker image manifest v2 schema 2"),
-        new(MediaTypes.DockerManifestList, "Docker manifest list"),
-        new(MediaTypes.DockerConfig, "Docker image configuration"),
-        new(MediaTypes.DockerLayerGzip, "Docker layer, gzip"),
-        new("application/vnd.docker.image.rootfs.foreign.diff.tar.gzip", "Docker foreign layer, gzip"),
-    ];
-
     /// <summary>Artifact types that referrers commonly carry: signatures, SBOMs, attestations, and the sample content's readme.</summary>
     public static readonly IReadOnlyList<KeyValuePair<string, string>> ArtifactTypeNames =
     [

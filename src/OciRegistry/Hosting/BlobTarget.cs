@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using OciRegistry.Core.Models;
 using OciRegistry.Core.References;
 
 namespace OciRegistry.Hosting;
@@ -26,12 +27,28 @@ internal static class BlobTarget
             : throw new InvalidReferenceException(text, problem);
     }
 
-    /// <summary>As <see cref="Resolve"/>, with the error record to write about <paramref name="reference"/> when it fails.</summary>
-    public static bool TryResolve(string reference, string? digest, out Reference repository, out Digest parsed, out ErrorRecord? error)
+    /// <summary>
+    /// As <see cref="Resolve"/>, with the error record to write about <paramref name="reference"/> when it fails,
+    /// or when <paramref name="mediaType"/> (a piped descriptor's) says the digest is a manifest or an index: the
+    /// registry keeps those apart from blobs (docker-registry answers 404), so it is refused before any request.
+    /// </summary>
+    public static bool TryResolve(string reference, string? digest, out Reference repository, out Digest parsed, out ErrorRecord? error, string? mediaType = null)
     {
         try
         {
             (repository, parsed) = Resolve(reference, digest);
+            if (MediaTypes.IsManifest(mediaType) || MediaTypes.IsIndex(mediaType))
+            {
+                var what = MediaTypes.IsIndex(mediaType) ? "an index" : "a manifest";
+                var named = $"{repository.Registry}/{repository.Repository}@{parsed}";
+                error = new ErrorRecord(
+                    new System.ArgumentException($"{parsed} is {what} ({mediaType}), not a blob: read it with Get-OciManifest {named}, or save the image with Save-OciImage."),
+                    ErrorIds.ManifestIsNotABlob,
+                    ErrorCategory.InvalidArgument,
+                    reference) { ErrorDetails = new ErrorDetails($"{parsed} is {what}, not a blob: read it with Get-OciManifest.") { RecommendedAction = $"Get-OciManifest {named} | Save-OciBlob, or Save-OciImage {named}" } };
+                return false;
+            }
+
             error = null;
             return true;
         }

@@ -128,6 +128,9 @@ public static class ErrorIds
     /// <summary>Get-OciBlob: -Layer past the manifest's layers.</summary>
     public const string LayerNotFound = nameof(LayerNotFound);
 
+    /// <summary>Get-OciBlob, Save-OciBlob: a manifest or index descriptor was given where a blob belongs.</summary>
+    public const string ManifestIsNotABlob = nameof(ManifestIsNotABlob);
+
     /// <summary>Save-OciBlob: two different blobs, one file name.</summary>
     public const string TargetConflict = nameof(TargetConflict);
 
