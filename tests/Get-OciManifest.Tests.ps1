@@ -112,7 +112,26 @@ Describe 'Get-OciManifest' {
             Get-OciManifest "${repo}:docker" -Platform linux/arm64 -ErrorAction SilentlyContinue -ErrorVariable err
             $err[0].FullyQualifiedErrorId | Should -Be (& $id 'PlatformNotFound')
             $err[0].Exception.Message | Should -Match 'linux/amd64'
-            (Get-OciManifest "${repo}:docker" -Platform linux/amd64).MediaType | Should -Be 'application/vnd.docker.distribution.manifest.v2+json'
+            $err[0].Exception.Message | Should -Match 'built for linux/amd64, not for linux/arm64'
+            $err[0].Exception.Message | Should -Not -Match 'the index'
+            $own = Get-OciManifest "${repo}:docker" -Platform linux/amd64
+            $own.MediaType | Should -Be 'application/vnd.docker.distribution.manifest.v2+json'
+            "$($own.Platform)" | Should -Be 'linux/amd64' -Because 'the platform read from the config is shown'
+        }
+
+        It 'keeps the platform of index entries piped in' {
+            $index = Get-OciManifest "${repo}:1.0"
+            $manifests = $index.Manifests | Get-OciManifest
+            @($manifests | ForEach-Object { "$($_.Platform)" }) | Should -Be @($index.Manifests | ForEach-Object { "$($_.Platform)" })
+        }
+
+        It 'says what a platform looks like when given a lone architecture' {
+            $err = $null
+            Get-OciManifest "${repo}:1.0" -Platform amd64 -ErrorAction SilentlyContinue -ErrorVariable err
+            $err[0].FullyQualifiedErrorId | Should -Be (& $id 'InvalidPlatform')
+            $err[0].Exception.Message | Should -Match 'linux/amd64'
+            $err[0].Exception.Message | Should -Not -Match 'reference'
+            $err[0].ErrorDetails.RecommendedAction | Should -Not -Match 'repository'
         }
 
         It 'refuses content that does not match the digest asked for' {

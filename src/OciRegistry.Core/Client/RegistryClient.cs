@@ -125,19 +125,27 @@ public sealed class RegistryClient : IDisposable
     /// A single image answers for one platform only: its config says which. Asking a linux/amd64 image for
     /// linux/arm64 is an error, not a silent success. Artifacts (non-image configs) have no platform to check.
     /// </summary>
-    private async Task CheckImagePlatformAsync(ImageManifest manifest, Platform wanted, CancellationToken cancellationToken)
+    /// <returns>The platform the config names; null for an artifact.</returns>
+    public async Task<Platform?> CheckImagePlatformAsync(ImageManifest manifest, Platform wanted, CancellationToken cancellationToken = default)
     {
+        if (manifest is null)
+        {
+            throw new ArgumentNullException(nameof(manifest));
+        }
+
         if (!MediaTypes.IsImageConfig(manifest.Config.MediaType) || manifest.Source is null)
         {
-            return;
+            return null;
         }
 
         var config = await ReadBlobAsync(manifest.Source, manifest.Config.Digest, Limits.BlobReadBytes, manifest.Config.Size, cancellationToken).ConfigureAwait(false);
         var actual = ImageConfig.PlatformOf(config);
         if (actual is not null && !actual.Satisfies(wanted))
         {
-            throw new PlatformNotFoundException(wanted, [actual]);
+            throw new PlatformNotFoundException(wanted, [actual], inIndex: false);
         }
+
+        return actual;
     }
 
     /// <summary>

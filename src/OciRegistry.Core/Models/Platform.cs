@@ -35,12 +35,15 @@ public sealed class Platform
     public IReadOnlyList<string> OsFeatures { get; }
 
     /// <summary>Parses <c>os/architecture[/variant]</c>, e.g. <c>linux/arm64/v8</c>.</summary>
+    /// <exception cref="InvalidPlatformException">The text is not written so.</exception>
     public static Platform Parse(string text)
     {
         var parts = (text ?? string.Empty).Trim().Split('/');
         if (parts.Length is < 2 or > 3 || Array.Exists(parts, p => p.Length == 0 || p.Length > 64 || p.IndexOfAny([' ', '\t', '\\']) >= 0))
         {
-            throw new InvalidReferenceException(text ?? string.Empty, "a platform is written 'os/architecture[/variant]', such as 'linux/amd64' or 'linux/arm64/v8'");
+            // A lone architecture is refused rather than given an OS: docker takes the daemon's, and a client on
+            // Windows and one on Linux would then pull different images for the same script.
+            throw new InvalidPlatformException(text ?? string.Empty);
         }
 
         return new Platform(parts[0].ToLowerInvariant(), parts[1].ToLowerInvariant(), parts.Length == 3 ? parts[2].ToLowerInvariant() : null);

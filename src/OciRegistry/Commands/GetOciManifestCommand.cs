@@ -1,3 +1,4 @@
+using System;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
@@ -46,8 +47,11 @@ public sealed class GetOciManifestCommand : RegistryCmdlet
     [Parameter(ValueFromPipelineByPropertyName = true, ParameterSetName = ByParts)]
     public string? Digest { get; set; }
 
-    /// <summary>Resolves an index to the manifest for this platform, e.g. <c>linux/arm64</c>.</summary>
-    [Parameter]
+    /// <summary>
+    /// Resolves an index to the manifest for this platform, e.g. <c>linux/arm64</c>; a single image must be built
+    /// for it. Binds from a piped index entry's Platform, which the result then shows.
+    /// </summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
     [ArgumentCompleter(typeof(PlatformCompleter))]
     public string? Platform { get; set; }
 
@@ -68,7 +72,7 @@ public sealed class GetOciManifestCommand : RegistryCmdlet
                 : Core.References.Reference.Create(Registry, Repository, Tag ?? (Digest is null ? "latest" : null), Digest is null ? null : Core.References.Digest.Parse(Digest));
             platform = Platform is null ? null : Core.Models.Platform.Parse(Platform);
         }
-        catch (InvalidReferenceException e)
+        catch (Exception e) when (e is InvalidReferenceException or InvalidPlatformException)
         {
             WriteError(ErrorMapping.ToErrorRecord(e, target, ErrorSubject.Manifest));
             return;
@@ -84,7 +88,12 @@ public sealed class GetOciManifestCommand : RegistryCmdlet
             var client = ClientFor(reference.Registry);
             var document = await client.GetManifestAsync(reference, cancellationToken).ConfigureAwait(false);
             Platform? chosen = null;
-            if (platform is not null)
+            if (platform is not null && document is ImageManifest single)
+            {
+                // The config says which platform a single image is for: checked, and shown.
+                chosen = await client.CheckImagePlatformAsync(single, platform, cancellationToken).ConfigureAwait(false);
+            }
+            else if (platform is not null)
             {
                 var entry = await client.GetManifestForPlatformAsync(document, platform, cancellationToken).ConfigureAwait(false);
                 chosen = document is ImageIndex index ? FindPlatform(index, entry.Digest) : null;
@@ -104,7 +113,7 @@ public sealed class GetOciManifestCommand : RegistryCmdlet
                 _ => document,
             });
         }
-        catch (System.Exception e) when (e is not System.OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             QueueFailure(e, target, ErrorSubject.Manifest);
         }

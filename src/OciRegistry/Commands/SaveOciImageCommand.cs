@@ -53,7 +53,7 @@ public sealed class SaveOciImageCommand : RegistryCmdlet
             reference = Core.References.Reference.Parse(Reference);
             platform = Platform is null ? null : Core.Models.Platform.Parse(Platform);
         }
-        catch (InvalidReferenceException e)
+        catch (Exception e) when (e is InvalidReferenceException or InvalidPlatformException)
         {
             WriteError(ErrorMapping.ToErrorRecord(e, Reference, ErrorSubject.Manifest));
             return;

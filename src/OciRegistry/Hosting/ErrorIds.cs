@@ -55,6 +55,9 @@ public static class ErrorIds
     /// <summary>The registry stopped answering, after the retries.</summary>
     public const string RegistryTimeout = nameof(RegistryTimeout);
 
+    /// <summary>A -Platform that is not written os/architecture[/variant].</summary>
+    public const string InvalidPlatform = nameof(InvalidPlatform);
+
     /// <summary>Any other HTTP error.</summary>
     public const string RegistryRequestFailed = nameof(RegistryRequestFailed);
 

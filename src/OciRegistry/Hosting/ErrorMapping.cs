@@ -41,6 +41,8 @@ public static class ErrorMapping
     {
         InvalidReferenceException i when i.Input.Contains("://") => (ErrorIds.InvalidReference, ErrorCategory.InvalidArgument,
             "Leave out the scheme, as in ghcr.io/org/tool:1.4; for a registry on plain HTTP, pass -AllowInsecure."),
+        InvalidPlatformException => (ErrorIds.InvalidPlatform, ErrorCategory.InvalidArgument,
+            "Write the platform as os/architecture[/variant], e.g. linux/amd64; Get-OciManifest without -Platform lists an index's platforms."),
         InvalidReferenceException => (ErrorIds.InvalidReference, ErrorCategory.InvalidArgument,
             "Write the reference as [registry[:port]/]repository[:tag][@digest], e.g. ghcr.io/org/tool:1.4."),
         RegistryChallengeException => (ErrorIds.RegistryChallengeInvalid, ErrorCategory.InvalidData,

@@ -31,9 +31,22 @@ public sealed class PlatformTests
     [InlineData("linux\\amd64")]
     [InlineData("linux/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")]
     [InlineData(null)]
-    public void Parse_InvalidText_ThrowsInvalidReferenceException(string? text)
+    public void Parse_InvalidText_ThrowsInvalidPlatformException(string? text)
     {
-        Assert.Throws<InvalidReferenceException>(() => Platform.Parse(text!));
+        var e = Assert.Throws<InvalidPlatformException>(() => Platform.Parse(text!));
+
+        Assert.Contains("is not a platform: write os/architecture[/variant]", e.Message, System.StringComparison.Ordinal);
+        Assert.DoesNotContain("reference", e.Message, System.StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("amd64", "linux/amd64 or windows/amd64")]
+    [InlineData(" ARM64 ", "linux/arm64 or windows/arm64")]
+    public void Parse_LoneArchitecture_IsRefusedWithTheFullForms(string text, string suggestion)
+    {
+        var e = Assert.Throws<InvalidPlatformException>(() => Platform.Parse(text));
+
+        Assert.Contains(suggestion, e.Message, System.StringComparison.Ordinal);
     }
 
     [Theory]
