@@ -223,6 +223,28 @@ Describe 'Start-OciTestRegistry and Stop-OciTestRegistry' {
             finally { $registry | Stop-OciTestRegistry }
         }
 
+        It 'tells a missing password from a refused one (<mode>)' -ForEach @(
+            @{ mode = 'Basic' }, @{ mode = 'Bearer' }
+        ) {
+            $registry = Start-OciTestRegistry -SampleContent -Authentication $mode -Credential $cred
+            try {
+                $ref = "$($registry.Host)/samples/hello:1.0"
+                $missing = Get-OciManifest $ref -ErrorAction SilentlyContinue -ErrorVariable e1; $e1 = $e1[0]
+                $refused = Get-OciManifest $ref -Credential $wrong -ErrorAction SilentlyContinue -ErrorVariable e2; $e2 = $e2[0]
+                $missing, $refused | Should -BeNullOrEmpty
+                $e1.FullyQualifiedErrorId, $e2.FullyQualifiedErrorId | Should -Be $manifestId, $manifestId
+                $e1.Exception.Message | Should -Match 'no credentials were sent|wants credentials'
+                $e1.Exception.Message | Should -Not -Match 'refused the credentials'
+                $e2.Exception.Message | Should -Match "refused the credentials"
+                $e2.Exception.Message | Should -Match "'tester'"
+                $e1.ErrorDetails.RecommendedAction | Should -Match '-Credential'
+                $e2.ErrorDetails.RecommendedAction | Should -Match 'password'
+                $e2.ErrorDetails.RecommendedAction | Should -Not -Be $e1.ErrorDetails.RecommendedAction
+                "$e2" + $e2.ErrorDetails.RecommendedAction | Should -Not -Match 'nope'
+            }
+            finally { $registry | Stop-OciTestRegistry }
+        }
+
         It 'hands out anonymous tokens with -Authentication Bearer alone' {
             $registry = Start-OciTestRegistry -SampleContent -Authentication Bearer
             try {

@@ -122,7 +122,7 @@ internal sealed class TokenService
         if (!allowed)
         {
             exchange.SetHeader("WWW-Authenticate", _basicChallenge);
-            var message = authorization is null ? "anonymous pulls are not allowed: authenticate with Basic credentials" : "wrong user name or password";
+            var message = authorization is null ? "anonymous pulls are not allowed: send a user name and password" : "wrong user name or password";
             return exchange.SendErrorAsync(HttpStatusCode.Unauthorized, RegistryErrorCode.Unauthorized, message, cancellationToken);
         }
 

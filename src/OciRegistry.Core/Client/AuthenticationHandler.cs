@@ -235,7 +235,8 @@ internal sealed class AuthenticationHandler : DelegatingHandler
                 throw new RegistryAuthenticationException(error.Method, error.Url, error.StatusCode, null, error.Errors, error.BodyText,
                     credential is null
                         ? "The token service refused anonymous access; it wants credentials"
-                        : $"The token service refused the credentials of '{credential.Username}'");
+                        : $"The token service refused the credentials of '{credential.Username}'",
+                    credentialsRefused: credential is not null);
             }
 
             throw error;

@@ -44,8 +44,13 @@ internal static class ErrorResponseReader
             var reason = response.ReasonPhrase is { Length: > 0 } phrase ? Excerpt(phrase) : null;
             if (status == 401)
             {
-                return new RegistryAuthenticationException(method, url, status, reason, errors, text,
-                    "The registry wants credentials that it accepts: none were sent, or it refused them");
+                var sent = request?.Headers.Authorization;
+                var refusal = sent is null
+                    ? "The registry wants credentials, and none were sent"
+                    : BasicUser(sent) is { } user
+                        ? $"The registry refused the credentials of '{user}'"
+                        : "The registry refused the credentials sent (a token from its token service that does not reach this repository or action)";
+                return new RegistryAuthenticationException(method, url, status, reason, errors, text, refusal, credentialsRefused: sent is not null);
             }
 
             // Whether credentials went out decides what a 403 means: without any, the registry may simply want them.
@@ -55,6 +60,26 @@ internal static class ErrorResponseReader
                     : "No credentials were sent: the registry may want some, or it refuses this repository or action to anyone";
             return new RegistryResponseException(method, url, status, reason, errors, text,
                 RetryClassifier.RetryAfter(response, time.GetUtcNow()), hint);
+        }
+    }
+
+    /// <summary>The user name of a Basic header (not a secret: traces show it too), or null for any other scheme.</summary>
+    private static string? BasicUser(System.Net.Http.Headers.AuthenticationHeaderValue header)
+    {
+        if (!string.Equals(header.Scheme, "Basic", StringComparison.OrdinalIgnoreCase) || header.Parameter is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            var pair = System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(header.Parameter));
+            var colon = pair.IndexOf(':');
+            return colon > 0 ? Excerpt(pair.Substring(0, colon)) : "(no user name)";
+        }
+        catch (FormatException)
+        {
+            return null;
         }
     }
 

@@ -17,9 +17,11 @@ public sealed class RegistryAuthenticationException : RegistryResponseException
         string? reasonPhrase,
         IReadOnlyList<RegistryError> errors,
         string? bodyText,
-        string hint)
+        string hint,
+        bool credentialsRefused = false)
         : base(method, redactedUrl, statusCode, reasonPhrase, errors, bodyText, retryAfter: null, hint)
     {
+        CredentialsRefused = credentialsRefused;
     }
 
     /// <summary>Creates the exception for a problem found before any credential was sent.</summary>
@@ -27,4 +29,10 @@ public sealed class RegistryAuthenticationException : RegistryResponseException
         : base(method, redactedUrl, 401, "Unauthorized", Array.Empty<RegistryError>(), null, null, hint)
     {
     }
+
+    /// <summary>
+    /// True when credentials were sent and refused (a wrong password or token, or one without access), false when
+    /// none were sent: the two want different remedies.
+    /// </summary>
+    public bool CredentialsRefused { get; }
 }

@@ -49,6 +49,8 @@ public static class ErrorMapping
             "The registry's authentication challenge is malformed; no credential gets past it. Report it to the registry's owner."),
         TokenResponseInvalidException => (ErrorIds.TokenResponseInvalid, ErrorCategory.InvalidData,
             "The token service did not answer with a token; a proxy or login page may be in the way. Check the registry address and any proxy settings."),
+        RegistryAuthenticationException { CredentialsRefused: true } => (ErrorIds.RegistryAuthenticationFailed, ErrorCategory.AuthenticationError,
+            "Check the user name and password (or token) given with -Credential or stored by 'docker login' for this registry; they were sent and refused."),
         RegistryAuthenticationException => (ErrorIds.RegistryAuthenticationFailed, ErrorCategory.AuthenticationError,
             "Pass -Credential, or run 'docker login <registry>' so that the Docker config holds credentials."),
         RegistryResponseException { StatusCode: 403 } => (ErrorIds.RegistryAccessDenied, ErrorCategory.PermissionDenied,

@@ -120,6 +120,32 @@ public sealed class ErrorResponseReaderTests
     }
 
     [Fact]
+    public async Task GetManifestAsync_UnauthorizedWithoutCredentials_SaysNoneWereSent()
+    {
+        var stub = new StubHandler(_ => Responses.Challenge("Basic realm=\"registry\""));
+        using var client = TestClient.Create(stub);
+
+        var e = await Assert.ThrowsAsync<RegistryAuthenticationException>(() => client.GetManifestAsync(Reference.Parse(TestClient.Registry + "/a:b")));
+
+        Assert.False(e.CredentialsRefused);
+        Assert.Contains("none were sent", e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("refused", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task GetManifestAsync_UnauthorizedWithBasicCredentials_NamesTheRefusedUserButNotThePassword()
+    {
+        var stub = new StubHandler(_ => Responses.Challenge("Basic realm=\"registry\""));
+        using var client = TestClient.Create(stub, configure: o => o.Credential = RegistryCredential.FromPassword("ci-bot", "s3cret-pass"));
+
+        var e = await Assert.ThrowsAsync<RegistryAuthenticationException>(() => client.GetManifestAsync(Reference.Parse(TestClient.Registry + "/a:b")));
+
+        Assert.True(e.CredentialsRefused);
+        Assert.Contains("refused the credentials of 'ci-bot'", e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("s3cret", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task GetManifestAsync_ExcerptEndingInAFullStop_GetsNoSecondOne()
     {
         var stub = new StubHandler(_ => Responses.Status(403, "<Error><Code>AccessDenied</Code><Message>Request has expired.</Message></Error>"));
