@@ -25,6 +25,20 @@ Describe 'Save-OciBlob' {
 
     AfterAll { $registry | Stop-OciTestRegistry }
 
+    It 'writes the files in manifest order, config first, whichever download ends first' {
+        $dest = Join-Path $TestDrive 'in-order'
+        $ordered = Start-OciTestRegistry -SampleContent
+        try {
+            $image = Get-OciManifest "$($ordered.Host)/samples/hello:1.0" -Platform linux/amd64
+            New-OciTestRegistryFault Delay -Delay 1 -Path "/v2/samples/hello/blobs/$($image.Config.Digest)" -Method GET | Add-OciTestRegistryFault $ordered
+            $files = @($image | Save-OciBlob -Destination $dest)
+            $files.Digest | Should -Be @($image.Config.Digest; $image.Layers.Digest)
+            $log = @(Get-OciTestRegistryRequest $ordered -Method GET -Path '/v2/samples/hello/blobs/*')
+            $log[-1].Path | Should -BeLike "*$($image.Config.Digest)" -Because 'the config was asked for first but answered last'
+        }
+        finally { $ordered | Stop-OciTestRegistry }
+    }
+
     It 'saves config and layers of a piped manifest, named by digest, verified' {
         $dest = Join-Path $TestDrive 'by-digest'
         $manifest = Get-OciManifest "${repo}:1.0" -Platform linux/amd64

@@ -32,6 +32,7 @@ public sealed class SaveOciBlobCommand : RegistryCmdlet
     private readonly Dictionary<string, Digest> _targets = new(StringComparer.OrdinalIgnoreCase);
     private SemaphoreSlim? _throttle;
     private int _nextActivity = 1;
+    private readonly OutputOrder _order = new();
 
     // With -Path, the one blob waits for the end of the input: a second one refuses both before any request.
     private readonly HashSet<Digest> _pathBlobs = [];
@@ -236,8 +237,9 @@ public sealed class SaveOciBlobCommand : RegistryCmdlet
         void StartSaving()
         {
             var activity = _nextActivity++;
-            var interactive = ShouldShowProgress();
-            Start(ct => SaveAsync(repository, digest, size, mediaType, file, activity, interactive, reference, ct));
+            var style = Progress();
+            var slot = _order.Reserve();
+            Start(ct => SaveAsync(repository, digest, size, mediaType, file, activity, style, slot, reference, ct));
         }
 
         if (Path is not null)
@@ -257,23 +259,38 @@ public sealed class SaveOciBlobCommand : RegistryCmdlet
     /// </summary>
     private static string TargetKey(string file) => file.Normalize(NormalizationForm.FormC);
 
-    private async Task SaveAsync(Reference repository, Digest digest, long? size, string? mediaType, string file, int activity, bool interactive, object target, CancellationToken cancellationToken)
+    private async Task SaveAsync(Reference repository, Digest digest, long? size, string? mediaType, string file, int activity, ProgressStyle style, int slot, object target, CancellationToken cancellationToken)
     {
-        await _throttle!.WaitAsync(cancellationToken).ConfigureAwait(false);
+        System.Management.Automation.PSObject? saved = null;
+        try
+        {
+            await _throttle!.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            _order.Complete(slot, null, QueueObject);
+            throw;
+        }
+
         try
         {
             var client = ClientFor(repository.Registry);
             var known = size ?? await client.GetBlobSizeAsync(repository, digest, cancellationToken).ConfigureAwait(false)
                 ?? throw new Core.OciException($"the registry did not say how large {digest} is; pass -Size");
-            var view = interactive ? new TransferProgressView(activity, -1, $"Saving {digest.Encoded.Substring(0, 12)} to {System.IO.Path.GetFileName(file)}", QueueProgress) : null;
-            var progress = view is null ? null : new CallbackProgress<TransferProgress>(view.Report);
+            var activityText = $"Saving {digest.Encoded.Substring(0, 12)} to {System.IO.Path.GetFileName(file)}";
+            IProgress<TransferProgress>? progress = style switch
+            {
+                ProgressStyle.Bars => new CallbackProgress<TransferProgress>(new TransferProgressView(activity, -1, activityText, QueueProgress).Report),
+                ProgressStyle.Lines => new CallbackProgress<TransferProgress>(new TransferLogView(activityText, QueueProgressLine).Report),
+                _ => null,
+            };
             Directory.CreateDirectory(System.IO.Path.GetDirectoryName(file)!);
             var result = await new BlobDownloader(client).DownloadAsync(repository, digest, known, file, Force.IsPresent, progress, cancellationToken).ConfigureAwait(false);
             QueueVerbose(result.AlreadyPresent
                 ? $"{digest} is already at {file} (verified)"
                 : $"Saved {digest} to {file}: {Hosting.Size.Format(result.Size)} in {result.Elapsed.TotalSeconds:0.00} s, {result.Attempts} connection(s)" +
                   (result.Resumed ? $", resumed from byte {result.ResumedFrom}" : string.Empty));
-            QueueObject(SavedBlob.From(result, mediaType));
+            saved = SavedBlob.From(result, mediaType);
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
@@ -282,6 +299,7 @@ public sealed class SaveOciBlobCommand : RegistryCmdlet
         finally
         {
             _throttle.Release();
+            _order.Complete(slot, saved, QueueObject);
         }
     }
 

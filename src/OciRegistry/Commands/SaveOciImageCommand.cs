@@ -67,14 +67,19 @@ public sealed class SaveOciImageCommand : RegistryCmdlet
 
         var views = new ConcurrentDictionary<Digest, TransferProgressView>();
         var next = ParentActivity;
-        var showProgress = ShouldShowProgress();
+        var style = Progress();
+        var showProgress = style == ProgressStyle.Bars;
+        var lines = new ConcurrentDictionary<Digest, TransferLogView>();
         RunAsync(async ct =>
         {
             try
             {
-                IProgress<TransferProgress>? progress = showProgress
-                    ? new CallbackProgress<TransferProgress>(p => views.GetOrAdd(p.Digest, d => new TransferProgressView(Interlocked.Increment(ref next), ParentActivity, $"Blob {d.Encoded.Substring(0, 12)}", QueueProgress)).Report(p))
-                    : null;
+                IProgress<TransferProgress>? progress = style switch
+                {
+                    ProgressStyle.Bars => new CallbackProgress<TransferProgress>(p => views.GetOrAdd(p.Digest, d => new TransferProgressView(Interlocked.Increment(ref next), ParentActivity, $"Blob {d.Encoded.Substring(0, 12)}", QueueProgress)).Report(p)),
+                    ProgressStyle.Lines => new CallbackProgress<TransferProgress>(p => lines.GetOrAdd(p.Digest, d => new TransferLogView($"Blob {d.Encoded.Substring(0, 12)} of {reference}", QueueProgressLine)).Report(p)),
+                    _ => null,
+                };
                 if (showProgress)
                 {
                     QueueProgress(new ProgressRecord(ParentActivity, $"Saving {reference}", $"into {layout}"));
@@ -84,6 +89,12 @@ public sealed class SaveOciImageCommand : RegistryCmdlet
                 if (showProgress)
                 {
                     QueueProgress(new ProgressRecord(ParentActivity, $"Saving {reference}", "done") { RecordType = ProgressRecordType.Completed });
+                }
+
+                if (style == ProgressStyle.Lines && (TransferLogView.Covers(result.BytesDownloaded) || result.Elapsed >= TimeSpan.FromSeconds(10)))
+                {
+                    QueueProgressLine($"{reference}: saved {Count(result.Manifests, "manifest")} and {Count(result.Blobs, "blob")} ({result.BlobsReused} already there), " +
+                                      $"{Size.Format(result.BytesDownloaded)} in {result.Elapsed.TotalSeconds.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture)} s");
                 }
 
                 QueueVerbose($"Saved {reference} to {layout}: {result.Manifests} manifest(s), {result.Blobs} blob(s) ({result.BlobsReused} already there), {Size.Format(result.BytesDownloaded)} downloaded in {result.Elapsed.TotalSeconds:0.00} s");
@@ -96,5 +107,5 @@ public sealed class SaveOciImageCommand : RegistryCmdlet
         });
     }
 
-
+    private static string Count(int n, string noun) => n == 1 ? $"1 {noun}" : $"{n} {noun}s";
 }

@@ -142,6 +142,16 @@ public abstract class AsyncPSCmdlet : PSCmdlet, IDisposable
     /// <summary>Queues a progress record.</summary>
     protected void QueueProgress(ProgressRecord record) => Post(() => WriteProgress(record));
 
+    /// <summary>The tags of progress lines: PSHOST shows them as Write-Host would, whatever $InformationPreference says.</summary>
+    internal static readonly string[] ProgressLineTags = ["PSHOST", "OciRegistry.Progress"];
+
+    /// <summary>
+    /// Queues a progress line for logs that cannot show progress bars: an information record that the host prints
+    /// (as Write-Host does), tagged so that -InformationVariable or 6&gt; can capture or drop it.
+    /// </summary>
+    protected void QueueProgressLine(string text) =>
+        Post(() => WriteInformation(new HostInformationMessage { Message = text }, ProgressLineTags));
+
     /// <summary>Cancels the running work.</summary>
     protected override void StopProcessing() => _stopping.Cancel();
 

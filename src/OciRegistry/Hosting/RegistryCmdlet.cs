@@ -104,12 +104,23 @@ public abstract class RegistryCmdlet : AsyncPSCmdlet
     /// Whether to draw progress bars: not when <c>$ProgressPreference</c> is SilentlyContinue, and not in CI or with
     /// redirected output, where redraws become noise and a verbose line per item says more.
     /// </summary>
-    protected bool ShouldShowProgress()
+    protected bool ShouldShowProgress() => Progress() == ProgressStyle.Bars;
+
+    /// <summary>
+    /// How to show progress: bars at a terminal; in CI or with redirected output, where bars are lost, a few plain
+    /// lines (<see cref="TransferLogView"/>); nothing when <c>$ProgressPreference</c> is SilentlyContinue or Ignore.
+    /// </summary>
+    protected ProgressStyle Progress()
     {
         var preference = SessionState.PSVariable.GetValue("ProgressPreference");
-        var silent = preference is ActionPreference.SilentlyContinue || string.Equals(preference?.ToString(), "SilentlyContinue", StringComparison.OrdinalIgnoreCase);
+        var text = preference?.ToString();
+        if (string.Equals(text, "SilentlyContinue", StringComparison.OrdinalIgnoreCase) || string.Equals(text, "Ignore", StringComparison.OrdinalIgnoreCase))
+        {
+            return ProgressStyle.None;
+        }
+
         var ci = Environment.GetEnvironmentVariable("CI") is { Length: > 0 } || Environment.GetEnvironmentVariable("TF_BUILD") is { Length: > 0 };
-        return !silent && !ci && !Console.IsOutputRedirected;
+        return ci || Console.IsOutputRedirected ? ProgressStyle.Lines : ProgressStyle.Bars;
     }
 
     /// <summary>
