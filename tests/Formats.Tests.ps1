@@ -79,18 +79,18 @@ Describe 'Default views (OciRegistry.Format.ps1xml)' {
     }
 
     Context 'OciManifest' {
-        It 'shows a short digest, short media type, platform, layer count, human total size and tag' {
+        It 'shows a short digest, tag, layer count, human total size, short media type and platform' {
             $text = & $render $manifest
-            & $headers $text | Should -Be @('Digest', 'MediaType', 'Platform', 'Layers', 'Size', 'Tag')
+            & $headers $text | Should -Be @('Digest', 'Tag', 'Layers', 'TotalSize', 'MediaType', 'Platform')
             $text | Should -Match "Repository: $([regex]::Escape($repo))"
-            $row = "$([regex]::Escape((& $short $manifest.Digest))) +oci manifest +linux/arm64/v8 +1 +$([regex]::Escape((& $human $manifest.TotalSize))) +1\.0"
+            $row = "$([regex]::Escape((& $short $manifest.Digest))) +1\.0 +1 +$([regex]::Escape((& $human $manifest.TotalSize))) +oci manifest +linux/arm64/v8"
             $text | Should -Match $row
             $text | Should -Not -Match $manifest.Digest
         }
 
         It 'names a Docker schema 2 manifest honestly' {
             $docker = Get-OciManifest "${repo}:docker"
-            & $render $docker | Should -Match "$([regex]::Escape((& $short $docker.Digest))) +docker v2 "
+            & $render $docker | Should -Match "$([regex]::Escape((& $short $docker.Digest))) +docker +\d+ +\S+ +\S+ +docker v2"
         }
 
         It 'keeps full digests and byte sizes in Format-List *' {
@@ -204,22 +204,32 @@ Describe 'Default views (OciRegistry.Format.ps1xml)' {
             $script:saved = @($manifest | Save-OciBlob -Destination $blobFolder)
         }
 
-        It 'shows short digest, human size, what the transfer did and attempts, under the folder' {
+        It 'shows short digest, human size, what the transfer did and the whole name (at 120 columns), under the folder' {
             $text = & $render $saved
-            & $headers $text | Should -Be @('Digest', 'Size', 'Transfer', 'Attempts', 'Name')
+            & $headers $text | Should -Be @('Digest', 'Size', 'Transfer', 'Name')
             $text | Should -Match "Directory: $([regex]::Escape($saved[0].DirectoryName))"
             foreach ($file in $saved) {
-                $text | Should -Match "$([regex]::Escape((& $short $file.Digest))) +$([regex]::Escape((& $human $file.Length))) +downloaded +1 +$([regex]::Escape($file.Name.Substring(0, [Math]::Min(20, $file.Name.Length))))"
+                $text | Should -Match "$([regex]::Escape((& $short $file.Digest))) +$([regex]::Escape((& $human $file.Length))) +downloaded +$([regex]::Escape($file.Name))\s*$([Environment]::NewLine)"
+            }
+        }
+
+        It 'shows a titled file''s whole name and its digest at 80 columns' {
+            $titled = @($manifest | Save-OciBlob -Destination (Join-Path $TestDrive 'titled') -UseTitle) | Where-Object Name -NotLike 'sha256-*'
+            $titled | Should -Not -BeNullOrEmpty
+            $text = & $render $titled 80
+            & $headers $text | Should -Be @('Digest', 'Size', 'Transfer', 'Name')
+            foreach ($file in $titled) {
+                $text | Should -Match "$([regex]::Escape((& $short $file.Digest))) .* $([regex]::Escape($file.Name))"
             }
         }
 
         It 'says when a file was already there' {
             $again = $manifest | Save-OciBlob -Destination $blobFolder
             $text = & $render $again
-            @([regex]::Matches($text, 'already present')).Count | Should -Be @($again).Count
+            @([regex]::Matches($text, ' present ')).Count | Should -Be @($again).Count
         }
 
-        It 'says where a resumed download picked up' {
+        It 'says that a download was resumed, and where in its list view' {
             $bytes = [byte[]]::new(3KB)
             [System.Random]::new(7).NextBytes($bytes)
             $digest = $registry.AddBlob('edge/formats', $bytes)
@@ -227,7 +237,8 @@ Describe 'Default views (OciRegistry.Format.ps1xml)' {
             [IO.File]::WriteAllBytes("$path.partial", $bytes[0..(1KB - 1)])
             @{ digest = $digest; size = $bytes.Length } | ConvertTo-Json | Set-Content "$path.partial.json"
             $file = Save-OciBlob "$($registry.Host)/edge/formats" -Digest $digest -Path $path
-            & $render $file | Should -Match 'resumed at 1\.0 KB'
+            & $render $file | Should -Match ' resumed '
+            & $render ($file | Format-List) | Should -Match 'ResumedFrom +: 1024\b'
         }
 
         It 'has a list view with the transfer facts, full digest and byte size, which FileInfo''s own would hide' {
