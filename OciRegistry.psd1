@@ -17,6 +17,7 @@
         'Save-OciImage'
         'Start-OciTestRegistry'
         'Stop-OciTestRegistry'
+        'Get-OciTestRegistry'
         'New-OciTestRegistryFault'
         'Add-OciTestRegistryFault'
         'Clear-OciTestRegistryFault'

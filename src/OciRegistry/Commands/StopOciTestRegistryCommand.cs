@@ -7,13 +7,20 @@ namespace OciRegistry.Commands;
 /// Stop-OciTestRegistry: stops test registries started with Start-OciTestRegistry and frees their ports.
 /// </summary>
 /// <remarks>What users read about it is its help page, <c>src/Help/en-US/Stop-OciTestRegistry.md</c>.</remarks>
-[Cmdlet(VerbsLifecycle.Stop, "OciTestRegistry", SupportsShouldProcess = true)]
+[Cmdlet(VerbsLifecycle.Stop, "OciTestRegistry", SupportsShouldProcess = true, DefaultParameterSetName = RegistrySet)]
 [OutputType(typeof(void))]
 public sealed class StopOciTestRegistryCommand : PSCmdlet
 {
-    /// <summary>The registries to stop; without it, every registry started in this session.</summary>
-    [Parameter(Position = 0, ValueFromPipeline = true)]
+    private const string RegistrySet = "Registry";
+    private const string AllSet = "All";
+
+    /// <summary>The registries to stop; without it, every registry started in this process.</summary>
+    [Parameter(Position = 0, ValueFromPipeline = true, ParameterSetName = RegistrySet)]
     public OciTestRegistry[]? Registry { get; set; }
+
+    /// <summary>Stops every registry started in this process and not yet stopped (what Get-OciTestRegistry lists).</summary>
+    [Parameter(Mandatory = true, ParameterSetName = AllSet)]
+    public SwitchParameter All { get; set; }
 
     /// <inheritdoc/>
     protected override void ProcessRecord()
@@ -33,7 +40,7 @@ public sealed class StopOciTestRegistryCommand : PSCmdlet
     protected override void EndProcessing()
     {
         // Only a bare call stops everything: an empty pipeline stops nothing.
-        if (!MyInvocation.ExpectingInput && !MyInvocation.BoundParameters.ContainsKey(nameof(Registry)))
+        if (All.IsPresent || (!MyInvocation.ExpectingInput && !MyInvocation.BoundParameters.ContainsKey(nameof(Registry))))
         {
             foreach (var registry in OciTestRegistry.AllRunning())
             {

@@ -105,7 +105,10 @@ public sealed class OciTestRegistry : IDisposable
     /// <summary>The URL.</summary>
     public override string ToString() => Url.ToString();
 
-    /// <summary>Every registry started in this session and not yet stopped.</summary>
+    /// <summary>
+    /// Every registry started in this process (any runspace) and not yet stopped, oldest first: the registries hold
+    /// the process's ports, so that is the set a forgotten one hides in.
+    /// </summary>
     internal static OciTestRegistry[] AllRunning()
     {
         lock (Running)
