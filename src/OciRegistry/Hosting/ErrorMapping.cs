@@ -85,6 +85,8 @@ public static class ErrorMapping
             "Pick one of the platforms the index lists (Get-OciManifest without -Platform shows them)."),
         IdleTimeoutException => (ErrorIds.RegistryTimeout, ErrorCategory.OperationTimeout,
             "The registry stopped answering; check the network and try again."),
+        HttpRequestException h when RetryClassifier.IsNameResolutionFailure(h) => (ErrorIds.RegistryConnectionFailed, ErrorCategory.ConnectionError,
+            "The registry's host name does not resolve: check its spelling, and the DNS and proxy settings."),
         HttpRequestException or IOException => (ErrorIds.RegistryConnectionFailed, ErrorCategory.ConnectionError,
             "Check the registry address, the network and any proxy settings."),
         ReferrersUnavailableException => (ErrorIds.ReferrersUnavailable, ErrorCategory.InvalidData,

@@ -33,6 +33,22 @@ public abstract class RegistryCmdlet : AsyncPSCmdlet
     public SwitchParameter SkipCertificateCheck { get; set; }
 
     /// <summary>
+    /// Retries after the first attempt of a request that failed transiently (a reset, a 5xx, a 429); 0 turns
+    /// retrying off. Named as Invoke-WebRequest names it.
+    /// </summary>
+    [Parameter]
+    [ValidateRange(0, 100)]
+    public int MaximumRetryCount { get; set; } = new RetryOptions().MaxRetries;
+
+    /// <summary>
+    /// The first wait between retries, in seconds, doubled on each further retry (with jitter, and at least what a
+    /// Retry-After header asks for). Invoke-WebRequest waits the same interval every time instead.
+    /// </summary>
+    [Parameter]
+    [ValidateRange(0.0, 600.0)]
+    public double RetryIntervalSec { get; set; } = new RetryOptions().BaseDelay.TotalSeconds;
+
+    /// <summary>
     /// The client options the connection parameters ask for; Tab completion builds its clients the same way from
     /// the switches already typed, so that it reaches a registry as the command will.
     /// </summary>
@@ -67,6 +83,8 @@ public abstract class RegistryCmdlet : AsyncPSCmdlet
                     }
                 };
                 options.Warning = QueueWarningOnce;
+                options.Retry.MaxRetries = MaximumRetryCount;
+                options.Retry.BaseDelay = TimeSpan.FromSeconds(RetryIntervalSec);
                 client = new RegistryClient(registry, options);
                 _clients[registry] = client;
             }
