@@ -119,9 +119,7 @@ internal static class Completions
         {
             using var client = new RegistryClient(parsed.Registry, options);
             var document = await client.GetManifestAsync(parsed, token).ConfigureAwait(false);
-            return document is ImageIndex index
-                ? index.Manifests.Where(d => d.Platform is not null).Select(d => d.Platform!.ToString()).Where(p => p != "unknown/unknown").Distinct()
-                : [];
+            return document is ImageIndex index ? PlatformManifests.Of(index).Select(p => p.ToString()).Distinct() : [];
         }, Reference.Parse);
 
     private static string[] Query<T>(string kind, string subject, IDictionary bound, Func<T, ClientOptions, CancellationToken, Task<IEnumerable<string>>> fetch, Func<string, T> parse)
