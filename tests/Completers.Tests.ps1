@@ -139,6 +139,124 @@ Describe 'Argument completers (OciRegistry.Completion)' {
         }
     }
 
+    Context 'references written with variables' {
+        It 'completes the tags of "$($r.Host)/repo:", keeping the expression as typed' {
+            $r = $registry
+            & $complete 'Get-OciManifest "$($r.Host)/samples/hello:' | Should -Be @('1.0', 'docker', 'latest', 'readme' | ForEach-Object { "`"`$(`$r.Host)/samples/hello:$_`"" })
+            & $complete 'Save-OciImage -Path x "$($r.Host)/samples/hello:la' | Should -Be @('"$($r.Host)/samples/hello:latest"')
+        }
+
+        It 'completes the tags of "$h/repo:" and of $h/repo: bare' {
+            $h = $registry.Host
+            & $complete '$h = $r.Host; Get-OciManifest "$h/samples/hello:l' | Should -Be @('"$h/samples/hello:latest"')
+            & $complete 'Get-OciManifest $h/samples/hello:d' | Should -Be @('$h/samples/hello:docker')
+            & $complete 'Get-OciManifest "${h}/samples/hello:r' | Should -Be @('"${h}/samples/hello:readme"')
+        }
+
+        It 'gives completions that parse back to the reference they name' {
+            $r = $registry
+            $offered = & $complete 'Get-OciManifest "$($r.Host)/samples/hello:'
+            $offered | Should -HaveCount 4
+            foreach ($completion in $offered) {
+                $errors = $null
+                $ast = [System.Management.Automation.Language.Parser]::ParseInput("Write-Output $completion", [ref] $null, [ref] $errors)
+                $errors | Should -BeNullOrEmpty
+                $ast.EndBlock.Statements[0].PipelineElements[0].CommandElements.Count | Should -Be 2
+                (& ([scriptblock]::Create("Write-Output $completion"))) | Should -BeLike "$($registry.Host)/samples/hello:*"
+            }
+        }
+
+        It 'escapes what a registry names, so that a hostile tag stays text inside the quotes' {
+            $hostile = Start-FakeHttpServer -Routes @{
+                '/v2/team/app/tags/list' = @{ Body = '{"name":"team/app","tags":["$(Set-Variable pwned 1 -Scope Global)x","a`\"q"]}' }
+            }
+            try {
+                $c = $hostile
+                $offered = & $complete 'Get-OciManifest "$($c.Host)/team/app:'
+                $offered | Should -Be @('"$($c.Host)/team/app:`$(Set-Variable pwned 1 -Scope Global)x"', '"$($c.Host)/team/app:a```"q"')
+                foreach ($completion in $offered) {
+                    & ([scriptblock]::Create("Write-Output $completion")) | Should -BeLike "$($hostile.Host)/team/app:*"
+                }
+                & $complete "Get-OciManifest '$($hostile.Host)/team/app:a" | Should -Be @("'$($hostile.Host)/team/app:a``""q'")
+                Get-Variable pwned -Scope Global -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+            }
+            finally { $hostile.Stop() }
+        }
+
+        It 'offers the real platforms after such a reference' {
+            $r = $registry
+            $h = $registry.Host
+            & $complete 'Get-OciManifest "$($r.Host)/samples/hello:1.0" -Platform ' | Should -Be @('linux/amd64', 'linux/arm64/v8')
+            & $complete 'Save-OciImage -Path x -Reference $h/samples/hello:latest -Platform linux/arm' | Should -Be @('linux/arm64/v8')
+            & $complete 'Get-OciManifest "$($r.Host)/samples/hello:docker" -Platform ' | Should -BeNullOrEmpty
+        }
+
+        It 'offers no platforms, and runs nothing, after a reference it cannot evaluate safely: <Reference>' -ForEach @(
+            @{ Reference = '"$(Get-Random)/samples/hello:1.0"' }
+            @{ Reference = '"$($script:ran = 1; $r.Host)/samples/hello:1.0"' }
+            @{ Reference = '"$($script:ran = 1)$($r.Host)/samples/hello:1.0"' }
+            @{ Reference = '"$(Set-Variable ran 1 -Scope Script)$($r.Host)/samples/hello:1.0"' }
+            @{ Reference = '"$($r.Host.ToString())/samples/hello:1.0"' }
+            @{ Reference = '"$($o.Host)/samples/hello:1.0"' }
+            @{ Reference = '"$($undefined)/samples/hello:1.0"' }
+            @{ Reference = '"$($r.Host + "")/samples/hello:1.0"' }
+        ) {
+            $r = $registry
+            # A script property runs code when read: it is not read.
+            $o = [pscustomobject] @{} | Add-Member -PassThru -MemberType ScriptProperty -Name Host -Value { $script:ran = 1; $registry.Host }
+            $script:ran = 0
+            & $complete "Get-OciManifest $Reference -Platform " | Should -BeNullOrEmpty
+            & $complete ('Get-OciManifest ' + $Reference.Substring(0, $Reference.Length - 4)) | Should -BeNullOrEmpty
+            $script:ran | Should -Be 0
+        }
+
+        It 'offers the common platforms only without any reference, not after a pipe' {
+            & $complete 'Get-OciManifest -Platform windows/' | Should -Be @('windows/amd64', 'windows/arm64')
+            & $complete '$refs | Get-OciManifest -Platform windows/' | Should -BeNullOrEmpty
+        }
+
+        It 'completes -Tag after -Registry and -Repository given as variables' {
+            $r = $registry
+            & $complete 'Get-OciManifest -Registry $r.Host -Repository samples/hello -Tag la' | Should -Be @('latest')
+            & $complete 'Get-OciManifest -Registry $(Get-Random) -Repository samples/hello -Tag la' | Should -BeNullOrEmpty
+        }
+    }
+
+    Context 'the blob and repository cmdlets' {
+        It 'completes repositories, not tags, for the -Reference of <Command>' -ForEach @(
+            @{ Command = 'Save-OciBlob' }, @{ Command = 'Get-OciBlob' }, @{ Command = 'Get-OciTag' }
+        ) {
+            $c = $catalog
+            & $complete "$Command $($catalog.Host)/samples/o" | Should -Be @("$($catalog.Host)/samples/other")
+            & $complete "$Command -Reference `"`$(`$c.Host)/te" | Should -Be @('"$($c.Host)/team/app"')
+            & $complete "$Command ${repo}:la" | Should -BeNullOrEmpty
+        }
+
+        It 'completes the -Registry of Get-OciRepository to the running test registries' {
+            $port = ($registry.Host -split ':')[1]
+            & $complete 'Get-OciRepository 127.0.0.1:' | Should -Contain $registry.Host
+            & $complete "Get-OciRepository -Registry '127.0.0.1:$port" | Should -Be @("'$($registry.Host)'")
+        }
+    }
+
+    Context 'TabExpansion2' {
+        It 'is wrapped while the module is imported, and put back when it is removed' {
+            $script = @"
+`$before = `${function:TabExpansion2}
+Import-Module '$env:OCIREGISTRY_MODULE'
+`$wrapped = [object]::ReferenceEquals(`${function:TabExpansion2}, [OciRegistry.Completion.TabExpansionFallback]::Wrapper)
+Remove-Module OciRegistry
+"`$wrapped `$([object]::ReferenceEquals(`${function:TabExpansion2}, `$before))"
+"@
+            Invoke-ChildPwsh $script | Should -Be 'True True'
+        }
+
+        It 'leaves other completion alone' {
+            @(& $complete '$registry.Ho') | Should -Be @('Host')
+            & $complete "Get-OciManifest `"`$(`$registry.Host)/samples/hello:latest`" -Credential (Get-Cred" | Should -Contain 'Get-Credential'
+        }
+    }
+
     Context '-ArtifactType' {
         It 'offers signature, SBOM and attestation types for Get-OciReferrer' {
             $offered = & $complete 'Get-OciReferrer x -ArtifactType '

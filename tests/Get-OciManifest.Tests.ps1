@@ -159,4 +159,82 @@ Describe 'Get-OciManifest' {
             { Get-OciManifest "127.0.0.1:$port/a/b:1" -ErrorAction Stop } | Should -Throw -ErrorId (& $id 'RegistryConnectionFailed')
         }
     }
+
+    Context 'attestations (BuildKit unknown/unknown entries)' {
+        BeforeAll {
+            # An index as BuildKit pushes it: each image, then an attestation manifest about it, with the platform
+            # unknown/unknown and the annotations that name the image it attests.
+            $utf8 = [System.Text.Encoding]::UTF8
+            $index = Get-OciManifest "${repo}:1.0"
+            $statement = $utf8.GetBytes('{"_type":"https://in-toto.io/Statement/v0.1","predicateType":"https://slsa.dev/provenance/v0.2"}')
+            $config = $utf8.GetBytes('{}')
+            $entries = foreach ($image in $index.Manifests) {
+                $layer = $utf8.GetBytes("{`"subject`":`"$($image.Digest)`"}")
+                $attestation = [ordered] @{
+                    schemaVersion = 2
+                    mediaType     = 'application/vnd.oci.image.manifest.v1+json'
+                    config        = [ordered] @{ mediaType = 'application/vnd.oci.image.config.v1+json'; digest = $registry.AddBlob('samples/hello', $config); size = $config.Length }
+                    layers        = @([ordered] @{ mediaType = 'application/vnd.in-toto+json'; digest = $registry.AddBlob('samples/hello', $layer); size = $layer.Length })
+                } | ConvertTo-Json -Depth 5 -Compress
+                $bytes = $utf8.GetBytes($attestation)
+                [ordered] @{ mediaType = $image.MediaType; digest = $image.Digest; size = $image.Size; platform = [ordered] @{ architecture = $image.Platform.Architecture; os = $image.Platform.Os } }
+                [ordered] @{
+                    mediaType   = 'application/vnd.oci.image.manifest.v1+json'
+                    digest      = $registry.AddManifest('samples/hello', $bytes, 'application/vnd.oci.image.manifest.v1+json')
+                    size        = $bytes.Length
+                    platform    = [ordered] @{ architecture = 'unknown'; os = 'unknown' }
+                    annotations = [ordered] @{ 'vnd.docker.reference.digest' = $image.Digest; 'vnd.docker.reference.type' = 'attestation-manifest' }
+                }
+            }
+            $json = [ordered] @{ schemaVersion = 2; mediaType = 'application/vnd.oci.image.index.v1+json'; manifests = @($entries) } | ConvertTo-Json -Depth 6 -Compress
+            $null = $registry.AddManifest('samples/hello', $utf8.GetBytes($json), 'application/vnd.oci.image.index.v1+json', 'attested')
+            $script:images = $index.Manifests
+        }
+
+        It 'lists the platforms without unknown/unknown, and the attestations apart, each with the image it attests' {
+            $attested = Get-OciManifest "${repo}:attested"
+            $attested.Platforms | Should -Be @('linux/amd64', 'linux/arm64')
+            $attested.Manifests.Digest | Should -Be $images.Digest
+            $attested.Attestations | Should -HaveCount 2
+            $attested.Attestations.Attests | Should -Be $images.Digest
+            $attested.Attestations[0].AttestsReference | Should -Be "$repo@$($images[0].Digest)"
+            $attested.Attestations[0].Descriptor.Platform.ToString() | Should -Be 'unknown/unknown'
+            (Get-OciManifest $attested.Attestations[0].Reference).Layers[0].MediaType | Should -Be 'application/vnd.in-toto+json'
+        }
+
+        It 'lists them among the manifests too with -IncludeAttestations, in the index order' {
+            $all = Get-OciManifest "${repo}:attested" -IncludeAttestations
+            $all.Manifests | Should -HaveCount 4
+            $all.Manifests[1].Platform.ToString() | Should -Be 'unknown/unknown'
+            $all.Manifests[1].Annotations['vnd.docker.reference.digest'] | Should -Be $images[0].Digest
+            $all.Platforms | Should -Be @('linux/amd64', 'linux/arm64') -Because 'an attestation is still not a platform'
+        }
+
+        It 'never chooses an attestation for -Platform unknown/unknown, and leaves it out of the platforms it has' {
+            $err = $null
+            $chosen = Get-OciManifest "${repo}:attested" -Platform unknown/unknown -ErrorAction SilentlyContinue -ErrorVariable err
+            $chosen | Should -BeNullOrEmpty
+            $err[0].FullyQualifiedErrorId | Should -Be (& $id 'PlatformNotFound')
+            $err[0].Exception.Message | Should -Match 'it has linux/amd64, linux/arm64 \(and 2 attestation manifests'
+            $err[0].Exception.Available.ForEach({ "$_" }) | Should -Be @('linux/amd64', 'linux/arm64')
+            (Get-OciManifest "${repo}:attested" -Platform linux/arm64).Digest | Should -Be $images[1].Digest
+        }
+
+        It 'shows no attestation in the index view at 80 columns; counts them among the manifests when asked' {
+            $text = Get-OciManifest "${repo}:attested" | Out-String -Width 80
+            $text | Should -Not -Match 'unknown'
+            $text | Should -Match 'linux/amd64, linux/a'
+            ($text -split "`n" | Where-Object { $_ -match 'sha256:' }) | Should -Match '^\S+\s+oci index\s+2\s'
+            $text -split "`n" | ForEach-Object { $_.TrimEnd().Length | Should -BeLessOrEqual 80 }
+            $asked = Get-OciManifest "${repo}:attested" -IncludeAttestations | Out-String -Width 80
+            ($asked -split "`n" | Where-Object { $_ -match 'sha256:' }) | Should -Match '^\S+\s+oci index\s+4\s'
+            $asked | Should -Not -Match 'unknown' -Because 'the platforms column still lists platforms only'
+        }
+
+        It 'completes -Platform to the real platforms only' {
+            [OciRegistry.Completion.CompletionCache]::Clear()
+            $line = "Get-OciManifest ${repo}:attested -Platform "
+            (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Be @('linux/amd64', 'linux/arm64')
+        }
+    }
 }

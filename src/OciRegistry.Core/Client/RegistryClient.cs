@@ -110,11 +110,13 @@ public sealed class RegistryClient : IDisposable
             return document;
         }
 
-        var match = index.Manifests.FirstOrDefault(d => d.Platform is { } p && p.Satisfies(platform) && MediaTypes.IsManifest(d.MediaType))
-            ?? index.Manifests.FirstOrDefault(d => d.Platform is { } p && p.Satisfies(platform));
+        // Attestations (BuildKit's unknown/unknown entries) are not images: never chosen, never listed as a platform.
+        var images = PlatformManifests.Images(index);
+        var match = images.FirstOrDefault(d => d.Platform is { } p && p.Satisfies(platform) && MediaTypes.IsManifest(d.MediaType))
+            ?? images.FirstOrDefault(d => d.Platform is { } p && p.Satisfies(platform));
         if (match is null)
         {
-            throw new PlatformNotFoundException(platform, index.Manifests.Where(d => d.Platform is not null).Select(d => d.Platform!).ToList());
+            throw new PlatformNotFoundException(platform, PlatformManifests.Of(index), attestations: index.Manifests.Count - images.Count);
         }
 
         var source = index.Source ?? throw new ArgumentException("The index does not know where it came from.", nameof(document));

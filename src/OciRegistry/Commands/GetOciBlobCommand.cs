@@ -6,6 +6,7 @@ using System.Threading.Tasks;
 using OciRegistry.Core;
 using OciRegistry.Core.Client;
 using OciRegistry.Core.References;
+using OciRegistry.Completion;
 using OciRegistry.Hosting;
 using OciRegistry.Output;
 
@@ -39,6 +40,7 @@ public sealed class GetOciBlobCommand : RegistryCmdlet
 
     /// <summary>The repository (<c>registry/repository</c>), or <c>registry/repository@digest</c>; descriptors bind by property name.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = ByBlob)]
+    [ArgumentCompleter(typeof(RepositoryCompleter))]
     [ValidateNotNullOrEmpty]
     public string Reference { get; set; } = string.Empty;
 

@@ -59,6 +59,13 @@ public sealed class GetOciManifestCommand : RegistryCmdlet
     [Parameter]
     public SwitchParameter Raw { get; set; }
 
+    /// <summary>
+    /// Lists an index's attestation manifests among its Manifests too, in the index's order; by default they are
+    /// only in Attestations. Platform selection never chooses one.
+    /// </summary>
+    [Parameter]
+    public SwitchParameter IncludeAttestations { get; set; }
+
     /// <inheritdoc/>
     protected override void ProcessRecord()
     {
@@ -108,7 +115,7 @@ public sealed class GetOciManifestCommand : RegistryCmdlet
 
             QueueObject(document switch
             {
-                ImageIndex i => new OciIndex(i, reference),
+                ImageIndex i => new OciIndex(i, reference, IncludeAttestations),
                 ImageManifest m => new OciManifest(m, reference, chosen),
                 _ => document,
             });

@@ -1,6 +1,7 @@
 using System;
 using System.Management.Automation;
 using OciRegistry.Core.References;
+using OciRegistry.Completion;
 using OciRegistry.Hosting;
 using OciRegistry.Output;
 
@@ -17,6 +18,7 @@ public sealed class GetOciRepositoryCommand : RegistryCmdlet
     /// <summary>The registry host and port, e.g. <c>localhost:5000</c> or <c>registry.example.com</c>.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("Host")]
+    [ArgumentCompleter(typeof(RegistryCompleter))]
     [ValidateNotNullOrEmpty]
     public string Registry { get; set; } = string.Empty;
 

@@ -17,7 +17,7 @@ public sealed class GetOciTagCommand : RegistryCmdlet
     /// <summary>The repository: <c>[registry[:port]/]repository</c>; a tag or digest in it is ignored.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
-    [ArgumentCompleter(typeof(ReferenceCompleter))]
+    [ArgumentCompleter(typeof(RepositoryCompleter))]
     public string Reference { get; set; } = string.Empty;
 
     /// <summary>How many tags to ask for per page (<c>n</c>); by default the registry decides.</summary>

@@ -53,6 +53,7 @@ public sealed class SaveOciBlobCommand : RegistryCmdlet
 
     /// <summary>The repository (<c>registry/repository</c>), or <c>registry/repository@digest</c>.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = ByBlob)]
+    [ArgumentCompleter(typeof(RepositoryCompleter))]
     [ValidateNotNullOrEmpty]
     public string Reference { get; set; } = string.Empty;
 

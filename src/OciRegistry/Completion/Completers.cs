@@ -18,28 +18,71 @@ namespace OciRegistry.Completion;
 internal static class Completions
 {
     /// <summary>
-    /// Completion results for the <paramref name="values"/> that start with <paramref name="word"/> (case-insensitively),
-    /// keeping the quote the user opened and quoting values that would not survive as bare words.
+    /// Completion results for the <paramref name="values"/> that, after <paramref name="prefix"/>, start with what is
+    /// typed (case-insensitively). The quote the user opened is kept, and each value is escaped for it, so that a
+    /// completion stays one valid string whatever a registry answered. When the typed text is an expression
+    /// (<c>"$($r.Host)/repo:</c>) it is kept as typed and only the value is added to it.
     /// </summary>
-    public static IEnumerable<CompletionResult> Results(string? word, IEnumerable<string> values, string prefix = "", IReadOnlyList<KeyValuePair<string, string>>? tips = null)
+    public static IEnumerable<CompletionResult> Results(TypedWord word, IEnumerable<string> values, string prefix = "", IReadOnlyList<KeyValuePair<string, string>>? tips = null)
     {
-        word ??= string.Empty;
-        var quote = word.Length > 0 && word[0] is '\'' or '"' ? word.Substring(0, 1) : string.Empty;
-        word = word.Substring(quote.Length).TrimEnd('\'', '"');
         foreach (var value in values)
         {
             var text = prefix + value;
-            if (!text.StartsWith(word, StringComparison.OrdinalIgnoreCase))
+            if (!text.StartsWith(word.Value, StringComparison.OrdinalIgnoreCase))
             {
                 continue;
             }
 
-            var completion = quote.Length > 0 ? quote + text + quote
-                : Regex.IsMatch(text, @"^[\w.:/@+-]+$") ? text
+            var (kept, added) = Split(word, prefix, value);
+            var completion = word.Quote.Length > 0 ? word.Quote + kept + Escape(added, word.Quote) + word.Quote
+                : Regex.IsMatch(added, @"^[\w.:/@+-]*$") ? kept + added
+                : kept.Length > 0 ? "\"" + kept + Escape(added, "\"") + "\""
                 : "'" + text.Replace("'", "''") + "'";
             var tip = tips?.FirstOrDefault(t => t.Key == value).Value ?? text;
             yield return new CompletionResult(completion, value, CompletionResultType.ParameterValue, tip);
         }
+    }
+
+    /// <summary>The results for a word as PowerShell passed it (a constant, quoted or not).</summary>
+    public static IEnumerable<CompletionResult> Results(string? word, IEnumerable<string> values, string prefix = "", IReadOnlyList<KeyValuePair<string, string>>? tips = null) =>
+        Results(TypedWord.FromWord(word), values, prefix, tips);
+
+    // What stays as typed, and what is added: for an expression that ends in the part being completed, the
+    // expression up to that part, then the value; otherwise (a constant) nothing kept, the whole text added.
+    private static (string Kept, string Added) Split(TypedWord word, string prefix, string value)
+    {
+        if (word.Source is { } source && word.Value.Length >= prefix.Length)
+        {
+            var partial = word.Value.Substring(prefix.Length);
+            if (source.EndsWith(partial, StringComparison.Ordinal))
+            {
+                return (source.Substring(0, source.Length - partial.Length), value);
+            }
+        }
+
+        return (string.Empty, prefix + value);
+    }
+
+    // Escapes what a registry named so that it stays literal text inside the quote: no $(...) from a hostile tag
+    // list runs when the completed line does (about_Quoting_Rules, about_Special_Characters).
+    private static string Escape(string text, string quote)
+    {
+        var builder = new System.Text.StringBuilder(text.Length);
+        foreach (var c in text)
+        {
+            if (quote == "'" && c is '\'' or '\u2018' or '\u2019' or '\u201A' or '\u201B')
+            {
+                builder.Append(c);
+            }
+            else if (quote != "'" && c is '`' or '$' or '"' or '\u201C' or '\u201D' or '\u201E')
+            {
+                builder.Append('`');
+            }
+
+            builder.Append(c);
+        }
+
+        return builder.ToString();
     }
 
     /// <summary>The tags of <c>registry/repository</c>, cached; nothing when the registry cannot say in time.</summary>
@@ -76,9 +119,7 @@ internal static class Completions
         {
             using var client = new RegistryClient(parsed.Registry, options);
             var document = await client.GetManifestAsync(parsed, token).ConfigureAwait(false);
-            return document is ImageIndex index
-                ? index.Manifests.Where(d => d.Platform is not null).Select(d => d.Platform!.ToString()).Where(p => p != "unknown/unknown").Distinct()
-                : [];
+            return document is ImageIndex index ? PlatformManifests.Of(index).Select(p => p.ToString()).Distinct() : [];
         }, Reference.Parse);
 
     private static string[] Query<T>(string kind, string subject, IDictionary bound, Func<T, ClientOptions, CancellationToken, Task<IEnumerable<string>>> fetch, Func<string, T> parse)
@@ -113,48 +154,81 @@ internal static class Completions
         };
 }
 
-/// <summary>-Platform: the platforms of the index -Reference names, else the common ones.</summary>
+/// <summary>
+/// -Platform: the platforms of the index -Reference names; the common ones only when no reference is given at all.
+/// A reference that cannot be worked out without running code (<c>"$(Get-Random)/x:1"</c>) gets nothing: a list
+/// that only looks like the image's would be worse than none.
+/// </summary>
 public sealed class PlatformCompleter : IArgumentCompleter
 {
     /// <inheritdoc/>
     public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
     {
-        var platforms = fakeBoundParameters["Reference"] is string { Length: > 0 } reference
-            ? Completions.Platforms(reference, fakeBoundParameters)
-            : KnownTypes.Platforms;
+        var platforms = BoundArguments.Get(commandAst, fakeBoundParameters, "Reference", out var reference) switch
+        {
+            ArgumentState.Known => Completions.Platforms(reference, fakeBoundParameters),
+            ArgumentState.Absent => KnownTypes.Platforms,
+            _ => [],
+        };
         return Completions.Results(wordToComplete, platforms).ToList();
     }
 }
 
 /// <summary>
 /// -Reference: <c>registry/partial</c> completes to the repositories of the registry's catalog, and
-/// <c>registry/repository:partial</c> (not for Get-OciTag, which takes a repository) to the repository's tags. The
-/// first part counts as a registry only when the reference grammar says so (it has a dot or a port, or is
-/// localhost): <c>team/ap</c> is a Docker Hub repository, and Docker Hub offers no catalog to ask.
+/// <c>registry/repository:partial</c> to the repository's tags. The first part counts as a registry only when the
+/// reference grammar says so (it has a dot or a port, or is localhost): <c>team/ap</c> is a Docker Hub repository,
+/// and Docker Hub offers no catalog to ask. A reference written with variables (<c>"$($r.Host)/samples/hello:</c>)
+/// is evaluated safely and completed as typed.
 /// </summary>
-public sealed class ReferenceCompleter : IArgumentCompleter
+public class ReferenceCompleter : IArgumentCompleter
 {
     private static readonly Regex RegistryAndPartial = new(@"^(?<registry>localhost(:\d+)?|[^\s/@'""]*[.:][^\s/@'""]*)/(?<partial>[^\s@:'""]*)$");
     private static readonly Regex RepositoryAndTag = new(@"^(?<repository>[^\s@'""]*/[^\s@'""/:]+):(?<tag>[\w.-]*)$");
 
+    /// <summary>Whether <c>repository:partial</c> completes to tags; not where a repository alone is taken.</summary>
+    protected virtual bool CompletesTags => true;
+
     /// <inheritdoc/>
     public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
     {
-        var word = (wordToComplete ?? string.Empty).Trim('\'', '"');
-        if (RegistryAndPartial.Match(word) is { Success: true } registry)
+        if (TypedWord.ForCompletion(commandAst, parameterName, wordToComplete) is not { } word)
         {
-            var name = registry.Groups["registry"].Value;
-            return Completions.Results(wordToComplete, Completions.Repositories(name, fakeBoundParameters).OrderBy(r => r, StringComparer.OrdinalIgnoreCase), name + "/").ToList();
+            return [];
         }
 
-        if (!string.Equals(commandName, "Get-OciTag", StringComparison.OrdinalIgnoreCase) && RepositoryAndTag.Match(word) is { Success: true } tagged)
+        if (RegistryAndPartial.Match(word.Value) is { Success: true } registry)
+        {
+            var name = registry.Groups["registry"].Value;
+            return Completions.Results(word, Completions.Repositories(name, fakeBoundParameters).OrderBy(r => r, StringComparer.OrdinalIgnoreCase), name + "/").ToList();
+        }
+
+        if (CompletesTags && RepositoryAndTag.Match(word.Value) is { Success: true } tagged)
         {
             var repository = tagged.Groups["repository"].Value;
-            return Completions.Results(wordToComplete, Completions.Tags(repository, fakeBoundParameters), repository + ":").ToList();
+            return Completions.Results(word, Completions.Tags(repository, fakeBoundParameters), repository + ":").ToList();
         }
 
         return [];
     }
+}
+
+/// <summary>
+/// -Reference where a repository is taken (Get-OciTag) or a repository with a digest (Get-OciBlob, Save-OciBlob):
+/// <c>registry/partial</c> completes to the repositories of the registry's catalog; no tags.
+/// </summary>
+public sealed class RepositoryCompleter : ReferenceCompleter
+{
+    /// <inheritdoc/>
+    protected override bool CompletesTags => false;
+}
+
+/// <summary>-Registry of Get-OciRepository: the hosts of the test registries running in this session.</summary>
+public sealed class RegistryCompleter : IArgumentCompleter
+{
+    /// <inheritdoc/>
+    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters) =>
+        Completions.Results(wordToComplete, Output.OciTestRegistry.AllRunning().Select(r => r.Host).Distinct()).ToList();
 }
 
 /// <summary>-Tag with -Registry and -Repository: that repository's tags.</summary>
@@ -162,7 +236,8 @@ public sealed class TagCompleter : IArgumentCompleter
 {
     /// <inheritdoc/>
     public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters) =>
-        fakeBoundParameters["Registry"] is string { Length: > 0 } registry && fakeBoundParameters["Repository"] is string { Length: > 0 } repository
+        BoundArguments.Get(commandAst, fakeBoundParameters, "Registry", out var registry) == ArgumentState.Known
+        && BoundArguments.Get(commandAst, fakeBoundParameters, "Repository", out var repository) == ArgumentState.Known
             ? Completions.Results(wordToComplete, Completions.Tags(registry + "/" + repository, fakeBoundParameters)).ToList()
             : [];
 }
