@@ -143,7 +143,7 @@ internal sealed class UploadArea : IDisposable
             return null;
         }
 
-        return session.TryExpire(Now - _idleTimeout) ? null : session;
+        return session.TryExpire(Now - _idleTimeout, TimeSpan.FromSeconds(1)) ? null : session;
     }
 
     /// <summary>Forgets a session (finished or cancelled); its bytes are the session's to release.</summary>

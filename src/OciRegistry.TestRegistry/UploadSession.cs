@@ -65,15 +65,20 @@ internal sealed class UploadSession
     /// <summary>
     /// Discards the session when no request has held it since <paramref name="cutoff"/> and none holds it now.
     /// </summary>
+    /// <param name="cutoff">Sessions last used before this time expire.</param>
+    /// <param name="wait">
+    /// How long to wait for a request that still holds the session: a request arriving for it waits a moment, since
+    /// the one before may have sent its answer and not yet let go; the sweeper does not wait.
+    /// </param>
     /// <returns>Whether the session has ended (now or before).</returns>
-    public bool TryExpire(DateTimeOffset cutoff)
+    public bool TryExpire(DateTimeOffset cutoff, TimeSpan wait = default)
     {
         if (_ended)
         {
             return true;
         }
 
-        if (LastUsed > cutoff || !_lock.Wait(0))
+        if (LastUsed > cutoff || !_lock.Wait(wait))
         {
             return false;
         }
