@@ -49,8 +49,17 @@ public sealed class ClientOptions
     public string UserAgent { get; set; } = "OciRegistry/" + typeof(ClientOptions).Assembly.GetName().Version?.ToString(3);
 
     /// <summary>
-    /// How long a connection may stay silent (no response headers, or no body bytes) before the attempt counts as
-    /// a network failure. There is no whole-transfer timeout: a slow but moving transfer is never cut.
+    /// How long one attempt may wait for the response headers (connecting, TLS, and the registry's answer) before
+    /// it counts as a network failure and is retried. <see cref="System.Threading.Timeout.InfiniteTimeSpan"/> waits
+    /// for ever. Invoke-WebRequest calls the same limit <c>-ConnectionTimeoutSeconds</c>.
+    /// </summary>
+    public TimeSpan ResponseTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How long a body may stay silent (no bytes) before the attempt counts as a network failure and is retried or
+    /// resumed. There is no whole-transfer timeout: a slow but moving transfer is never cut.
+    /// <see cref="System.Threading.Timeout.InfiniteTimeSpan"/> waits for ever. Invoke-WebRequest calls the same limit
+    /// <c>-OperationTimeoutSeconds</c>.
     /// </summary>
     public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromSeconds(30);
 

@@ -15,4 +15,7 @@ public sealed class IdleTimeoutException : IOException
 
     /// <summary>The idle time that ran out.</summary>
     public TimeSpan Idle { get; }
+
+    /// <summary>Whether no response headers came (the response timeout), as opposed to a body gone silent.</summary>
+    public bool WaitedForResponse { get; init; }
 }

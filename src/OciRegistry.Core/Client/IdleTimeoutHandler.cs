@@ -6,28 +6,28 @@ using System.Threading.Tasks;
 namespace OciRegistry.Core.Client;
 
 /// <summary>
-/// The innermost handler: gives each attempt the idle time to produce response headers, and wraps the body so
-/// that a connection gone silent mid-transfer fails like a reset instead of hanging forever.
+/// The innermost handler: gives each attempt <paramref name="response"/> to produce response headers, and wraps the
+/// body so that a connection silent for <paramref name="idle"/> mid-transfer fails like a reset instead of hanging.
 /// </summary>
-internal sealed class IdleTimeoutHandler(TimeSpan idle) : DelegatingHandler
+internal sealed class IdleTimeoutHandler(TimeSpan response, TimeSpan idle) : DelegatingHandler
 {
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        HttpResponseMessage response;
+        HttpResponseMessage answer;
         using (var timer = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
         {
-            timer.CancelAfter(idle);
+            timer.CancelAfter(response);
             try
             {
-                response = await base.SendAsync(request, timer.Token).ConfigureAwait(false);
+                answer = await base.SendAsync(request, timer.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
-                throw new IdleTimeoutException("response", idle);
+                throw new IdleTimeoutException("response", response) { WaitedForResponse = true };
             }
         }
 
-        if (response.Content is { } content)
+        if (idle != Timeout.InfiniteTimeSpan && answer.Content is { } content)
         {
             var body = await content.ReadAsStreamAsync().ConfigureAwait(false);
             var wrapped = new StreamContent(new IdleTimeoutStream(body, idle), 128 * 1024);
@@ -36,9 +36,9 @@ internal sealed class IdleTimeoutHandler(TimeSpan idle) : DelegatingHandler
                 wrapped.Headers.TryAddWithoutValidation(header.Key, header.Value);
             }
 
-            response.Content = wrapped;
+            answer.Content = wrapped;
         }
 
-        return response;
+        return answer;
     }
 }

@@ -41,7 +41,13 @@ public sealed class RegistryClient : IDisposable
                 new StoredCredentials(registry, _options.DockerConfigPath, _options.ContainersAuthPaths, _options.CredentialHelperTimeout, _options.CredentialHelperSearchPath),
                 _options.Warning,
                 _options.Trace);
-        HttpMessageHandler handler = new IdleTimeoutHandler(_options.IdleTimeout) { InnerHandler = _options.PrimaryHandler ?? CreatePrimaryHandler(_options) };
+        var proxy = _options.PrimaryHandler is null ? LoopbackBypassProxy.System() : null;
+        HttpMessageHandler handler = new IdleTimeoutHandler(_options.ResponseTimeout, _options.IdleTimeout) { InnerHandler = _options.PrimaryHandler ?? CreatePrimaryHandler(_options, proxy) };
+        if (proxy is not null)
+        {
+            handler = new ProxyNoteHandler(proxy) { InnerHandler = handler };
+        }
+
         if (_options.Trace is { } trace)
         {
             handler = new TraceHandler(trace) { InnerHandler = handler };
@@ -329,6 +335,7 @@ public sealed class RegistryClient : IDisposable
             return response;
         }
 
+        await ThrowIfNotARegistryAsync(response, cancellationToken).ConfigureAwait(false);
         throw await ErrorResponseReader.ReadAsync(response, _options.TimeProvider, _options.Trace, cancellationToken).ConfigureAwait(false);
     }
 
@@ -379,6 +386,12 @@ public sealed class RegistryClient : IDisposable
             return new CappedResponse(url, status, response.Headers, mediaType, body: null);
         }
 
+        // A blob may be HTML; a manifest, a list or an error body from a registry never is.
+        if (!response.IsSuccessStatusCode || request.Kind != ContentKind.Blob)
+        {
+            await ThrowIfNotARegistryAsync(response, cancellationToken).ConfigureAwait(false);
+        }
+
         if (!response.IsSuccessStatusCode)
         {
             throw await ErrorResponseReader.ReadAsync(response, _options.TimeProvider, _options.Trace, cancellationToken).ConfigureAwait(false);
@@ -399,6 +412,63 @@ public sealed class RegistryClient : IDisposable
 
     /// <summary>Marks a failure while reading a body, as opposed to one while sending: only that is retried here.</summary>
     private sealed class BrokenBodyException(Exception inner) : Exception(inner.Message, inner);
+
+    /// <summary>
+    /// Throws <see cref="NotARegistryException"/> when <paramref name="response"/> is HTML and <c>GET /v2/</c> does not
+    /// answer as a registry: the address reaches a web server, a login page or a proxy's error page. A registry
+    /// whose reverse proxy sends an HTML error page for one path passes, and its error is reported as usual.
+    /// </summary>
+    private async Task ThrowIfNotARegistryAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        if (!IsMarkup(response.Content?.Headers.ContentType?.MediaType) || await AnswersAsRegistryAsync(cancellationToken).ConfigureAwait(false))
+        {
+            return;
+        }
+
+        string? excerpt;
+        try
+        {
+            var prefix = await BodyReader.ReadPrefixAsync(response.Content, Limits.ErrorBodyBytes, cancellationToken).ConfigureAwait(false);
+            excerpt = ErrorResponseReader.ParseBody(prefix).Text;
+        }
+        catch (Exception e) when (e is IOException or HttpRequestException)
+        {
+            excerpt = null;
+        }
+
+        var url = UrlRedactor.Redact(response.RequestMessage?.RequestUri);
+        var status = (int)response.StatusCode;
+        var mediaType = response.Content?.Headers.ContentType?.MediaType;
+        response.Dispose();
+        throw new NotARegistryException(url, status, mediaType, excerpt);
+    }
+
+    private static bool IsMarkup(string? mediaType) =>
+        mediaType is not null && (mediaType.Equals("text/html", StringComparison.OrdinalIgnoreCase) || mediaType.Equals("application/xhtml+xml", StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>
+    /// Whether <c>GET /v2/</c> answers as the distribution spec says a registry does: 200 or 401, not with HTML, or
+    /// with <c>Docker-Distribution-API-Version</c>. A challenge that cannot be met still marks a registry.
+    /// </summary>
+    private async Task<bool> AnswersAsRegistryAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var probe = new HttpRequestMessage(HttpMethod.Get, new Uri(BaseAddress, "v2/"));
+            using var answer = await _http.SendAsync(probe, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+            var status = (int)answer.StatusCode;
+            return answer.Headers.Contains("Docker-Distribution-API-Version")
+                || (status is 200 or 401 && !IsMarkup(answer.Content?.Headers.ContentType?.MediaType));
+        }
+        catch (RegistryAuthenticationException)
+        {
+            return true;
+        }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested && e is OciException or IOException or HttpRequestException)
+        {
+            return false;
+        }
+    }
 
     /// <summary>
     /// Reads a list the registry sends in pages linked by <c>Link: &lt;…&gt;; rel="next"</c> (RFC 8288), one
@@ -437,13 +507,15 @@ public sealed class RegistryClient : IDisposable
         }
     }
 
-    private static HttpClientHandler CreatePrimaryHandler(ClientOptions options)
+    private static HttpClientHandler CreatePrimaryHandler(ClientOptions options, LoopbackBypassProxy? proxy)
     {
         var handler = new HttpClientHandler
         {
             AllowAutoRedirect = false,
             UseCookies = false,
             AutomaticDecompression = System.Net.DecompressionMethods.None,
+            UseProxy = proxy is not null,
+            Proxy = proxy,
         };
         try
         {

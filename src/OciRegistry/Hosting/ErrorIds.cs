@@ -55,6 +55,9 @@ public static class ErrorIds
     /// <summary>The registry stopped answering, after the retries.</summary>
     public const string RegistryTimeout = nameof(RegistryTimeout);
 
+    /// <summary>The address answers with HTML, not with the registry API (a web site, a login or proxy page).</summary>
+    public const string NotARegistry = nameof(NotARegistry);
+
     /// <summary>A -Platform that is not written os/architecture[/variant].</summary>
     public const string InvalidPlatform = nameof(InvalidPlatform);
 

@@ -33,6 +33,13 @@ public static class ErrorMapping
             exception.Message.IndexOf(inner.Message, StringComparison.Ordinal) < 0
             ? $"{exception.Message} ({inner.Message})"
             : exception.Message;
+        if (ProxyFailure.ProxyOf(exception) is { } proxy)
+        {
+            // A dead or refusing proxy otherwise reads as the registry's fault.
+            message = $"{message}, through the proxy {proxy}";
+            action = "The request went through the proxy " + proxy + " (HTTPS_PROXY, HTTP_PROXY or ALL_PROXY, or the system's proxy settings): check that it runs, or list the registry in NO_PROXY to connect directly.";
+        }
+
         record.ErrorDetails = new ErrorDetails(message) { RecommendedAction = action };
         return record;
     }
@@ -45,6 +52,8 @@ public static class ErrorMapping
             "Write the platform as os/architecture[/variant], e.g. linux/amd64; Get-OciManifest without -Platform lists an index's platforms."),
         InvalidReferenceException => (ErrorIds.InvalidReference, ErrorCategory.InvalidArgument,
             "Write the reference as [registry[:port]/]repository[:tag][@digest], e.g. ghcr.io/org/tool:1.4."),
+        NotARegistryException => (ErrorIds.NotARegistry, ErrorCategory.InvalidResult,
+            "Check the registry's host name and port: the address reaches a web server (or a login or proxy page) that is not an OCI registry."),
         RegistryChallengeException => (ErrorIds.RegistryChallengeInvalid, ErrorCategory.InvalidData,
             "The registry's authentication challenge is malformed; no credential gets past it. Report it to the registry's owner."),
         TokenResponseInvalidException => (ErrorIds.TokenResponseInvalid, ErrorCategory.InvalidData,
@@ -83,8 +92,10 @@ public static class ErrorMapping
             "The registry sent a malformed manifest."),
         PlatformNotFoundException => (ErrorIds.PlatformNotFound, ErrorCategory.ObjectNotFound,
             "Pick one of the platforms the index lists (Get-OciManifest without -Platform shows them)."),
+        IdleTimeoutException { WaitedForResponse: true } => (ErrorIds.RegistryTimeout, ErrorCategory.OperationTimeout,
+            "The registry did not answer; check the address and the network, or allow longer with -ConnectionTimeoutSeconds."),
         IdleTimeoutException => (ErrorIds.RegistryTimeout, ErrorCategory.OperationTimeout,
-            "The registry stopped answering; check the network and try again."),
+            "The registry stopped sending; check the network and try again, or allow longer silences with -OperationTimeoutSeconds."),
         HttpRequestException h when RetryClassifier.IsNameResolutionFailure(h) => (ErrorIds.RegistryConnectionFailed, ErrorCategory.ConnectionError,
             "The registry's host name does not resolve: check its spelling, and the DNS and proxy settings."),
         HttpRequestException or IOException => (ErrorIds.RegistryConnectionFailed, ErrorCategory.ConnectionError,

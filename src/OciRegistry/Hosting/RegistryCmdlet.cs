@@ -49,6 +49,23 @@ public abstract class RegistryCmdlet : AsyncPSCmdlet
     public double RetryIntervalSec { get; set; } = new RetryOptions().BaseDelay.TotalSeconds;
 
     /// <summary>
+    /// How long one attempt may wait for the registry's response headers (connecting included) before it counts as
+    /// dropped and is retried; 0 waits for ever. Named as Invoke-WebRequest names it (alias TimeoutSec).
+    /// </summary>
+    [Parameter]
+    [Alias("TimeoutSec")]
+    [ValidateRange(0, 86400)]
+    public int ConnectionTimeoutSeconds { get; set; } = (int)new ClientOptions().ResponseTimeout.TotalSeconds;
+
+    /// <summary>
+    /// How long a response body may stay silent before the transfer counts as dropped and is retried or resumed; 0
+    /// waits for ever. A slow transfer that keeps moving is never cut. Named as Invoke-WebRequest names it.
+    /// </summary>
+    [Parameter]
+    [ValidateRange(0, 86400)]
+    public int OperationTimeoutSeconds { get; set; } = (int)new ClientOptions().IdleTimeout.TotalSeconds;
+
+    /// <summary>
     /// The client options the connection parameters ask for; Tab completion builds its clients the same way from
     /// the switches already typed, so that it reaches a registry as the command will.
     /// </summary>
@@ -85,6 +102,8 @@ public abstract class RegistryCmdlet : AsyncPSCmdlet
                 options.Warning = QueueWarningOnce;
                 options.Retry.MaxRetries = MaximumRetryCount;
                 options.Retry.BaseDelay = TimeSpan.FromSeconds(RetryIntervalSec);
+                options.ResponseTimeout = Seconds(ConnectionTimeoutSeconds);
+                options.IdleTimeout = Seconds(OperationTimeoutSeconds);
                 client = new RegistryClient(registry, options);
                 _clients[registry] = client;
             }
@@ -92,6 +111,8 @@ public abstract class RegistryCmdlet : AsyncPSCmdlet
             return client;
         }
     }
+
+    private static TimeSpan Seconds(int seconds) => seconds == 0 ? Timeout.InfiniteTimeSpan : TimeSpan.FromSeconds(seconds);
 
     /// <summary>
     /// Writes each item of a registry listing (tags, repositories, referrers) as it arrives, page by page; a

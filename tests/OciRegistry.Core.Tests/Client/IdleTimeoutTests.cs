@@ -19,7 +19,7 @@ public sealed class IdleTimeoutTests
     private static readonly Reference App = Reference.Parse(TestClient.Registry + "/team/app:1");
 
     [Fact]
-    public async Task GetManifestAsync_ResponseNeverArrives_ThrowsIdleTimeoutException()
+    public async Task GetManifestAsync_ResponseNeverArrives_ThrowsIdleTimeoutExceptionAfterTheResponseTimeout()
     {
         var stub = new StubHandler(async (_, token) =>
         {
@@ -28,7 +28,8 @@ public sealed class IdleTimeoutTests
         });
         using var client = TestClient.Create(stub, configure: o =>
         {
-            o.IdleTimeout = Idle;
+            o.ResponseTimeout = Idle;
+            o.IdleTimeout = TimeSpan.FromMinutes(5);
             o.Retry = new RetryOptions { MaxRetries = 0 };
         });
         var clock = Stopwatch.StartNew();
@@ -36,6 +37,7 @@ public sealed class IdleTimeoutTests
         var e = await Assert.ThrowsAsync<IdleTimeoutException>(() => client.GetManifestAsync(App));
 
         Assert.Equal(Idle, e.Idle);
+        Assert.True(e.WaitedForResponse);
         Assert.InRange(clock.Elapsed, Idle * 0.9, TimeSpan.FromSeconds(5));
         Assert.Single(stub.Requests);
     }
@@ -54,7 +56,7 @@ public sealed class IdleTimeoutTests
             return Manifests.Response(Manifests.Oci());
         });
         var time = new ManualTimeProvider();
-        using var client = TestClient.Create(stub, time, o => o.IdleTimeout = Idle);
+        using var client = TestClient.Create(stub, time, o => o.ResponseTimeout = Idle);
 
         await client.GetManifestAsync(App);
 
@@ -83,6 +85,23 @@ public sealed class IdleTimeoutTests
         // Each pause is far below the idle time, with room for a loaded machine: the timer must reset on every read.
         var stub = new StubHandler(_ => Responses.Streamed(new WireStream(body, pieceSize, pause: TimeSpan.FromMilliseconds(100)), MediaTypes.OciManifest));
         using var client = TestClient.Create(stub, configure: o => o.IdleTimeout = TimeSpan.FromMilliseconds(1500));
+
+        var manifest = await client.GetManifestAsync(App);
+
+        Assert.Equal(Digest.Compute(body), manifest.Digest);
+    }
+
+    [Fact]
+    public async Task GetManifestAsync_ResponseTimeoutShorterThanTheBody_DoesNotCutTheBody()
+    {
+        // The response timeout covers the wait for headers only; the body has the idle timeout of its own.
+        var body = Manifests.Bytes(Manifests.Oci());
+        var stub = new StubHandler(_ => Responses.Streamed(new WireStream(body, (body.Length / 4) + 1, pause: TimeSpan.FromMilliseconds(150)), MediaTypes.OciManifest));
+        using var client = TestClient.Create(stub, configure: o =>
+        {
+            o.ResponseTimeout = TimeSpan.FromMilliseconds(100);
+            o.IdleTimeout = Timeout.InfiniteTimeSpan;
+        });
 
         var manifest = await client.GetManifestAsync(App);
 
