@@ -152,6 +152,9 @@ public static class ErrorIds
     /// <summary>Save-OciBlob: an index piped in.</summary>
     public const string IndexNeedsPlatform = nameof(IndexNeedsPlatform);
 
+    /// <summary>Get-OciTag: an -Include, -Exclude or -Match pattern that does not parse; no request was made.</summary>
+    public const string InvalidTagPattern = nameof(InvalidTagPattern);
+
     /// <summary>Start-OciTestRegistry: a -Path layout that cannot be read.</summary>
     public const string LayoutUnreadable = nameof(LayoutUnreadable);
 

@@ -52,6 +52,8 @@ public static class ErrorMapping
             "Write the platform as os/architecture[/variant], e.g. linux/amd64; Get-OciManifest without -Platform lists an index's platforms."),
         InvalidReferenceException => (ErrorIds.InvalidReference, ErrorCategory.InvalidArgument,
             "Write the reference as [registry[:port]/]repository[:tag][@digest], e.g. ghcr.io/org/tool:1.4."),
+        System.Text.RegularExpressions.RegexMatchTimeoutException => (ErrorIds.InvalidTagPattern, ErrorCategory.InvalidArgument,
+            "The -Match pattern took longer than a second on one tag; write it without nested repetition, or filter with -Include."),
         NotARegistryException => (ErrorIds.NotARegistry, ErrorCategory.InvalidResult,
             "Check the registry's host name and port: the address reaches a web server (or a login or proxy page) that is not an OCI registry."),
         RegistryChallengeException => (ErrorIds.RegistryChallengeInvalid, ErrorCategory.InvalidData,
