@@ -95,7 +95,7 @@ Describe 'Add-OciTestRegistryFault' {
         $target = Join-Path $folder 'big.bin'
         $ps = [powershell]::Create()
         try {
-            $null = $ps.AddScript("Import-Module '$env:OCIREGISTRY_MODULE'; Save-OciBlob -Reference '$($registry.Host)/samples/big' -Digest '$digest' -Size $($bytes.Length) -Path '$target'")
+            $null = $ps.AddScript("Import-Module '$env:OCIREGISTRY_MODULE'; Save-OciBlob -Reference '$($registry.Host)/samples/big' -Digest '$digest' -Size $($bytes.Length) -OutFile '$target'")
             $handle = $ps.BeginInvoke()
             $deadline = [DateTime]::UtcNow.AddSeconds(15)
             while (-not (Get-OciTestRegistryRequest $registry -Path $path | Where-Object BytesSent -EQ 1.5MB) -and [DateTime]::UtcNow -lt $deadline) {
@@ -114,7 +114,7 @@ Describe 'Add-OciTestRegistryFault' {
 
         $kept = (Get-Item "$target.partial").Length
         $kept | Should -BeGreaterThan 0
-        $file = Save-OciBlob -Reference "$($registry.Host)/samples/big" -Digest $digest -Size $bytes.Length -Path $target
+        $file = Save-OciBlob -Reference "$($registry.Host)/samples/big" -Digest $digest -Size $bytes.Length -OutFile $target
         Get-Sha256Digest ([IO.File]::ReadAllBytes($file.FullName)) | Should -Be $digest
         (Get-OciTestRegistryRequest $registry -Path $path)[-1].Range | Should -Be "bytes=$kept-"
     }

@@ -236,7 +236,7 @@ Describe 'Default views (OciRegistry.Format.ps1xml)' {
             $path = Join-Path $TestDrive 'resumed.bin'
             [IO.File]::WriteAllBytes("$path.partial", $bytes[0..(1KB - 1)])
             @{ digest = $digest; size = $bytes.Length } | ConvertTo-Json | Set-Content "$path.partial.json"
-            $file = Save-OciBlob "$($registry.Host)/edge/formats" -Digest $digest -Path $path
+            $file = Save-OciBlob "$($registry.Host)/edge/formats" -Digest $digest -OutFile $path
             & $render $file | Should -Match ' resumed '
             & $render ($file | Format-List) | Should -Match 'ResumedFrom +: 1024\b'
         }

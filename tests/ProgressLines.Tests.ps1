@@ -28,7 +28,7 @@ Describe 'Progress lines for CI logs' {
 
     It 'writes a start line, lines at each quarter and an end line with bytes and rate for a 64 MiB blob' {
         $file = Join-Path $TestDrive 'big.bin'
-        $lines = Invoke-InCi "`$null = Save-OciBlob '$($registry.Host)/ci/big' -Digest $big -Path '$file'"
+        $lines = Invoke-InCi "`$null = Save-OciBlob '$($registry.Host)/ci/big' -Digest $big -OutFile '$file'"
         $mine = @($lines | Where-Object { $_ -match [regex]::Escape($big.Substring(7, 12)) })
         $mine.Count | Should -BeGreaterOrEqual 5 -Because ($lines -join "`n")
         $mine[0] | Should -Match 'starting 64\.0 MB'
@@ -39,14 +39,14 @@ Describe 'Progress lines for CI logs' {
     }
 
     It 'says nothing for a small blob, and nothing when $ProgressPreference is SilentlyContinue' {
-        $lines = Invoke-InCi "`$null = Save-OciBlob '$($registry.Host)/ci/big' -Digest $small -Path '$(Join-Path $TestDrive 'small.bin')'"
+        $lines = Invoke-InCi "`$null = Save-OciBlob '$($registry.Host)/ci/big' -Digest $small -OutFile '$(Join-Path $TestDrive 'small.bin')'"
         $lines | Should -BeNullOrEmpty
-        $lines = Invoke-InCi "`$null = Save-OciBlob '$($registry.Host)/ci/big' -Digest $big -Path '$(Join-Path $TestDrive 'quiet.bin')'" -ProgressPreferenceValue SilentlyContinue
+        $lines = Invoke-InCi "`$null = Save-OciBlob '$($registry.Host)/ci/big' -Digest $big -OutFile '$(Join-Path $TestDrive 'quiet.bin')'" -ProgressPreferenceValue SilentlyContinue
         $lines | Should -BeNullOrEmpty
     }
 
     It 'tags the lines so that a script can capture or drop them' {
-        $lines = Invoke-InCi "`$null = Save-OciBlob '$($registry.Host)/ci/big' -Digest $big -Path '$(Join-Path $TestDrive 'tagged.bin')' -InformationVariable seen 6>`$null; `$seen | ForEach-Object { (`$_.Tags -join ',') + ' | ' + `$_ }"
+        $lines = Invoke-InCi "`$null = Save-OciBlob '$($registry.Host)/ci/big' -Digest $big -OutFile '$(Join-Path $TestDrive 'tagged.bin')' -InformationVariable seen 6>`$null; `$seen | ForEach-Object { (`$_.Tags -join ',') + ' | ' + `$_ }"
         $lines | Should -Not -BeNullOrEmpty
         $lines | ForEach-Object { $_ | Should -Match '^PSHOST,OciRegistry\.Progress \| ' }
     }

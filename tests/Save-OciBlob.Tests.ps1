@@ -52,13 +52,13 @@ Describe 'Save-OciBlob' {
         Get-ChildItem $dest -Filter '*.partial*' | Should -BeNullOrEmpty
     }
 
-    It 'saves one blob by reference and digest to -Path' {
+    It 'saves one blob by reference and digest to -OutFile' {
         $path = Join-Path $TestDrive 'one.bin'
-        $file = Save-OciBlob "$($registry.Host)/edge/blobs" -Digest $bigDigest -Path $path
+        $file = Save-OciBlob "$($registry.Host)/edge/blobs" -Digest $bigDigest -OutFile $path
         $file.FullName | Should -Be $path
         $file.Length | Should -Be 3MB
         $file.Attempts | Should -Be 1
-        (Save-OciBlob "$($registry.Host)/edge/blobs@$bigDigest" -Path $path).AlreadyPresent | Should -BeTrue
+        (Save-OciBlob "$($registry.Host)/edge/blobs@$bigDigest" -OutFile $path).AlreadyPresent | Should -BeTrue
     }
 
     It 'names files by title with -UseTitle and refuses hostile titles without writing outside' {
@@ -117,7 +117,7 @@ Describe 'Save-OciBlob' {
         $path = Join-Path $TestDrive 'resumed.bin'
         [IO.File]::WriteAllBytes("$path.partial", $bigBytes[0..(1MB - 1)])
         @{ digest = $bigDigest; size = $bigBytes.Length } | ConvertTo-Json | Set-Content "$path.partial.json"
-        $file = Save-OciBlob "$($registry.Host)/edge/blobs" -Digest $bigDigest -Path $path
+        $file = Save-OciBlob "$($registry.Host)/edge/blobs" -Digest $bigDigest -OutFile $path
         $file.Resumed | Should -BeTrue
         $file.ResumedFrom | Should -Be 1MB
         $file.BytesDownloaded | Should -Be 2MB
@@ -130,7 +130,7 @@ Describe 'Save-OciBlob' {
         $path = Join-Path $TestDrive 'stranger.bin'
         [IO.File]::WriteAllBytes("$path.partial", [byte[]]::new(1MB))
         @{ digest = 'sha256:' + ('0' * 64); size = $bigBytes.Length } | ConvertTo-Json | Set-Content "$path.partial.json"
-        $file = Save-OciBlob "$($registry.Host)/edge/blobs" -Digest $bigDigest -Path $path
+        $file = Save-OciBlob "$($registry.Host)/edge/blobs" -Digest $bigDigest -OutFile $path
         $file.Resumed | Should -BeFalse
         $file.BytesDownloaded | Should -Be 3MB
     }
@@ -140,7 +140,7 @@ Describe 'Save-OciBlob' {
         $bad = [byte[]]::new(1MB)   # zeros: not the blob's first megabyte
         [IO.File]::WriteAllBytes("$path.partial", $bad)
         @{ digest = $bigDigest; size = $bigBytes.Length } | ConvertTo-Json | Set-Content "$path.partial.json"
-        { Save-OciBlob "$($registry.Host)/edge/blobs" -Digest $bigDigest -Path $path -ErrorAction Stop } |
+        { Save-OciBlob "$($registry.Host)/edge/blobs" -Digest $bigDigest -OutFile $path -ErrorAction Stop } |
             Should -Throw -ErrorId (& $id 'BlobDigestMismatch')
         Test-Path $path | Should -BeFalse
         Test-Path "$path.partial" | Should -BeFalse
@@ -149,10 +149,10 @@ Describe 'Save-OciBlob' {
     It 'refuses to replace a different file without -Force, and replaces it with -Force' {
         $path = Join-Path $TestDrive 'existing.bin'
         Set-Content $path 'something else'
-        { Save-OciBlob "$($registry.Host)/edge/blobs" -Digest $bigDigest -Path $path -ErrorAction Stop } |
+        { Save-OciBlob "$($registry.Host)/edge/blobs" -Digest $bigDigest -OutFile $path -ErrorAction Stop } |
             Should -Throw -ErrorId (& $id 'BlobTargetExists')
         (Get-Content $path) | Should -Be 'something else'
-        (Save-OciBlob "$($registry.Host)/edge/blobs" -Digest $bigDigest -Path $path -Force).Length | Should -Be 3MB
+        (Save-OciBlob "$($registry.Host)/edge/blobs" -Digest $bigDigest -OutFile $path -Force).Length | Should -Be 3MB
     }
 
     It 'writes nothing with -WhatIf' {
@@ -174,7 +174,7 @@ Describe 'Save-OciBlob' {
 
     It 'refuses a blob larger than its descriptor says' {
         $path = Join-Path $TestDrive 'short.bin'
-        { Save-OciBlob "$($registry.Host)/edge/blobs" -Digest $bigDigest -Size 1MB -Path $path -ErrorAction Stop } |
+        { Save-OciBlob "$($registry.Host)/edge/blobs" -Digest $bigDigest -Size 1MB -OutFile $path -ErrorAction Stop } |
             Should -Throw -ErrorId (& $id 'BlobDigestMismatch')
         Test-Path $path | Should -BeFalse
     }
@@ -244,12 +244,12 @@ Describe 'Save-OciBlob' {
         Test-Path $dest | Should -BeFalse
     }
 
-    It 'refuses -Path for a manifest of several blobs before any request, with PathNeedsOneBlob' {
+    It 'refuses -OutFile for a manifest of several blobs before any request, with PathNeedsOneBlob' {
         $manifest = Get-OciManifest "${repo}:1.0" -Platform linux/amd64
         $path = Join-Path $TestDrive 'several.bin'
         Clear-OciTestRegistryRequest $registry
         $err = $null
-        $files = $manifest | Save-OciBlob -Path $path -ErrorAction SilentlyContinue -ErrorVariable err
+        $files = $manifest | Save-OciBlob -OutFile $path -ErrorAction SilentlyContinue -ErrorVariable err
         $files | Should -BeNullOrEmpty
         @($err.FullyQualifiedErrorId) | Should -Be @((& $id 'PathNeedsOneBlob'))
         "$($err[0])" | Should -Not -Match 'UseTitle'
@@ -257,27 +257,61 @@ Describe 'Save-OciBlob' {
         @(Get-ChildItem -LiteralPath $TestDrive -Filter 'several.bin*' -Force) | Should -BeNullOrEmpty
     }
 
-    It 'refuses -Path for two piped blobs, saving neither' {
+    It 'refuses -OutFile for two piped blobs, saving neither' {
         $manifest = Get-OciManifest "${repo}:1.0" -Platform linux/amd64
         $path = Join-Path $TestDrive 'two.bin'
         Clear-OciTestRegistryRequest $registry
         $err = $null
         $files = $manifest.Layers + $manifest.Config |
             ForEach-Object { [pscustomobject]@{ Reference = $repo; Digest = $_.Digest; Size = $_.Size } } |
-            Save-OciBlob -Path $path -ErrorAction SilentlyContinue -ErrorVariable err
+            Save-OciBlob -OutFile $path -ErrorAction SilentlyContinue -ErrorVariable err
         $files | Should -BeNullOrEmpty
         @($err.FullyQualifiedErrorId) | Should -Be @((& $id 'PathNeedsOneBlob'))
         @(Get-OciTestRegistryRequest $registry -Path '*/blobs/*' -Method GET) | Should -BeNullOrEmpty
         @(Get-ChildItem -LiteralPath $TestDrive -Filter 'two.bin*' -Force) | Should -BeNullOrEmpty
     }
 
-    It 'saves into an existing folder given as -Path, under the blob''s own name' {
+    It 'saves into an existing folder given as -OutFile, under the blob''s own name' {
         $folder = Join-Path $TestDrive 'path-is-a-folder'
         $null = New-Item -ItemType Directory -Path $folder
-        $file = Save-OciBlob "$($registry.Host)/edge/blobs" -Digest $bigDigest -Path $folder
+        $file = Save-OciBlob "$($registry.Host)/edge/blobs" -Digest $bigDigest -OutFile $folder
         $file.FullName | Should -Be (Join-Path $folder ($bigDigest -replace ':', '-'))
         Get-Sha256Digest ([IO.File]::ReadAllBytes($file.FullName)) | Should -Be $bigDigest
         @(Get-ChildItem -LiteralPath $TestDrive -Force | Where-Object Name -Like 'path-is-a-folder?*') | Should -BeNullOrEmpty
+    }
+
+    It 'still takes the old -Path for one file, with a warning that names -OutFile' {
+        $path = Join-Path $TestDrive 'old-name.bin'
+        $file = Save-OciBlob "$($registry.Host)/edge/blobs" -Digest $bigDigest -Path $path -WarningVariable warned 3>$null
+        $file.FullName | Should -Be $path
+        "$warned" | Should -Match '-OutFile'
+        { Save-OciBlob "$($registry.Host)/edge/blobs" -Digest $bigDigest -Path $path -OutFile $path -ErrorAction Stop 3>$null } |
+            Should -Throw -ErrorId (& $id 'PathAndDestination')
+    }
+
+    It 'hides the old -Path from Tab completion' {
+        (Get-Command Save-OciBlob).Parameters['Path'].Attributes.Where({ $_ -is [Parameter] }).DontShow | Should -Not -Contain $false
+        # PowerShell still offers a hidden parameter when it is the only one a prefix matches (-Pa), as it should.
+        $line = 'Save-OciBlob x -'
+        $names = (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText
+        $names | Should -Not -Contain '-Path'
+        $names | Should -Contain '-OutFile'
+    }
+
+    It 'adds the media type''s extension to digest names only with -AddExtension' {
+        $manifest = Get-OciManifest "${repo}:1.0" -Platform linux/amd64
+        $plain = @($manifest | Save-OciBlob -Destination (Join-Path $TestDrive 'plain-names'))
+        $plain.Name | Should -Be (@($manifest.Config.Digest; $manifest.Layers.Digest) | ForEach-Object { "$_" -replace ':', '-' })
+        $named = @($manifest | Save-OciBlob -Destination (Join-Path $TestDrive 'with-extensions') -AddExtension)
+        $named[0].Name | Should -Be (($manifest.Config.Digest -replace ':', '-') + '.json')
+        $manifest.Layers[0].MediaType | Should -Be 'application/vnd.oci.image.layer.v1.tar'
+        $named[1].Name | Should -Be (($manifest.Layers[0].Digest -replace ':', '-') + '.tar')
+        Get-Sha256Digest ([IO.File]::ReadAllBytes($named[1].FullName)) | Should -Be $manifest.Layers[0].Digest
+    }
+
+    It 'adds no extension for a blob whose media type is unknown or missing' {
+        $file = Save-OciBlob "$($registry.Host)/edge/blobs" -Digest $bigDigest -Destination (Join-Path $TestDrive 'no-type') -AddExtension
+        $file.Name | Should -Be ($bigDigest -replace ':', '-')
     }
 
     It 'refuses two titles that differ only in Unicode normalisation' {
@@ -349,7 +383,7 @@ Describe 'Save-OciBlob' {
             $null = New-Item -ItemType SymbolicLink -Path "$path.partial" -Target $outside
             @{ digest = $bigDigest; size = $bigBytes.Length } | ConvertTo-Json | Set-Content "$path.partial.json"
 
-            { Save-OciBlob "$($registry.Host)/edge/blobs" -Digest $bigDigest -Path $path -ErrorAction Stop } |
+            { Save-OciBlob "$($registry.Host)/edge/blobs" -Digest $bigDigest -OutFile $path -ErrorAction Stop } |
                 Should -Throw -ErrorId (& $id 'FileLinkRefused')
 
             & $assertUntouched $outside $prefix
@@ -361,7 +395,7 @@ Describe 'Save-OciBlob' {
             $path = Join-Path (New-Item -ItemType Directory (Join-Path $TestDrive 'planted-target')) 'blob.bin'
             $null = New-Item -ItemType SymbolicLink -Path $path -Target $outside
 
-            { Save-OciBlob "$($registry.Host)/edge/blobs" -Digest $bigDigest -Path $path -Force -ErrorAction Stop } |
+            { Save-OciBlob "$($registry.Host)/edge/blobs" -Digest $bigDigest -OutFile $path -Force -ErrorAction Stop } |
                 Should -Throw -ErrorId (& $id 'FileLinkRefused')
 
             & $assertUntouched $outside $bigBytes
@@ -373,7 +407,7 @@ Describe 'Save-OciBlob' {
             & ln $outside "$path.partial"
             @{ digest = $bigDigest; size = $bigBytes.Length } | ConvertTo-Json | Set-Content "$path.partial.json"
 
-            { Save-OciBlob "$($registry.Host)/edge/blobs" -Digest $bigDigest -Path $path -ErrorAction Stop } |
+            { Save-OciBlob "$($registry.Host)/edge/blobs" -Digest $bigDigest -OutFile $path -ErrorAction Stop } |
                 Should -Throw -ErrorId (& $id 'FileLinkRefused')
 
             & $assertUntouched $outside $prefix
@@ -385,7 +419,7 @@ Describe 'Save-OciBlob' {
             $null = New-Item -ItemType SymbolicLink -Path "$path.partial.json" -Target '/dev/zero'
             $before = [GC]::GetTotalAllocatedBytes($true)
             $err = $null
-            $elapsed = Measure-Command { Save-OciBlob "$($registry.Host)/edge/blobs" -Digest $bigDigest -Path $path -ErrorAction SilentlyContinue -ErrorVariable err }
+            $elapsed = Measure-Command { Save-OciBlob "$($registry.Host)/edge/blobs" -Digest $bigDigest -OutFile $path -ErrorAction SilentlyContinue -ErrorVariable err }
             $elapsed.TotalSeconds | Should -BeLessThan 10
             ([GC]::GetTotalAllocatedBytes($true) - $before) | Should -BeLessThan 256MB
             $err[0].FullyQualifiedErrorId | Should -Be (& $id 'FileLinkRefused')
@@ -398,7 +432,7 @@ Describe 'Save-OciBlob' {
             & mkfifo "$path.partial.json"
             $ps = [powershell]::Create()
             try {
-                $null = $ps.AddScript("Import-Module '$env:OCIREGISTRY_MODULE'; Save-OciBlob '$($registry.Host)/edge/blobs' -Digest '$bigDigest' -Path '$path' -ErrorAction SilentlyContinue -ErrorVariable failed; `$failed.FullyQualifiedErrorId")
+                $null = $ps.AddScript("Import-Module '$env:OCIREGISTRY_MODULE'; Save-OciBlob '$($registry.Host)/edge/blobs' -Digest '$bigDigest' -OutFile '$path' -ErrorAction SilentlyContinue -ErrorVariable failed; `$failed.FullyQualifiedErrorId")
                 $handle = $ps.BeginInvoke()
                 $handle.AsyncWaitHandle.WaitOne([TimeSpan]::FromSeconds(10)) | Should -BeTrue -Because 'a FIFO must not block the download'
                 $ps.EndInvoke($handle) | Should -Be (& $id 'FileNotRegular')
@@ -424,7 +458,7 @@ Describe 'Save-OciBlob' {
 
         It 'delivers a blob cut every time after 1 MiB, verified, resuming with ranges' {
             1..2 | ForEach-Object { New-OciTestRegistryFault CutBody -Path '*/blobs/*' -Offset ($_ * 1MB) } | Add-OciTestRegistryFault $registry
-            $file = Save-OciBlob "$($registry.Host)/edge/blobs" -Digest $bigDigest -Path (Join-Path $TestDrive 'cut.bin')
+            $file = Save-OciBlob "$($registry.Host)/edge/blobs" -Digest $bigDigest -OutFile (Join-Path $TestDrive 'cut.bin')
             $file.Attempts | Should -Be 3
             Get-Sha256Digest ([IO.File]::ReadAllBytes($file.FullName)) | Should -Be $bigDigest
             $log = Get-OciTestRegistryRequest $registry -Path $blobPath -Method GET
@@ -436,7 +470,7 @@ Describe 'Save-OciBlob' {
             New-OciTestRegistryFault CorruptByte -Path '*/blobs/*' | Add-OciTestRegistryFault $registry
             $target = Join-Path $TestDrive 'corrupt.bin'
             $err = $null
-            Save-OciBlob "$($registry.Host)/edge/blobs" -Digest $bigDigest -Path $target -ErrorAction SilentlyContinue -ErrorVariable err
+            Save-OciBlob "$($registry.Host)/edge/blobs" -Digest $bigDigest -OutFile $target -ErrorAction SilentlyContinue -ErrorVariable err
             $err[0].FullyQualifiedErrorId | Should -Be (& $id 'BlobDigestMismatch')
             $err[0].Exception.Message | Should -Match ([regex]::Escape($bigDigest))
             Test-Path $target | Should -BeFalse
@@ -446,7 +480,7 @@ Describe 'Save-OciBlob' {
         It 'completes against a registry that ignores Range' {
             New-OciTestRegistryFault CutBody -Path '*/blobs/*' -Offset 1MB -Count 1 | Add-OciTestRegistryFault $registry
             New-OciTestRegistryFault IgnoreRange | Add-OciTestRegistryFault $registry
-            $file = Save-OciBlob "$($registry.Host)/edge/blobs" -Digest $bigDigest -Path (Join-Path $TestDrive 'norange.bin')
+            $file = Save-OciBlob "$($registry.Host)/edge/blobs" -Digest $bigDigest -OutFile (Join-Path $TestDrive 'norange.bin')
             Get-Sha256Digest ([IO.File]::ReadAllBytes($file.FullName)) | Should -Be $bigDigest
             $last = (Get-OciTestRegistryRequest $registry -Path $blobPath)[-1]
             $last.Range | Should -Be 'bytes=1048576-'
@@ -455,7 +489,7 @@ Describe 'Save-OciBlob' {
 
         It 'waits at least as long as Retry-After says' {
             New-OciTestRegistryFault Fail -Path '*/blobs/*' -StatusCode 429 -RetryAfter 2 -Count 1 | Add-OciTestRegistryFault $registry
-            $elapsed = Measure-Command { $null = Save-OciBlob "$($registry.Host)/edge/blobs" -Digest $bigDigest -Size 3MB -Path (Join-Path $TestDrive 'retry-after.bin') }
+            $elapsed = Measure-Command { $null = Save-OciBlob "$($registry.Host)/edge/blobs" -Digest $bigDigest -Size 3MB -OutFile (Join-Path $TestDrive 'retry-after.bin') }
             $elapsed.TotalSeconds | Should -BeGreaterOrEqual 2
             (Get-OciTestRegistryRequest $registry -Path $blobPath -Method GET).StatusCode | Should -Be @(429, 200)
         }
@@ -469,7 +503,7 @@ Describe 'Save-OciBlob' {
 param($Module, $Repository, $Digest, $Path)
 $ErrorActionPreference = 'Stop'
 $ps = [powershell]::Create()
-$null = $ps.AddScript('param($m, $r, $d, $p) Import-Module $m; $ProgressPreference = ''Continue''; Save-OciBlob $r -Digest $d -Size 3MB -Path $p | Out-Null')
+$null = $ps.AddScript('param($m, $r, $d, $p) Import-Module $m; $ProgressPreference = ''Continue''; Save-OciBlob $r -Digest $d -Size 3MB -OutFile $p | Out-Null')
 $null = $ps.AddArgument($Module).AddArgument($Repository).AddArgument($Digest).AddArgument($Path)
 $null = $ps.Invoke()
 if ($ps.HadErrors) { throw $ps.Streams.Error[0] }
@@ -495,7 +529,7 @@ $ps.Streams.Progress | ForEach-Object { 'status: ' + $_.StatusDescription }
                     [IO.File]::WriteAllBytes("$target.partial", $bigBytes[0..($Start - 1)])
                     Set-Content "$target.partial.json" "{`"digest`":`"$bigDigest`",`"size`":$($bigBytes.Length)}"
                 }
-                Save-OciBlob "$($registry.Host)/edge/blobs" -Digest $bigDigest -Path $target -ErrorAction SilentlyContinue -ErrorVariable err
+                Save-OciBlob "$($registry.Host)/edge/blobs" -Digest $bigDigest -OutFile $target -ErrorAction SilentlyContinue -ErrorVariable err
                 $err[0].FullyQualifiedErrorId | Should -Be (& $id 'FileWriteFailed')
                 $err[0].CategoryInfo.Category | Should -Be 'WriteError'
                 $err[0].Exception.Message | Should -Match 'No space left on device'
@@ -528,7 +562,7 @@ $ps.Streams.Progress | ForEach-Object { 'status: ' + $_.StatusDescription }
             $target = Join-Path $TestDrive 'ctrl-c.bin'
             $ps = [powershell]::Create()
             try {
-                $null = $ps.AddScript("Import-Module '$env:OCIREGISTRY_MODULE'; Save-OciBlob '$($registry.Host)/edge/blobs' -Digest '$bigDigest' -Size 3MB -Path '$target'")
+                $null = $ps.AddScript("Import-Module '$env:OCIREGISTRY_MODULE'; Save-OciBlob '$($registry.Host)/edge/blobs' -Digest '$bigDigest' -Size 3MB -OutFile '$target'")
                 $handle = $ps.BeginInvoke()
                 $deadline = [DateTime]::UtcNow.AddSeconds(15)
                 while (-not (Get-OciTestRegistryRequest $registry -Path $blobPath | Where-Object BytesSent -EQ 100KB) -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 20 }
@@ -539,7 +573,7 @@ $ps.Streams.Progress | ForEach-Object { 'status: ' + $_.StatusDescription }
             }
             finally { $ps.Dispose() }
             (Get-Item "$target.partial").Length | Should -Be 100KB
-            $file = Save-OciBlob "$($registry.Host)/edge/blobs" -Digest $bigDigest -Path $target
+            $file = Save-OciBlob "$($registry.Host)/edge/blobs" -Digest $bigDigest -OutFile $target
             $file.ResumedFrom | Should -Be 100KB
             (Get-OciTestRegistryRequest $registry -Path $blobPath)[-1].BytesSent | Should -Be (3MB - 100KB)
         }
@@ -547,7 +581,7 @@ $ps.Streams.Progress | ForEach-Object { 'status: ' + $_.StatusDescription }
         It 'resumes a download whose process was killed, fetching only the missing bytes' {
             New-OciTestRegistryFault Trickle -Path '*/blobs/*' -BytesPerSecond 2MB | Add-OciTestRegistryFault $registry
             $target = Join-Path $TestDrive 'killed.bin'
-            $script = "Import-Module '$env:OCIREGISTRY_MODULE'; Save-OciBlob '$($registry.Host)/edge/blobs' -Digest '$bigDigest' -Size 3MB -Path '$target'"
+            $script = "Import-Module '$env:OCIREGISTRY_MODULE'; Save-OciBlob '$($registry.Host)/edge/blobs' -Digest '$bigDigest' -Size 3MB -OutFile '$target'"
             $child = if ($pwshDll -like '*.dll') { Start-Process ([Environment]::ProcessPath) -ArgumentList $pwshDll, '-NoProfile', '-Command', $script -PassThru }
             else { Start-Process ([Environment]::ProcessPath) -ArgumentList '-NoProfile', '-Command', $script -PassThru }
             try {
@@ -559,7 +593,7 @@ $ps.Streams.Progress | ForEach-Object { 'status: ' + $_.StatusDescription }
             $kept = (Get-Item "$target.partial").Length
             $kept | Should -BeGreaterOrEqual 1MB
             Clear-OciTestRegistryFault $registry
-            $file = Save-OciBlob "$($registry.Host)/edge/blobs" -Digest $bigDigest -Path $target
+            $file = Save-OciBlob "$($registry.Host)/edge/blobs" -Digest $bigDigest -OutFile $target
             $file.ResumedFrom | Should -Be $kept
             $last = (Get-OciTestRegistryRequest $registry -Path $blobPath)[-1]
             $last.Range | Should -Be "bytes=$kept-"

@@ -31,6 +31,14 @@ Describe 'Save-OciImage' {
         (Get-Content -Raw (Join-Path $layout 'index.json') | ConvertFrom-Json).manifests[0].platform.architecture | Should -Be 'arm64'
     }
 
+    It 'takes the layout folder as -Destination too, as Save-OciBlob names its folder' {
+        $layout = Join-Path $TestDrive 'by-destination'
+        $saved = Save-OciImage "${repo}:1.0" -Destination $layout -Platform linux/arm64 -WarningVariable warned
+        $saved.Blobs | Should -Be 2
+        Test-Path (Join-Path $layout 'index.json') | Should -BeTrue
+        $warned | Should -BeNullOrEmpty
+    }
+
     It 'shares one layout between images and reuses blobs already there' {
         $layout = Join-Path $TestDrive 'shared'
         $null = Save-OciImage "${repo}:1.0" -Path $layout

@@ -120,10 +120,10 @@ try {
     $out = Join-Path $work 'out'
     $scratch = Join-Path $work 'warm-up'
     $repository = "$($registry.Host)/bench/many"
-    $warmBlob = "Save-OciBlob '$repository' -Digest $($manyImage.Layers[0].digest) -Path '$scratch/warm.bin' -Force | Out-Null"
+    $warmBlob = "Save-OciBlob '$repository' -Digest $($manyImage.Layers[0].digest) -OutFile '$scratch/warm.bin' -Force | Out-Null"
 
     Write-Host 'Measuring the 1 GiB blob...'
-    $saveBig = "Save-OciBlob '$($registry.Host)/bench/big' -Digest $bigDigest -Path '$out/big.bin'"
+    $saveBig = "Save-OciBlob '$($registry.Host)/bench/big' -Digest $bigDigest -OutFile '$out/big.bin'"
     Measure-Work '1 GiB blob' @(
         (Ours 'Save-OciBlob, first command in a fresh pwsh' $saveBig)
         (Ours 'Save-OciBlob, after a 16 MiB save in that pwsh' $saveBig "$warmBlob; Remove-Item -Recurse '$scratch'")
@@ -148,7 +148,7 @@ try {
         Invoke-Skopeo @copy "oci:${huge}:huge" "docker://$($registry.Host)/bench/huge:1"
         Remove-Item -Recurse -Force $huge
         Measure-Work '4 GiB blob' @(
-            (Ours 'Save-OciBlob, first command in a fresh pwsh' "Save-OciBlob '$($registry.Host)/bench/huge' -Digest $($hugeImage.Layers[0].digest) -Path '$out/huge.bin'")
+            (Ours 'Save-OciBlob, first command in a fresh pwsh' "Save-OciBlob '$($registry.Host)/bench/huge' -Digest $($hugeImage.Layers[0].digest) -OutFile '$out/huge.bin'")
             (Peer 'curl -o FILE && sync FILE (no verification)' "curl -sf -o '$out/huge.bin' 'http://$($registry.Host)/v2/bench/huge/blobs/$($hugeImage.Layers[0].digest)' && sync '$out/huge.bin'"))
     }
 

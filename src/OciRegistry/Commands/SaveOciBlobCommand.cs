@@ -7,6 +7,7 @@ using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
 using OciRegistry.Core.Client;
+using OciRegistry.Core.Models;
 using OciRegistry.Core.References;
 using OciRegistry.Core.Transfer;
 using OciRegistry.Completion;
@@ -34,7 +35,7 @@ public sealed class SaveOciBlobCommand : RegistryCmdlet
     private int _nextActivity = 1;
     private readonly OutputOrder _order = new();
 
-    // With -Path, the one blob waits for the end of the input: a second one refuses both before any request.
+    // With -OutFile, the one blob waits for the end of the input: a second one refuses both before any request.
     private readonly HashSet<Digest> _pathBlobs = [];
     private Action? _pathStart;
     private bool _pathRefused;
@@ -83,9 +84,20 @@ public sealed class SaveOciBlobCommand : RegistryCmdlet
     [Parameter(ParameterSetName = ByIndex)]
     public string? Destination { get; set; }
 
-    /// <summary>One file to save a single blob to, instead of <c>-Destination</c>.</summary>
+    /// <summary>
+    /// One file to save a single blob to, instead of <c>-Destination</c>; an existing folder is saved into, as
+    /// Invoke-WebRequest does with <c>-OutFile</c>.
+    /// </summary>
     [Parameter]
+    public string? OutFile { get; set; }
+
+    /// <summary>The old name of <c>-OutFile</c>: still works for this release, with a warning.</summary>
+    [Parameter(DontShow = true)]
     public string? Path { get; set; }
+
+    /// <summary>Adds the extension the media type implies (<c>.tar.gz</c>, <c>.json</c>) to files named after their digest.</summary>
+    [Parameter]
+    public SwitchParameter AddExtension { get; set; }
 
     /// <summary>Names files after their <c>org.opencontainers.image.title</c> annotation; unsafe titles are refused.</summary>
     [Parameter]
@@ -104,9 +116,20 @@ public sealed class SaveOciBlobCommand : RegistryCmdlet
     protected override void BeginProcessing()
     {
         _throttle = new SemaphoreSlim(ThrottleLimit, ThrottleLimit);
-        if (Path is not null && Destination is not null)
+        if (Path is not null)
         {
-            ThrowTerminatingError(new ErrorRecord(new ArgumentException("Give -Path (one file) or -Destination (a folder), not both."), ErrorIds.PathAndDestination, ErrorCategory.InvalidArgument, Path));
+            if (OutFile is not null)
+            {
+                ThrowTerminatingError(new ErrorRecord(new ArgumentException("-Path is the old name of -OutFile: give one of them."), ErrorIds.PathAndDestination, ErrorCategory.InvalidArgument, Path));
+            }
+
+            WriteWarning("Save-OciBlob -Path is now -OutFile, as on Invoke-WebRequest; -Path will be removed in a later release.");
+            OutFile = Path;
+        }
+
+        if (OutFile is not null && Destination is not null)
+        {
+            ThrowTerminatingError(new ErrorRecord(new ArgumentException("Give -OutFile (one file) or -Destination (a folder), not both."), ErrorIds.PathAndDestination, ErrorCategory.InvalidArgument, OutFile));
         }
     }
 
@@ -125,7 +148,7 @@ public sealed class SaveOciBlobCommand : RegistryCmdlet
 
         // Every blob of the record is named and checked against every other target before the first one starts.
         var planned = new List<Action>();
-        if (ParameterSetName == ByManifest && Path is not null &&
+        if (ParameterSetName == ByManifest && OutFile is not null &&
             new[] { Manifest!.Config }.Concat(Manifest.Layers).Select(b => b.Digest).Distinct().Count() > 1)
         {
             RefusePath($"{Manifest.Reference} has {Manifest.Layers.Length + 1} blobs (the config and {Manifest.Layers.Length} layer(s))");
@@ -168,10 +191,10 @@ public sealed class SaveOciBlobCommand : RegistryCmdlet
         _pathStart = null;
         _pathRefused = true;
         WriteError(new ErrorRecord(
-            new ArgumentException($"-Path names one file, but {what}; nothing was saved. Use -Destination for a folder."),
+            new ArgumentException($"-OutFile names one file, but {what}; nothing was saved. Use -Destination for a folder."),
             ErrorIds.PathNeedsOneBlob,
             ErrorCategory.InvalidArgument,
-            Path) { ErrorDetails = new ErrorDetails($"-Path names one file, but {what}; nothing was saved.") { RecommendedAction = "Save into a folder with -Destination, or pick one blob (for example $manifest.Layers[0] | Save-OciBlob -Path …)." } });
+            OutFile) { ErrorDetails = new ErrorDetails($"-OutFile names one file, but {what}; nothing was saved.") { RecommendedAction = "Save into a folder with -Destination, or pick one blob (for example $manifest.Layers[0] | Save-OciBlob -OutFile …)." } });
     }
 
     /// <summary>Names and checks one blob's target, reserving it; returns what starts its download (nothing when refused).</summary>
@@ -190,7 +213,7 @@ public sealed class SaveOciBlobCommand : RegistryCmdlet
         string file;
         try
         {
-            file = TargetFor(digest, title);
+            file = TargetFor(digest, title, mediaType);
         }
         catch (ArgumentException e)
         {
@@ -198,7 +221,7 @@ public sealed class SaveOciBlobCommand : RegistryCmdlet
             return Nothing;
         }
 
-        if (Path is not null)
+        if (OutFile is not null)
         {
             _pathBlobs.Add(digest);
             if (_pathRefused || _pathBlobs.Count > 1)
@@ -243,7 +266,7 @@ public sealed class SaveOciBlobCommand : RegistryCmdlet
             Start(ct => SaveAsync(repository, digest, size, mediaType, file, activity, style, slot, reference, ct));
         }
 
-        if (Path is not null)
+        if (OutFile is not null)
         {
             _pathStart = StartSaving;
             return Nothing;
@@ -304,13 +327,13 @@ public sealed class SaveOciBlobCommand : RegistryCmdlet
         }
     }
 
-    private string TargetFor(Digest digest, string? title)
+    private string TargetFor(Digest digest, string? title, string? mediaType)
     {
         string folder;
-        if (Path is not null)
+        if (OutFile is not null)
         {
-            // A folder given as -Path is saved into, as Invoke-WebRequest -OutFile <folder> does.
-            folder = GetUnresolvedProviderPathFromPSPath(Path);
+            // A folder given as -OutFile is saved into, as Invoke-WebRequest -OutFile <folder> does.
+            folder = GetUnresolvedProviderPathFromPSPath(OutFile);
             if (!Directory.Exists(folder))
             {
                 return folder;
@@ -322,6 +345,18 @@ public sealed class SaveOciBlobCommand : RegistryCmdlet
         }
 
         var name = digest.FileName;
+        if (AddExtension.IsPresent)
+        {
+            // Only known extensions, never text from the media type itself: a hostile type cannot name a path.
+            var extension = MediaTypeExtension.For(mediaType);
+            if (extension.Length == 0)
+            {
+                WriteVerbose($"{digest} has {(mediaType is null ? "no media type" : "the media type " + mediaType)}, which implies no extension; saving it as {name}.");
+            }
+
+            name += extension;
+        }
+
         if (UseTitle.IsPresent)
         {
             if (title is null)

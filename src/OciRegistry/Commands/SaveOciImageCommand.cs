@@ -28,8 +28,12 @@ public sealed class SaveOciImageCommand : RegistryCmdlet
     [ArgumentCompleter(typeof(ReferenceCompleter))]
     public string Reference { get; set; } = string.Empty;
 
-    /// <summary>The layout folder; created if needed, shared with other images already in it.</summary>
+    /// <summary>
+    /// The layout folder; created if needed, shared with other images already in it. <c>-Destination</c> names it
+    /// too, as on Save-OciBlob.
+    /// </summary>
     [Parameter(Mandatory = true, Position = 1)]
+    [Alias("Destination")]
     [ValidateNotNullOrEmpty]
     public string Path { get; set; } = string.Empty;
 
