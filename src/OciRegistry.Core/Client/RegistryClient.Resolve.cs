@@ -75,8 +75,9 @@ public sealed partial class RegistryClient
             await GetManifestBytesAsync(reference, cancellationToken).ConfigureAwait(false);
             return true;
         }
-        catch (RegistryResponseException e) when (e.IsNotFound && e is not RegistryAuthenticationException && e.StatusCode is 404 or 400 or 200)
+        catch (RegistryResponseException e) when (e.IsNotFound && e.StatusCode is not (401 or 403))
         {
+            // A *_UNKNOWN code on a 401 or 403 is the registry hiding what exists from someone it will not serve.
             return false;
         }
         catch (PlatformNotFoundException) when (platform is not null)
