@@ -75,6 +75,22 @@ Describe 'Resolve-OciDigest' {
         }
     }
 
+    Context 'a flaky registry' {
+        It 'resolves through -Unreliable: a 503 per path, redirects to the CDN, anonymous bearer tokens' {
+            $flaky = Start-OciTestRegistry -SampleContent -Unreliable
+            try {
+                $resolved = Resolve-OciDigest "$($flaky.Host)/samples/hello:1.0" -RetryIntervalSec 0
+                $resolved.Digest | Should -Be $index.Digest
+                $resolved.Size | Should -Be $indexBytes.Length
+                $heads = @(Get-OciTestRegistryRequest $flaky | Where-Object Path -Like '*/manifests/*')
+                $heads.Method | Sort-Object -Unique | Should -Be 'HEAD'
+                $heads.Origin | Should -Contain 'Cdn'
+                (Test-OciManifest "$($flaky.Host)/samples/hello:nope" -RetryIntervalSec 0) | Should -BeExactly $false
+            }
+            finally { $flaky | Stop-OciTestRegistry }
+        }
+    }
+
     Context '-Platform' {
         It 'reads the index once and gives the entry''s digest as the index lists it: <Platform>' -ForEach @(
             @{ Platform = 'linux/amd64'; Listed = 'linux/amd64' }
