@@ -27,6 +27,9 @@
         'Get-OciBlob'
         'Get-OciRepository'
         'Publish-OciTestArtifact'
+        'Test-OciManifest'
+        'Resolve-OciDigest'
+        'Get-OciRateLimit'
     )
     FormatsToProcess     = @('OciRegistry.Format.ps1xml')
     FunctionsToExport    = @()

@@ -25,9 +25,11 @@ internal sealed class RequestPipeline
     private readonly UrlSigner _signer;
     private readonly TimeProvider _time;
     private readonly Uri? _cdnUrl; // null on the CDN
+    private readonly PullRateLimit? _rateLimit; // null on the CDN and without a limit
 
-    private RequestPipeline(TestRegistryOrigin origin, RegistryRequestHandler handler, FaultCollection faults, RequestLog log, RegistryAuthenticator? authenticator, UrlSigner signer, TimeProvider time, Uri? cdnUrl)
+    private RequestPipeline(TestRegistryOrigin origin, RegistryRequestHandler handler, FaultCollection faults, RequestLog log, RegistryAuthenticator? authenticator, UrlSigner signer, TimeProvider time, Uri? cdnUrl, PullRateLimit? rateLimit = null)
     {
+        _rateLimit = rateLimit;
         _origin = origin;
         _handler = handler;
         _faults = faults;
@@ -38,9 +40,12 @@ internal sealed class RequestPipeline
         _cdnUrl = cdnUrl;
     }
 
-    /// <summary>The registry's pipeline: authenticated, and redirecting to <paramref name="cdnUrl"/> when a fault says so.</summary>
-    public static RequestPipeline ForRegistry(RegistryRequestHandler handler, FaultCollection faults, RequestLog log, RegistryAuthenticator authenticator, UrlSigner signer, TimeProvider time, Uri? cdnUrl) =>
-        new(TestRegistryOrigin.Registry, handler, faults, log, authenticator, signer, time, cdnUrl);
+    /// <summary>
+    /// The registry's pipeline: authenticated, counting manifest pulls against <paramref name="rateLimit"/> when there
+    /// is one, and redirecting to <paramref name="cdnUrl"/> when a fault says so.
+    /// </summary>
+    public static RequestPipeline ForRegistry(RegistryRequestHandler handler, FaultCollection faults, RequestLog log, RegistryAuthenticator authenticator, UrlSigner signer, TimeProvider time, Uri? cdnUrl, PullRateLimit? rateLimit = null) =>
+        new(TestRegistryOrigin.Registry, handler, faults, log, authenticator, signer, time, cdnUrl, rateLimit);
 
     /// <summary>The CDN origin's pipeline: signed URLs only, no authentication.</summary>
     public static RequestPipeline ForCdn(RegistryRequestHandler handler, FaultCollection faults, RequestLog log, UrlSigner signer, TimeProvider time) =>
@@ -106,6 +111,15 @@ internal sealed class RequestPipeline
                 return;
             }
 
+            // Docker Hub counts a manifest GET as a pull and tells every manifest answer how many are left.
+            if (_rateLimit is not null && readable && route.Kind == RegistryRouteKind.Manifest &&
+                _rateLimit.Apply(exchange, isPull: entry.Method == "GET") is { } wait)
+            {
+                exchange.SetHeader("Retry-After", FaultRule.RetryAfterSeconds(wait).ToString(CultureInfo.InvariantCulture));
+                await exchange.SendErrorAsync((HttpStatusCode)429, RegistryErrorCode.TooManyRequests, "you have reached the test registry's pull rate limit", cancellationToken).ConfigureAwait(false);
+                return;
+            }
+
             if (readable && route.Kind is RegistryRouteKind.Manifest or RegistryRouteKind.Blob or RegistryRouteKind.TagList &&
                 _faults.TryFire(FaultKind.Redirect, entry) is not null)
             {
@@ -165,6 +179,7 @@ internal sealed class RequestPipeline
         var code = failure.StatusCode switch
         {
             429 => RegistryErrorCode.TooManyRequests,
+            405 => RegistryErrorCode.Unsupported,
             503 => RegistryErrorCode.Unavailable,
             _ => RegistryErrorCode.Unknown,
         };

@@ -90,4 +90,15 @@ public sealed class TestRegistryOptions
     /// 404 <c>BLOB_UPLOAD_UNKNOWN</c>); ten minutes by default, at least one second. Measured on <see cref="TimeProvider"/>.
     /// </summary>
     public TimeSpan UploadIdleTimeout { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// Plays Docker Hub's pull rate limit: this many manifest GETs per <see cref="RateLimitWindow"/> (HEAD is free),
+    /// announced in <c>ratelimit-limit</c>, <c>ratelimit-remaining</c> and <c>docker-ratelimit-source</c> on every
+    /// manifest answer, and a 429 with <c>Retry-After</c> for a GET past it. Null (the default): no limit and none of
+    /// those headers. Zero refuses every manifest GET.
+    /// </summary>
+    public int? RateLimit { get; set; }
+
+    /// <summary>The window of <see cref="RateLimit"/>, fixed from the server's start; six hours by default, as Docker Hub's.</summary>
+    public TimeSpan RateLimitWindow { get; set; } = TimeSpan.FromHours(6);
 }

@@ -99,6 +99,7 @@ public sealed class TestRegistryServer : IDisposable
         }
 
         RegistryAuthenticator.Validate(options);
+        PullRateLimit.Validate(options);
         var limits = HttpServerLimits.From(options);
         var content = new ContentStore();
         var faults = new FaultCollection();
@@ -121,7 +122,8 @@ public sealed class TestRegistryServer : IDisposable
                 (context, stopping) => (registryPipeline ?? throw new InvalidOperationException("the registry is still starting")).ServeAsync(context, stopping),
                 cancellationToken).ConfigureAwait(false);
             var authenticator = new RegistryAuthenticator(options, registry.Url, registry.Host);
-            registryPipeline = RequestPipeline.ForRegistry(handler, faults, requests, authenticator, signer, options.TimeProvider, cdn.Url);
+            var rateLimit = options.RateLimit is { } pulls ? new PullRateLimit(pulls, options.RateLimitWindow, address.ToString(), options.TimeProvider) : null;
+            registryPipeline = RequestPipeline.ForRegistry(handler, faults, requests, authenticator, signer, options.TimeProvider, cdn.Url, rateLimit);
             return new TestRegistryServer(registry, cdn, uploads, content, faults, requests, authenticator, options.Authentication) { ReadOnly = options.ReadOnly };
         }
         catch

@@ -53,14 +53,37 @@ internal static class ErrorResponseReader
                 return new RegistryAuthenticationException(method, url, status, reason, errors, text, refusal, credentialsRefused: sent is not null);
             }
 
+            var retryAfter = RetryClassifier.RetryAfter(response, time.GetUtcNow());
+            var rateLimit = RateLimit.FromHeaders(response.Headers);
+
             // Whether credentials went out decides what a 403 means: without any, the registry may simply want them.
-            var hint = status != 403 ? null
+            var hint = status == 429 ? TooManyRequestsHint(rateLimit, retryAfter)
+                : status != 403 ? null
                 : request?.Headers.Authorization is not null
                     ? "The registry accepted the credentials but refuses this repository or action to them"
                     : "No credentials were sent: the registry may want some, or it refuses this repository or action to anyone";
-            return new RegistryResponseException(method, url, status, reason, errors, text,
-                RetryClassifier.RetryAfter(response, time.GetUtcNow()), hint);
+            return new RegistryResponseException(method, url, status, reason, errors, text, retryAfter, hint, rateLimit);
         }
+    }
+
+    /// <summary>
+    /// What a 429 says about the limit: <c>The registry's rate limit: 0 of 100 left (per 6 h); it asks to wait 2 h 5 min</c>.
+    /// Null when it sent neither rate-limit headers nor Retry-After.
+    /// </summary>
+    internal static string? TooManyRequestsHint(RateLimit? rateLimit, TimeSpan? retryAfter)
+    {
+        var parts = new List<string>();
+        if (rateLimit is { Limit: not null } or { Remaining: not null })
+        {
+            parts.Add("The registry's rate limit: " + rateLimit);
+        }
+
+        if (retryAfter is { } wait)
+        {
+            parts.Add((parts.Count == 0 ? "The registry asks" : "it asks") + " to wait " + RateLimit.Duration(wait));
+        }
+
+        return parts.Count == 0 ? null : string.Join("; ", parts);
     }
 
     /// <summary>The user name of a Basic header (not a secret: traces show it too), or null for any other scheme.</summary>

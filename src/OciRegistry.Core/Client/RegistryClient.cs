@@ -18,7 +18,7 @@ namespace OciRegistry.Core.Client;
 /// user agent → retry → auth → redirect → warnings → trace → idle timeout → network.
 /// </summary>
 /// <remarks>API: https://github.com/opencontainers/distribution-spec/blob/main/spec.md.</remarks>
-public sealed class RegistryClient : IDisposable
+public sealed partial class RegistryClient : IDisposable
 {
     private readonly HttpClient _http;
     private readonly ClientOptions _options;
@@ -81,22 +81,32 @@ public sealed class RegistryClient : IDisposable
         CheckRegistry(reference);
         var request = new CappedRequest(ContentKind.Manifest, "manifest", _options.MaxManifestBytes) { Accept = MediaTypes.ManifestAccept };
         var response = await GetCappedAsync(Url(reference.Repository, "manifests/" + reference.Identifier), request, cancellationToken).ConfigureAwait(false);
-        var bytes = response.Body;
-        var expected = reference.Digest;
-        if (expected is null && response.Headers.TryGetValues("Docker-Content-Digest", out var values) &&
-            Digest.TryParse(values.FirstOrDefault(), out var announced, out _))
-        {
-            expected = announced;
-        }
+        var actual = VerifiedManifestDigest(reference, response);
+        return ManifestParser.Parse(response.Body, response.MediaType, actual, reference);
+    }
 
+    /// <summary>
+    /// The digest of a manifest's bytes, checked against the reference's digest, else against
+    /// <c>Docker-Content-Digest</c> when the registry sends a valid one.
+    /// </summary>
+    private static Digest VerifiedManifestDigest(Reference reference, CappedResponse response)
+    {
+        var bytes = response.Body;
+        var expected = reference.Digest ?? AnnouncedDigest(response.Headers);
         var actual = expected?.ComputeSame(bytes) ?? Digest.Compute(bytes);
         if (expected is not null && actual != expected)
         {
             throw new ContentVerificationException(ContentKind.Manifest, $"the manifest {reference}", expected, actual);
         }
 
-        return ManifestParser.Parse(bytes, response.MediaType, actual, reference);
+        return actual;
     }
+
+    /// <summary>The <c>Docker-Content-Digest</c> of a response; null when it is missing or not a digest.</summary>
+    private static Digest? AnnouncedDigest(HttpResponseHeaders headers) =>
+        headers.TryGetValues("Docker-Content-Digest", out var values) && Digest.TryParse(values.FirstOrDefault(), out var announced, out _)
+            ? announced
+            : null;
 
     /// <summary>
     /// Resolves an index to the manifest for <paramref name="platform"/>; a single image manifest is returned when
@@ -117,16 +127,25 @@ public sealed class RegistryClient : IDisposable
         }
 
         // Attestations (BuildKit's unknown/unknown entries) are not images: never chosen, never listed as a platform.
-        var images = PlatformManifests.Images(index);
-        var match = images.FirstOrDefault(d => d.Platform is { } p && p.Satisfies(platform) && MediaTypes.IsManifest(d.MediaType))
-            ?? images.FirstOrDefault(d => d.Platform is { } p && p.Satisfies(platform));
-        if (match is null)
-        {
-            throw new PlatformNotFoundException(platform, PlatformManifests.Of(index), attestations: index.Manifests.Count - images.Count);
-        }
+        var match = SelectPlatform(index, platform);
 
         var source = index.Source ?? throw new ArgumentException("The index does not know where it came from.", nameof(document));
         return await GetManifestAsync(source.AtDigest(match.Digest), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The entry of <paramref name="index"/> for <paramref name="platform"/>, without fetching it; fails with
+    /// <see cref="PlatformNotFoundException"/> naming the platforms the index has. Attestations are never chosen.
+    /// </summary>
+    public static Descriptor SelectPlatform(ImageIndex index, Platform platform)
+    {
+        if (index is null)
+        {
+            throw new ArgumentNullException(nameof(index));
+        }
+
+        return PlatformManifests.Select(index, platform)
+            ?? throw new PlatformNotFoundException(platform, PlatformManifests.Of(index), attestations: PlatformManifests.Attestations(index).Count);
     }
 
     /// <summary>

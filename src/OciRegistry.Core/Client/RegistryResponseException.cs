@@ -19,9 +19,11 @@ public class RegistryResponseException : OciException
         IReadOnlyList<RegistryError> errors,
         string? bodyText,
         TimeSpan? retryAfter,
-        string? hint = null)
+        string? hint = null,
+        RateLimit? rateLimit = null)
         : base(BuildMessage(method, redactedUrl, statusCode, reasonPhrase, errors, bodyText, hint))
     {
+        RateLimit = rateLimit;
         Method = method;
         Url = redactedUrl;
         StatusCode = statusCode;
@@ -47,6 +49,9 @@ public class RegistryResponseException : OciException
 
     /// <summary>How long the server asked us to wait, if it sent <c>Retry-After</c>.</summary>
     public TimeSpan? RetryAfter { get; }
+
+    /// <summary>The rate limit the response's headers state (Docker Hub sends it with a 429); null when they state none.</summary>
+    public RateLimit? RateLimit { get; }
 
     /// <summary>Whether trying again later may succeed (see <see cref="RetryClassifier"/>).</summary>
     public bool IsTransient => RetryClassifier.IsTransientStatus(StatusCode);

@@ -41,6 +41,17 @@ public static class PlatformManifests
     /// <summary>The attestation entries of <paramref name="index"/>, in order.</summary>
     public static IReadOnlyList<Descriptor> Attestations(ImageIndex index) => [.. index.Manifests.Where(IsAttestation)];
 
+    /// <summary>
+    /// The entry of <paramref name="index"/> for <paramref name="platform"/>: the first image whose platform satisfies
+    /// it, a manifest preferred over a nested index. Attestations are never chosen. Null when none fits.
+    /// </summary>
+    public static Descriptor? Select(ImageIndex index, Platform platform)
+    {
+        var images = Images(index);
+        return images.FirstOrDefault(d => d.Platform is { } p && p.Satisfies(platform) && MediaTypes.IsManifest(d.MediaType))
+            ?? images.FirstOrDefault(d => d.Platform is { } p && p.Satisfies(platform));
+    }
+
     /// <summary>The platforms the index's images are for: what platform selection chooses from.</summary>
     public static IReadOnlyList<Platform> Of(ImageIndex index) =>
         [.. Images(index).Where(d => d.Platform is not null).Select(d => d.Platform!)];

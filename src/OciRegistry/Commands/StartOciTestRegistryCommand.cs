@@ -128,6 +128,16 @@ public sealed class StartOciTestRegistryCommand : AsyncPSCmdlet
     [ValidateRange(1, int.MaxValue)]
     public int? MaximumConnections { get; set; }
 
+    /// <summary>Plays Docker Hub's pull rate limit: this many manifest GETs per -RateLimitWindow (HEAD is free), stated in ratelimit-* headers, then 429.</summary>
+    [Parameter]
+    [ValidateRange(0, int.MaxValue)]
+    public int? RateLimit { get; set; }
+
+    /// <summary>The window of -RateLimit, from the registry's start: seconds, or a TimeSpan; six hours by default.</summary>
+    [Parameter]
+    [SecondsToTimeSpan]
+    public TimeSpan? RateLimitWindow { get; set; }
+
     private readonly List<string> _layouts = [];
 
     /// <inheritdoc/>
@@ -203,6 +213,11 @@ public sealed class StartOciTestRegistryCommand : AsyncPSCmdlet
             ThrowTerminatingError(new ErrorRecord(new ArgumentException("-UploadIdleTimeout must be at least one second."), ErrorIds.InvalidUploadIdleTimeout, ErrorCategory.InvalidArgument, UploadIdleTimeout));
         }
 
+        if (RateLimitWindow < TimeSpan.FromSeconds(1))
+        {
+            ThrowTerminatingError(new ErrorRecord(new ArgumentException("-RateLimitWindow must be at least one second: the headers state it in whole seconds."), ErrorIds.InvalidRateLimitWindow, ErrorCategory.InvalidArgument, RateLimitWindow));
+        }
+
         foreach (var (name, timeout) in new[] { ("RequestHeadersTimeout", RequestHeadersTimeout), ("IdleConnectionTimeout", IdleConnectionTimeout) })
         {
             if (timeout < TimeSpan.FromSeconds(1))
@@ -235,6 +250,8 @@ public sealed class StartOciTestRegistryCommand : AsyncPSCmdlet
         options.RequestHeadersTimeout = RequestHeadersTimeout ?? options.RequestHeadersTimeout;
         options.IdleConnectionTimeout = IdleConnectionTimeout ?? options.IdleConnectionTimeout;
         options.MaximumConnections = MaximumConnections ?? options.MaximumConnections;
+        options.RateLimit = RateLimit;
+        options.RateLimitWindow = RateLimitWindow ?? options.RateLimitWindow;
         return options;
     }
 

@@ -176,6 +176,9 @@ public static class ErrorIds
     /// <summary>Start-OciTestRegistry: a connection timeout under a second.</summary>
     public const string InvalidConnectionTimeout = nameof(InvalidConnectionTimeout);
 
+    /// <summary>Start-OciTestRegistry: -RateLimitWindow under a second.</summary>
+    public const string InvalidRateLimitWindow = nameof(InvalidRateLimitWindow);
+
     /// <summary>Start-OciTestRegistry: a request line limit over the head limit.</summary>
     public const string InvalidRequestLimits = nameof(InvalidRequestLimits);
 

@@ -68,6 +68,8 @@ public static class ErrorMapping
             "Use credentials that may pull from this repository."),
         RegistryResponseException r when r.IsNotFound => (NotFoundId(r, subject), ErrorCategory.ObjectNotFound,
             "Check the registry, repository, tag or digest; Get-OciTag lists a repository's tags."),
+        RegistryResponseException { StatusCode: 429 } => (ErrorIds.RegistryUnavailable, ErrorCategory.ResourceUnavailable,
+            "The registry limits how often it may be asked: wait as long as the message says, or sign in (-Credential or docker login), which raises Docker Hub's limit. Get-OciRateLimit shows what is left."),
         RegistryResponseException { IsTransient: true } => (ErrorIds.RegistryUnavailable, ErrorCategory.ResourceUnavailable,
             "The registry is busy or failing; try again later."),
         RegistryResponseException => (ErrorIds.RegistryRequestFailed, ErrorCategory.InvalidOperation,
