@@ -70,7 +70,8 @@ function Invoke-Build {
         if (-not (Test-Path (Join-Path $moduleDir $required))) { throw "The publish output lacks $required" }
     }
 
-    Copy-Item (Join-Path $root 'OciRegistry.psm1'), (Join-Path $root 'src/OciRegistry/OciRegistry.Format.ps1xml') $moduleDir
+    # LICENSE travels with the module (and so in the .nupkg); the top level of the repository has no room for it.
+    Copy-Item (Join-Path $root 'OciRegistry.psm1'), (Join-Path $root 'src/OciRegistry/OciRegistry.Format.ps1xml'), (Join-Path $root 'src/LICENSE') $moduleDir
     $manifest = Get-Content -Raw (Join-Path $root 'OciRegistry.psd1')
     $manifest = $manifest -replace "ModuleVersion\s*=\s*'[^']*'", "ModuleVersion        = '$version'"
     Set-Content -Path (Join-Path $moduleDir 'OciRegistry.psd1') -Value $manifest -NoNewline
