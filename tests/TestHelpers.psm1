@@ -86,9 +86,13 @@ $auth
 }
 
 function Get-PwshCommand {
-    <# The words that start this same pwsh again: the executable, and pwsh.dll when it runs under dotnet (a tool). #>
-    $entry = [System.Reflection.Assembly]::GetEntryAssembly().Location
-    @([Environment]::ProcessPath) + @($entry | Where-Object { $_ -like '*.dll' })
+    <#
+    The words that start this same PowerShell again: the executable, and pwsh.dll when it runs under dotnet (a tool).
+    Windows PowerShell 5.1 has no [Environment]::ProcessPath and no managed entry assembly, so ask the process.
+    #>
+    $entry = [System.Reflection.Assembly]::GetEntryAssembly()
+    $dll = if ($entry) { $entry.Location }
+    @([System.Diagnostics.Process]::GetCurrentProcess().MainModule.FileName) + @($dll | Where-Object { $_ -like '*.dll' })
 }
 
 function Invoke-ChildPwsh {
@@ -146,8 +150,10 @@ function New-OciTestLayout {
 }
 
 function Get-Sha256Digest([byte[]] $Bytes) {
-    $hash = [System.Security.Cryptography.SHA256]::HashData($Bytes)
-    return 'sha256:' + [System.Convert]::ToHexString($hash).ToLowerInvariant()
+    # SHA256.HashData and Convert.ToHexString are .NET 5+; these also run under Windows PowerShell 5.1.
+    $sha = [System.Security.Cryptography.SHA256]::Create()
+    try { $hash = $sha.ComputeHash($Bytes) } finally { $sha.Dispose() }
+    return 'sha256:' + ([System.BitConverter]::ToString($hash) -replace '-', '').ToLowerInvariant()
 }
 
 Export-ModuleMember -Function New-OciTestLayout, Import-OciRegistryUnderTest, Get-FreeTcpPort, Test-PeerTool, Invoke-Skopeo, Start-DockerRegistry, Get-Sha256Digest, Invoke-ChildPwsh, Invoke-ChildPwshOnTerminal
