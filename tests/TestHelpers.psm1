@@ -104,6 +104,12 @@ function Invoke-ChildPwsh {
     return $output
 }
 
+function Test-UtilLinuxScript {
+    <# Whether script(1) is util-linux's, which Invoke-ChildPwshOnTerminal needs: Windows has none, macOS a BSD one. #>
+    if (-not (Get-Command script -CommandType Application -ErrorAction Ignore)) { return $false }
+    return [bool]((& script --version 2>&1) -match 'util-linux')
+}
+
 function Invoke-ChildPwshOnTerminal {
     <#
     .SYNOPSIS
@@ -156,4 +162,4 @@ function Get-Sha256Digest([byte[]] $Bytes) {
     return 'sha256:' + ([System.BitConverter]::ToString($hash) -replace '-', '').ToLowerInvariant()
 }
 
-Export-ModuleMember -Function New-OciTestLayout, Import-OciRegistryUnderTest, Get-FreeTcpPort, Test-PeerTool, Invoke-Skopeo, Start-DockerRegistry, Get-Sha256Digest, Invoke-ChildPwsh, Invoke-ChildPwshOnTerminal
+Export-ModuleMember -Function New-OciTestLayout, Import-OciRegistryUnderTest, Get-FreeTcpPort, Test-PeerTool, Invoke-Skopeo, Start-DockerRegistry, Get-Sha256Digest, Invoke-ChildPwsh, Invoke-ChildPwshOnTerminal, Test-UtilLinuxScript
