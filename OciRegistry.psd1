@@ -5,7 +5,7 @@
     GUID                 = '6f0c3f5e-2b8e-4c4e-9a61-3d2f2b6f7a10'
     Author               = 'OciRegistry contributors'
     CompanyName          = 'OciRegistry'
-    Copyright            = '(c) OciRegistry contributors. All rights reserved.'
+    Copyright            = 'Copyright (c) 2026 The OciRegistry authors. MIT License (LICENSE in the module folder).'
     Description          = 'Pull manifests, tags and blobs from OCI registries (Docker Hub, GHCR, ACR, ECR, Harbor, distribution, zot) as typed, verified objects, and start a throwaway in-process registry for Pester tests.'
     PowerShellVersion    = '5.1'
     CompatiblePSEditions = @('Core', 'Desktop')

@@ -9,16 +9,21 @@
     Demo     Build, then starts the test registry with the built-in sample content and pulls from it.
     Bench    Build, then tests/Benchmarks: downloads timed side by side with curl and skopeo against docker-registry,
              and the test registry's serving next to docker-registry's.
+    Pester   only the Pester suite, against the module a Build already put in out/ (nothing is built); with
+             -PesterHost powershell it runs under Windows PowerShell 5.1 (powershell.exe) instead of pwsh.
+             Ends with the same "Tests: ..." line and exit code as Test.
     Package  Build, then out/packages/OciRegistry.<version>.nupkg for a PowerShell repository (Install-PSResource).
     Clean    removes out/ and the projects' bin/ and obj/.
 .EXAMPLE
     dotnet tool restore; dotnet pwsh ./build.ps1 -Task Demo
 .EXAMPLE
     dotnet tool restore; dotnet pwsh ./build.ps1 -Task Test
+.EXAMPLE
+    dotnet pwsh ./build.ps1 -Task Pester -PesterHost powershell    # Windows, after a Build or Test
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Demo', 'Bench', 'Package', 'Clean')]
+    [ValidateSet('Build', 'Test', 'Pester', 'Demo', 'Bench', 'Package', 'Clean')]
     [string] $Task = 'Build',
 
     [ValidateSet('Debug', 'Release')]
@@ -28,7 +33,11 @@ param(
     [string[]] $PesterTag,
 
     # Skip the xunit suite (Pester only).
-    [switch] $SkipUnit
+    [switch] $SkipUnit,
+
+    # The PowerShell the Pester suite runs in: pwsh (7.x, the local dotnet tool) or powershell (Windows PowerShell 5.1).
+    [ValidateSet('pwsh', 'powershell')]
+    [string] $PesterHost = 'pwsh'
 )
 
 $ErrorActionPreference = 'Stop'
@@ -70,7 +79,8 @@ function Invoke-Build {
         if (-not (Test-Path (Join-Path $moduleDir $required))) { throw "The publish output lacks $required" }
     }
 
-    Copy-Item (Join-Path $root 'OciRegistry.psm1'), (Join-Path $root 'src/OciRegistry/OciRegistry.Format.ps1xml') $moduleDir
+    # LICENSE travels with the module (and so in the .nupkg); the top level of the repository has no room for it.
+    Copy-Item (Join-Path $root 'OciRegistry.psm1'), (Join-Path $root 'src/OciRegistry/OciRegistry.Format.ps1xml'), (Join-Path $root 'src/LICENSE') $moduleDir
     $manifest = Get-Content -Raw (Join-Path $root 'OciRegistry.psd1')
     $manifest = $manifest -replace "ModuleVersion\s*=\s*'[^']*'", "ModuleVersion        = '$version'"
     Set-Content -Path (Join-Path $moduleDir 'OciRegistry.psd1') -Value $manifest -NoNewline
@@ -110,6 +120,21 @@ function Invoke-Package([string] $ModuleManifest) {
     return $nupkg.FullName
 }
 
+function Get-BuiltManifest {
+    $manifest = Join-Path $out "OciRegistry/$(Get-ModuleVersion)/OciRegistry.psd1"
+    if (-not (Test-Path $manifest)) { throw "No built module at $manifest; run ./build.ps1 -Task Build (or Test) first." }
+    return $manifest
+}
+
+function Write-TestSummary([object[]] $Parts) {
+    $totals = [ordered]@{ Passed = 0; Failed = 0; Skipped = 0 }
+    foreach ($part in $Parts) {
+        $totals.Passed += $part.Passed; $totals.Failed += $part.Failed; $totals.Skipped += $part.Skipped
+    }
+    Write-Host "Tests: $($totals.Passed) passed, $($totals.Failed) failed, $($totals.Skipped) skipped"
+    return [int]($totals.Failed -gt 0)
+}
+
 function Invoke-UnitTests {
     $results = Join-Path $out 'TestResults'
     Remove-Item -Recurse -Force $results -ErrorAction Ignore
@@ -147,10 +172,20 @@ function Invoke-PesterTests([string] $ModuleManifest) {
     $summary = Join-Path $out 'pester-summary.json'
     Remove-Item $summary -ErrorAction Ignore
     $runner = Join-Path $root 'tests/Invoke-PesterRun.ps1'
-    $arguments = @('pwsh', '-NoProfile', '-NonInteractive', '-File', $runner, '-PesterPath', $pester, '-ModuleManifest', $ModuleManifest, '-SummaryPath', $summary)
+    $arguments = @('-NoProfile', '-NonInteractive', '-File', $runner, '-PesterPath', $pester, '-ModuleManifest', $ModuleManifest, '-SummaryPath', $summary)
     if ($PesterTag) { $arguments += @('-Tag', ($PesterTag -join ',')) }
+    if ($PesterHost -eq 'powershell') {
+        if (-not $IsWindows) { throw '-PesterHost powershell needs Windows: Windows PowerShell 5.1 (powershell.exe) exists only there.' }
+        # Bypass for this process only: the runner and the test files are not signed.
+        $command = 'powershell.exe'
+        $arguments = @('-ExecutionPolicy', 'Bypass') + $arguments
+    }
+    else {
+        $command = 'dotnet'
+        $arguments = @('pwsh') + $arguments
+    }
     Push-Location $root
-    try { & dotnet @arguments | Out-Host } finally { Pop-Location }
+    try { & $command @arguments | Out-Host } finally { Pop-Location }
     if (-not (Test-Path $summary)) { return [pscustomobject]@{ Passed = 0; Failed = 1; Skipped = 0 } }
     return Get-Content -Raw $summary | ConvertFrom-Json
 }
@@ -172,14 +207,11 @@ switch ($Task) {
     'Test' {
         $manifest = Invoke-Build
         $env:OCIREGISTRY_PACKAGE = Invoke-Package $manifest
-        $totals = [ordered]@{ Passed = 0; Failed = 0; Skipped = 0 }
         $parts = @()
         if (-not $SkipUnit) { $parts += Invoke-UnitTests }
         $parts += Invoke-PesterTests $manifest
-        foreach ($part in $parts) {
-            $totals.Passed += $part.Passed; $totals.Failed += $part.Failed; $totals.Skipped += $part.Skipped
-        }
-        Write-Host "Tests: $($totals.Passed) passed, $($totals.Failed) failed, $($totals.Skipped) skipped"
-        exit ([int]($totals.Failed -gt 0))
+        exit (Write-TestSummary $parts)
     }
+    # No package here: the packaging test needs PSResourceGet, which Windows PowerShell 5.1 lacks, so it skips.
+    'Pester' { exit (Write-TestSummary @(Invoke-PesterTests (Get-BuiltManifest))) }
 }

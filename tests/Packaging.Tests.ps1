@@ -28,4 +28,35 @@ try { @(Get-OciTag "`$(`$registry.Host)/samples/hello").Count } finally { `$regi
         $output[0] | Should -BeLike "$modules*"
         [int]$output[-1] | Should -Be 4
     }
+
+    It 'carries the MIT LICENSE and a manifest that points at no invented project page' -Skip:(-not $env:OCIREGISTRY_PACKAGE) {
+        Add-Type -AssemblyName System.IO.Compression.FileSystem
+        $zip = [System.IO.Compression.ZipFile]::OpenRead($package)
+        try {
+            $read = {
+                param([string] $Name)
+                $entry = $zip.Entries | Where-Object FullName -EQ $Name
+                $entry | Should -Not -BeNullOrEmpty -Because "the package should hold $Name at its root"
+                $reader = [System.IO.StreamReader]::new($entry.Open())
+                try { $reader.ReadToEnd() } finally { $reader.Dispose() }
+            }
+            $license = & $read 'LICENSE'
+            $manifestText = & $read 'OciRegistry.psd1'
+            $nuspec = [xml] (& $read 'OciRegistry.nuspec')
+        }
+        finally { $zip.Dispose() }
+
+        $license | Should -BeExactly (Get-Content -Raw (Join-Path $PSScriptRoot '../src/LICENSE'))
+        $license | Should -Match '^MIT License\r?\n'
+        $license | Should -Match 'Copyright \(c\) 2026 The OciRegistry authors'
+        $license | Should -Match 'Permission is hereby granted, free of charge, to any person obtaining a copy'
+
+        $manifestFile = Join-Path $TestDrive 'OciRegistry.psd1'
+        Set-Content -Path $manifestFile -Value $manifestText -NoNewline
+        $psData = (Import-PowerShellDataFile $manifestFile).PrivateData.PSData
+        $psData.Keys | Should -Not -Contain 'ProjectUri'
+        $psData.LicenseUri | Should -Be 'https://opensource.org/licenses/MIT'
+        $nuspec.package.metadata.licenseUrl | Should -Be 'https://opensource.org/licenses/MIT'
+        @($nuspec.package.metadata.ChildNodes.LocalName) | Should -Not -Contain 'projectUrl'
+    }
 }

@@ -495,6 +495,7 @@ Describe 'Save-OciBlob' {
         }
 
         It 'shows a Retry-After wait on the blob''s progress bar as a wait, at a terminal' {
+            if (-not (Test-UtilLinuxScript)) { Set-ItResult -Skipped -Because 'a pseudo-terminal needs script(1) from util-linux (not on Windows or macOS)'; return }
             New-OciTestRegistryFault Fail -Path '*/blobs/*' -StatusCode 429 -RetryAfter 2 -Count 1 | Add-OciTestRegistryFault $registry
             # Progress records cannot be captured in this (redirected) process: a child on a pseudo-terminal runs the
             # cmdlet in a runspace of its own and prints the status lines of the records it wrote.

@@ -86,9 +86,13 @@ $auth
 }
 
 function Get-PwshCommand {
-    <# The words that start this same pwsh again: the executable, and pwsh.dll when it runs under dotnet (a tool). #>
-    $entry = [System.Reflection.Assembly]::GetEntryAssembly().Location
-    @([Environment]::ProcessPath) + @($entry | Where-Object { $_ -like '*.dll' })
+    <#
+    The words that start this same PowerShell again: the executable, and pwsh.dll when it runs under dotnet (a tool).
+    Windows PowerShell 5.1 has no [Environment]::ProcessPath and no managed entry assembly, so ask the process.
+    #>
+    $entry = [System.Reflection.Assembly]::GetEntryAssembly()
+    $dll = if ($entry) { $entry.Location }
+    @([System.Diagnostics.Process]::GetCurrentProcess().MainModule.FileName) + @($dll | Where-Object { $_ -like '*.dll' })
 }
 
 function Invoke-ChildPwsh {
@@ -98,6 +102,12 @@ function Invoke-ChildPwsh {
     $output = & $pwsh[0] @($pwsh | Select-Object -Skip 1) -NoProfile -NonInteractive -Command $Script 2>&1
     if ($LASTEXITCODE -ne 0) { throw "The child pwsh failed ($LASTEXITCODE): $($output -join [Environment]::NewLine)" }
     return $output
+}
+
+function Test-UtilLinuxScript {
+    <# Whether script(1) is util-linux's, which Invoke-ChildPwshOnTerminal needs: Windows has none, macOS a BSD one. #>
+    if (-not (Get-Command script -CommandType Application -ErrorAction Ignore)) { return $false }
+    return [bool]((& script --version 2>&1) -match 'util-linux')
 }
 
 function Invoke-ChildPwshOnTerminal {
@@ -146,8 +156,10 @@ function New-OciTestLayout {
 }
 
 function Get-Sha256Digest([byte[]] $Bytes) {
-    $hash = [System.Security.Cryptography.SHA256]::HashData($Bytes)
-    return 'sha256:' + [System.Convert]::ToHexString($hash).ToLowerInvariant()
+    # SHA256.HashData and Convert.ToHexString are .NET 5+; these also run under Windows PowerShell 5.1.
+    $sha = [System.Security.Cryptography.SHA256]::Create()
+    try { $hash = $sha.ComputeHash($Bytes) } finally { $sha.Dispose() }
+    return 'sha256:' + ([System.BitConverter]::ToString($hash) -replace '-', '').ToLowerInvariant()
 }
 
-Export-ModuleMember -Function New-OciTestLayout, Import-OciRegistryUnderTest, Get-FreeTcpPort, Test-PeerTool, Invoke-Skopeo, Start-DockerRegistry, Get-Sha256Digest, Invoke-ChildPwsh, Invoke-ChildPwshOnTerminal
+Export-ModuleMember -Function New-OciTestLayout, Import-OciRegistryUnderTest, Get-FreeTcpPort, Test-PeerTool, Invoke-Skopeo, Start-DockerRegistry, Get-Sha256Digest, Invoke-ChildPwsh, Invoke-ChildPwshOnTerminal, Test-UtilLinuxScript

@@ -4,6 +4,8 @@
 BeforeDiscovery {
     $script:missing = @('docker-registry', 'skopeo', 'htpasswd', 'sh') | Where-Object { -not (Get-Command $_ -CommandType Application -ErrorAction Ignore) }
     $script:skip = $missing.Count -gt 0 -or $IsWindows
+    if ($IsWindows) { Write-Warning 'Stored-credential interop tests skipped: their fake credential helpers are /bin/sh scripts, which Windows cannot run.' }
+    elseif ($missing) { Write-Warning "Stored-credential interop tests skipped: $($missing -join ', ') not installed (apt-get install -y docker-registry skopeo apache2-utils)." }
 }
 
 Describe 'Stored credentials against docker-registry behind htpasswd' -Tag Interop -Skip:$skip {

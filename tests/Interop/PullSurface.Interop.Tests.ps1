@@ -2,6 +2,7 @@
 # a catalog, no referrers API), seeded with skopeo from the test registry's sample content.
 BeforeDiscovery {
     $script:missing = @('docker-registry', 'skopeo') | Where-Object { -not (Get-Command $_ -CommandType Application -ErrorAction Ignore) }
+    if ($missing) { Write-Warning "Pull surface interop tests skipped: $($missing -join ', ') not installed (apt-get install -y docker-registry skopeo)." }
 }
 
 Describe 'The pull surface against docker-registry' -Tag Interop -Skip:($missing.Count -gt 0) {
