@@ -120,7 +120,7 @@ Describe 'Default views (OciRegistry.Format.ps1xml)' {
         It 'renders $manifest.Layers as rows with media type, human size and title' {
             $layer = $manifest.Layers[0]
             $text = & $render $manifest.Layers
-            & $headers $text | Should -Be @('Digest', 'Type', 'Size', 'Platform', 'Title')
+            & $headers $text | Should -Be @('Digest', 'Type', 'Size', 'Name')
             $text | Should -Match "$([regex]::Escape((& $short $layer.Digest))) +oci layer +$([regex]::Escape((& $human $layer.Size))) +$([regex]::Escape($layer.Title))"
         }
 
@@ -131,6 +131,12 @@ Describe 'Default views (OciRegistry.Format.ps1xml)' {
             }
         }
 
+        It 'shows a long title whole at 80 columns' {
+            $manifest.Layers[0].Title.Length | Should -BeGreaterThan 15 -Because 'the old view cut titles at 15 characters'
+            $text = & $render $manifest.Layers 80
+            $text | Should -Match ([regex]::Escape($manifest.Layers[0].Title))
+        }
+
         It 'shows an unknown media type in full' {
             $readme = Get-OciManifest "${repo}:readme"
             & $render $readme.Layers | Should -Match ([regex]::Escape($readme.Layers[0].MediaType))
@@ -138,7 +144,7 @@ Describe 'Default views (OciRegistry.Format.ps1xml)' {
 
         It 'shows a referrer''s artifact type in place of its media type' {
             $text = & $render $referrers 80
-            & $headers $text | Should -Be @('Digest', 'Type', 'Size', 'Platform', 'Title')
+            & $headers $text | Should -Be @('Digest', 'Type', 'Size', 'Name')
             $text | Should -Match "$([regex]::Escape((& $short $readme.Digest))) +sample readme +$([regex]::Escape((& $human $readme.Size)))"
             $text | Should -Not -Match 'oci manifest' -Because 'a referrer''s artifact type says more than its manifest media type'
         }
