@@ -146,6 +146,23 @@ Describe 'Argument completers (OciRegistry.Completion)' {
             & $complete 'Save-OciImage -Path x "$($r.Host)/samples/hello:la' | Should -Be @('"$($r.Host)/samples/hello:latest"')
         }
 
+        It 'completes with the cursor before the closing quote, as PSReadLine leaves it, replacing that quote' {
+            $r = $registry
+            $line = 'Get-OciManifest "$($r.Host)/samples/hello:la"'
+            $completion = TabExpansion2 -inputScript $line -cursorColumn ($line.Length - 1)
+            @($completion.CompletionMatches.CompletionText) | Should -Be @('"$($r.Host)/samples/hello:latest"')
+            $completion.ReplacementIndex | Should -Be $line.IndexOf('"')
+            $completion.ReplacementLength | Should -Be ($line.Length - $line.IndexOf('"'))
+            $after = $line.Substring(0, $completion.ReplacementIndex) + $completion.CompletionMatches[0].CompletionText
+            $after | Should -Be 'Get-OciManifest "$($r.Host)/samples/hello:latest"'
+        }
+
+        It 'leaves a string alone when the cursor is inside it, not at its end' {
+            $r = $registry
+            $line = 'Get-OciManifest "$($r.Host)/samples/hello:la"'
+            (TabExpansion2 -inputScript $line -cursorColumn ($line.Length - 4)).CompletionMatches.CompletionText | Should -Not -Contain '"$($r.Host)/samples/hello:latest"'
+        }
+
         It 'completes the tags of "$h/repo:" and of $h/repo: bare' {
             $h = $registry.Host
             & $complete '$h = $r.Host; Get-OciManifest "$h/samples/hello:l' | Should -Be @('"$h/samples/hello:latest"')

@@ -45,7 +45,9 @@ public static class TabExpansionFallback
     {
         try
         {
-            var argument = ast.FindAll(a => a is ExpandableStringExpressionAst && a.Extent.EndOffset == cursor.Offset, searchNestedScriptBlocks: true)
+            // The cursor ends the string, or stands just before its closing quote: PSReadLine closes a quote as it is
+            // typed, so "$($r.Host)/samples/hello:|" is how the line looks at the prompt.
+            var argument = ast.FindAll(a => a is ExpandableStringExpressionAst && EndsAtCursor(a.Extent, cursor.Offset), searchNestedScriptBlocks: true)
                 .OfType<ExpandableStringExpressionAst>()
                 .LastOrDefault();
             var commandAst = argument?.Parent as CommandAst ?? argument?.Parent?.Parent as CommandAst;
@@ -70,9 +72,13 @@ public static class TabExpansionFallback
             }
 
             var commandName = commandAst.GetCommandName();
-            var results = completer.CompleteArgument(commandName, parameter, argument.Extent.Text, commandAst, fakeBoundParameters)?.ToList();
+            var start = argument.Extent.StartOffset;
+            var typed = argument.Extent.Text.Substring(0, cursor.Offset - start);
+            var results = completer.CompleteArgument(commandName, parameter, typed, commandAst, fakeBoundParameters)?.ToList();
+
+            // Each completion is a whole quoted string, so it replaces the closing quote after the cursor too.
             return results is { Count: > 0 }
-                ? new CommandCompletion(new Collection<CompletionResult>(results), -1, argument.Extent.StartOffset, cursor.Offset - argument.Extent.StartOffset)
+                ? new CommandCompletion(new Collection<CompletionResult>(results), -1, start, argument.Extent.EndOffset - start)
                 : null;
         }
         catch (Exception)
@@ -81,6 +87,10 @@ public static class TabExpansionFallback
             return null;
         }
     }
+
+    private static bool EndsAtCursor(IScriptExtent extent, int cursor) =>
+        extent.EndOffset == cursor
+        || (extent.EndOffset == cursor + 1 && extent.Text.Length >= 2 && extent.Text[extent.Text.Length - 1] is '"' or '\u201D' or '\u201C' or '\u201E');
 
     private static Type? Cmdlet(CommandAst commandAst)
     {
