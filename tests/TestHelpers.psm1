@@ -34,7 +34,7 @@ function Start-DockerRegistry {
         Starts Debian's docker-registry (the reference distribution server) on a free loopback port,
         optionally behind htpasswd Basic auth. Returns an object with Host, Process, Root and Stop().
     #>
-    param([pscredential] $BasicAuth)
+    param([pscredential] $BasicAuth, [string] $TlsCertificate, [string] $TlsKey, [string] $ClientCa)
     $root = Join-Path ([System.IO.Path]::GetTempPath()) ("docker-registry-" + [guid]::NewGuid().ToString('n'))
     $null = New-Item -ItemType Directory -Path (Join-Path $root 'data')
     $port = Get-FreeTcpPort
@@ -58,6 +58,7 @@ storage:
     enabled: true
 http:
   addr: 127.0.0.1:$port
+$(if ($TlsCertificate) { "  tls:`n    certificate: $TlsCertificate`n    key: $TlsKey`n" })$(if ($ClientCa) { "    clientcas:`n      - $ClientCa`n" })
 $auth
 "@ | Set-Content (Join-Path $root 'config.yml')
     $process = Start-Process -FilePath 'docker-registry' -ArgumentList 'serve', (Join-Path $root 'config.yml') -PassThru `
@@ -83,6 +84,52 @@ $auth
         Remove-Item -Recurse -Force $this.Root -ErrorAction Ignore
     }
     return $registry
+}
+
+function New-TestCertificates {
+    <#
+    .SYNOPSIS
+        Makes a throwaway certificate authority with openssl, and certificates it signs: a server certificate for
+        localhost (DNS name only, so 127.0.0.1 is a name mismatch), an expired one, a client certificate (PEM pair
+        and a PFX with the password 'pfx-secret'), and a second, unrelated CA. Returns the paths.
+    #>
+    param([Parameter(Mandatory)] [string] $Folder)
+    $null = New-Item -ItemType Directory -Force $Folder
+    $run = {
+        $output = & openssl @args 2>&1
+        if ($LASTEXITCODE -ne 0) { throw "openssl $($args -join ' ') failed: $output" }
+    }
+    $p = { param($name) Join-Path $Folder $name }
+    foreach ($ca in 'ca', 'other-ca') {
+        & $run req -x509 -newkey rsa:2048 -nodes -keyout (& $p "$ca.key") -out (& $p "$ca.crt") -days 2 -subj "/CN=OciRegistry test $ca" `
+            -addext 'basicConstraints=critical,CA:TRUE' -addext 'keyUsage=critical,keyCertSign,cRLSign'
+    }
+    Set-Content (& $p 'server.ext') "subjectAltName=DNS:localhost`nextendedKeyUsage=serverAuth`nbasicConstraints=CA:FALSE"
+    Set-Content (& $p 'client.ext') "extendedKeyUsage=clientAuth`nbasicConstraints=CA:FALSE"
+    foreach ($leaf in @(@{ Name = 'server'; Subject = '/CN=localhost'; Ext = 'server.ext'; Days = 2 }, @{ Name = 'client'; Subject = '/CN=oci-test-client'; Ext = 'client.ext'; Days = 2 })) {
+        & $run req -newkey rsa:2048 -nodes -keyout (& $p "$($leaf.Name).key") -out (& $p "$($leaf.Name).csr") -subj $leaf.Subject
+        & $run x509 -req -in (& $p "$($leaf.Name).csr") -CA (& $p 'ca.crt') -CAkey (& $p 'ca.key') -CAcreateserial -out (& $p "$($leaf.Name).crt") -days $leaf.Days -extfile (& $p $leaf.Ext)
+    }
+    # Expired, by the same CA. openssl 3.0's x509 cannot set dates in the past, so .NET signs this one.
+    $ca = [System.Security.Cryptography.X509Certificates.X509Certificate2]::CreateFromPemFile((& $p 'ca.crt'), (& $p 'ca.key'))
+    $key = [System.Security.Cryptography.RSA]::Create(2048)
+    $request = [System.Security.Cryptography.X509Certificates.CertificateRequest]::new('CN=localhost', $key, 'SHA256', [System.Security.Cryptography.RSASignaturePadding]::Pkcs1)
+    $names = [System.Security.Cryptography.X509Certificates.SubjectAlternativeNameBuilder]::new()
+    $names.AddDnsName('localhost')
+    $request.CertificateExtensions.Add($names.Build())
+    # Within the CA's own dates, which begin now: valid for one second after the CA's start, so expired when used.
+    $start = [DateTimeOffset]$ca.NotBefore.ToUniversalTime()
+    $expired = $request.Create($ca, $start, $start.AddSeconds(1), [byte[]](1, 2, 3, 4, 5, 6, 7, 8))
+    while ([DateTimeOffset]::UtcNow -le $start.AddSeconds(2)) { Start-Sleep -Milliseconds 200 }
+    Set-Content (& $p 'expired.crt') $expired.ExportCertificatePem()
+    Set-Content (& $p 'expired.key') $key.ExportPkcs8PrivateKeyPem()
+    & $run pkcs12 -export -out (& $p 'client.pfx') -inkey (& $p 'client.key') -in (& $p 'client.crt') -passout 'pass:pfx-secret'
+    [pscustomobject]@{
+        Ca = & $p 'ca.crt'; OtherCa = & $p 'other-ca.crt'
+        ServerCertificate = & $p 'server.crt'; ServerKey = & $p 'server.key'
+        ExpiredCertificate = & $p 'expired.crt'; ExpiredKey = & $p 'expired.key'
+        ClientCertificate = & $p 'client.crt'; ClientKey = & $p 'client.key'; ClientPfx = & $p 'client.pfx'
+    }
 }
 
 function Get-PwshCommand {
@@ -162,4 +209,4 @@ function Get-Sha256Digest([byte[]] $Bytes) {
     return 'sha256:' + ([System.BitConverter]::ToString($hash) -replace '-', '').ToLowerInvariant()
 }
 
-Export-ModuleMember -Function New-OciTestLayout, Import-OciRegistryUnderTest, Get-FreeTcpPort, Test-PeerTool, Invoke-Skopeo, Start-DockerRegistry, Get-Sha256Digest, Invoke-ChildPwsh, Invoke-ChildPwshOnTerminal, Test-UtilLinuxScript
+Export-ModuleMember -Function New-TestCertificates, New-OciTestLayout, Import-OciRegistryUnderTest, Get-FreeTcpPort, Test-PeerTool, Invoke-Skopeo, Start-DockerRegistry, Get-Sha256Digest, Invoke-ChildPwsh, Invoke-ChildPwshOnTerminal, Test-UtilLinuxScript

@@ -26,8 +26,9 @@ public sealed class ArchitectureTests
         ["References"] = ["Core"],
         ["Models"] = ["Core", "References"],
         ["Layout"] = ["Core", "LocalFiles", "References", "Models"],
-        ["Client"] = ["Core", "LocalFiles", "References", "Models"],
-        ["Transfer"] = ["Core", "LocalFiles", "References", "Models", "Layout", "Client"],
+        ["Tls"] = ["Core"],
+        ["Client"] = ["Core", "LocalFiles", "References", "Models", "Tls"],
+        ["Transfer"] = ["Core", "LocalFiles", "References", "Models", "Layout", "Client", "Tls"],
         ["TestRegistry"] = ["Core", "LocalFiles", "References", "Models", "Layout"],
     };
 

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Net.Http;
+using System.Security.Cryptography.X509Certificates;
 
 namespace OciRegistry.Core.Client;
 
@@ -39,11 +40,32 @@ public sealed class ClientOptions
     /// <summary>Where credential helpers are looked for instead of <c>PATH</c> (a test seam).</summary>
     internal string? CredentialHelperSearchPath { get; set; }
 
-    /// <summary>Use plain HTTP for a registry that is not on this machine (loopback registries always use HTTP).</summary>
+    /// <summary>Use plain HTTP for a registry that is not on this machine (loopback registries use HTTP by default).</summary>
     public bool AllowInsecure { get; set; }
+
+    /// <summary>
+    /// HTTPS or HTTP whatever the host; null chooses: HTTPS, except HTTP for this machine's addresses and with
+    /// <see cref="AllowInsecure"/>. A TLS registry behind a loopback tunnel (kubectl port-forward) needs Https.
+    /// </summary>
+    public RegistryScheme? Scheme { get; set; }
 
     /// <summary>Accept any TLS certificate. For test registries with self-signed certificates only.</summary>
     public bool SkipCertificateCheck { get; set; }
+
+    /// <summary>
+    /// Certificate authorities trusted for this registry in addition to the system's (a company CA). They anchor a
+    /// chain that is otherwise valid; they never excuse a wrong name or an expired certificate.
+    /// </summary>
+    public IList<X509Certificate2> CertificateAuthorities { get; set; } = new List<X509Certificate2>();
+
+    /// <summary>A client certificate with its private key, for registries that require mutual TLS.</summary>
+    public X509Certificate2? ClientCertificate { get; set; }
+
+    /// <summary>
+    /// The <c>certs.d</c> folders to look in for this registry's certificate authorities and client certificate
+    /// (<see cref="Tls.CertsDirectory"/>). Null looks in the defaults (or <c>OCIREGISTRY_CERTS_D</c>); empty in none.
+    /// </summary>
+    public IReadOnlyList<string>? CertsDirectories { get; set; }
 
     /// <summary>The User-Agent header.</summary>
     public string UserAgent { get; set; } = "OciRegistry/" + typeof(ClientOptions).Assembly.GetName().Version?.ToString(3);

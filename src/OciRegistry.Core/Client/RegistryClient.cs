@@ -6,10 +6,12 @@ using System.Net.Http;
 using System.Net.Http.Headers;
 using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
+using System.Security.Cryptography.X509Certificates;
 using System.Threading;
 using System.Threading.Tasks;
 using OciRegistry.Core.Models;
 using OciRegistry.Core.References;
+using OciRegistry.Core.Tls;
 
 namespace OciRegistry.Core.Client;
 
@@ -21,6 +23,7 @@ namespace OciRegistry.Core.Client;
 public sealed partial class RegistryClient : IDisposable
 {
     private readonly HttpClient _http;
+    private readonly HttpMessageInvoker? _probe;
     private readonly ClientOptions _options;
 
     /// <summary>Creates a client for <paramref name="registry"/> (as in a reference: <c>docker.io</c>, <c>localhost:5000</c>).</summary>
@@ -33,7 +36,12 @@ public sealed partial class RegistryClient : IDisposable
 
         _options = options ?? new ClientOptions();
         Registry = registry;
-        var scheme = _options.AllowInsecure || Reference.IsLoopbackRegistry(registry) ? "http" : "https";
+        var scheme = _options.Scheme switch
+        {
+            RegistryScheme.Https => "https",
+            RegistryScheme.Http => "http",
+            _ => _options.AllowInsecure || Reference.IsLoopbackRegistry(registry) ? "http" : "https",
+        };
         BaseAddress = new Uri($"{scheme}://{Reference.EndpointFor(registry)}/");
         var credentials = _options.Credential is not null || !_options.UseDockerConfig
             ? CredentialSource.Fixed(_options.Credential)
@@ -41,16 +49,42 @@ public sealed partial class RegistryClient : IDisposable
                 new StoredCredentials(registry, _options.DockerConfigPath, _options.ContainersAuthPaths, _options.CredentialHelperTimeout, _options.CredentialHelperSearchPath),
                 _options.Warning,
                 _options.Trace);
-        var proxy = _options.PrimaryHandler is null ? LoopbackBypassProxy.System() : null;
-        HttpMessageHandler handler = new IdleTimeoutHandler(_options.ResponseTimeout, _options.IdleTimeout) { InnerHandler = _options.PrimaryHandler ?? CreatePrimaryHandler(_options, proxy) };
-        if (proxy is not null)
+        HttpMessageHandler handler;
+        LoopbackSchemeHandler? schemeProbe = null;
+        if (_options.PrimaryHandler is { } primary)
         {
-            handler = new ProxyNoteHandler(proxy) { InnerHandler = handler };
+            handler = new IdleTimeoutHandler(_options.ResponseTimeout, _options.IdleTimeout) { InnerHandler = primary };
+        }
+        else
+        {
+            var proxy = LoopbackBypassProxy.System();
+            var (certsAuthorities, certsClient, _) = CertsDirectory.Read(registry, _options.CertsDirectories ?? CertsDirectory.DefaultRoots(), _options.Warning);
+            var clientCertificate = _options.ClientCertificate ?? certsClient;
+            var check = new ServerCertificateCheck(_options.CertificateAuthorities.Concat(certsAuthorities).ToList());
+            handler = new IdleTimeoutHandler(_options.ResponseTimeout, _options.IdleTimeout) { InnerHandler = CreatePrimaryHandler(_options, proxy, check, clientCertificate) };
+            handler = new TlsNoteHandler(clientCertificate is not null) { InnerHandler = handler };
+            if (proxy is not null)
+            {
+                handler = new ProxyNoteHandler(proxy) { InnerHandler = handler };
+            }
+
+            if (_options.Scheme is null && !_options.AllowInsecure && Reference.IsLoopbackRegistry(registry))
+            {
+                // Shares the network end of the chain: the TLS attempt is not traced, the request that follows is.
+                _probe = new HttpMessageInvoker(handler, disposeHandler: false);
+                schemeProbe = new LoopbackSchemeHandler(_probe, _options.TimeProvider);
+            }
         }
 
         if (_options.Trace is { } trace)
         {
             handler = new TraceHandler(trace) { InnerHandler = handler };
+        }
+
+        if (schemeProbe is not null)
+        {
+            schemeProbe.InnerHandler = handler;
+            handler = schemeProbe;
         }
 
         if (_options.Warning is { } warning)
@@ -526,7 +560,7 @@ public sealed partial class RegistryClient : IDisposable
         }
     }
 
-    private static HttpClientHandler CreatePrimaryHandler(ClientOptions options, LoopbackBypassProxy? proxy)
+    private static HttpClientHandler CreatePrimaryHandler(ClientOptions options, LoopbackBypassProxy? proxy, ServerCertificateCheck check, X509Certificate2? clientCertificate)
     {
         var handler = new HttpClientHandler
         {
@@ -549,10 +583,24 @@ public sealed partial class RegistryClient : IDisposable
         {
             handler.ServerCertificateCustomValidationCallback = (_, _, _, _) => true;
         }
+        else
+        {
+            handler.ServerCertificateCustomValidationCallback = check.Validate;
+        }
+
+        if (clientCertificate is not null)
+        {
+            handler.ClientCertificateOptions = ClientCertificateOption.Manual;
+            handler.ClientCertificates.Add(clientCertificate);
+        }
 
         return handler;
     }
 
     /// <inheritdoc/>
-    public void Dispose() => _http.Dispose();
+    public void Dispose()
+    {
+        _http.Dispose();
+        _probe?.Dispose();
+    }
 }

@@ -115,6 +115,7 @@ public sealed class SaveOciBlobCommand : RegistryCmdlet
     /// <inheritdoc/>
     protected override void BeginProcessing()
     {
+        base.BeginProcessing();
         _throttle = new SemaphoreSlim(ThrottleLimit, ThrottleLimit);
         if (Path is not null)
         {

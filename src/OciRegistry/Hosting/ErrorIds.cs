@@ -55,6 +55,27 @@ public static class ErrorIds
     /// <summary>The registry stopped answering, after the retries.</summary>
     public const string RegistryTimeout = nameof(RegistryTimeout);
 
+    /// <summary>The registry's TLS certificate does not chain to a trusted certificate authority.</summary>
+    public const string RegistryCertificateUntrusted = nameof(RegistryCertificateUntrusted);
+
+    /// <summary>The registry's TLS certificate names other hosts.</summary>
+    public const string RegistryCertificateNameMismatch = nameof(RegistryCertificateNameMismatch);
+
+    /// <summary>The registry's TLS certificate, or one in its chain, is expired or not yet valid.</summary>
+    public const string RegistryCertificateExpired = nameof(RegistryCertificateExpired);
+
+    /// <summary>The registry's TLS certificate is missing, revoked, or not for a TLS server.</summary>
+    public const string RegistryCertificateInvalid = nameof(RegistryCertificateInvalid);
+
+    /// <summary>The registry wants a client certificate and none was offered.</summary>
+    public const string RegistryClientCertificateRequired = nameof(RegistryClientCertificateRequired);
+
+    /// <summary>The registry refused the client certificate offered.</summary>
+    public const string RegistryClientCertificateRefused = nameof(RegistryClientCertificateRefused);
+
+    /// <summary>A -CertificateAuthority or -CertificatePath file that cannot be used.</summary>
+    public const string CertificateFileInvalid = nameof(CertificateFileInvalid);
+
     /// <summary>The address answers with HTML, not with the registry API (a web site, a login or proxy page).</summary>
     public const string NotARegistry = nameof(NotARegistry);
 

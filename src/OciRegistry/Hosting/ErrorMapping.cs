@@ -8,6 +8,7 @@ using OciRegistry.Core.Client;
 using OciRegistry.Core.LocalFiles;
 using OciRegistry.Core.Models;
 using OciRegistry.Core.References;
+using OciRegistry.Core.Tls;
 using OciRegistry.Core.Transfer;
 
 namespace OciRegistry.Hosting;
@@ -54,6 +55,20 @@ public static class ErrorMapping
             "Write the reference as [registry[:port]/]repository[:tag][@digest], e.g. ghcr.io/org/tool:1.4."),
         System.Text.RegularExpressions.RegexMatchTimeoutException => (ErrorIds.InvalidTagPattern, ErrorCategory.InvalidArgument,
             "The -Match pattern took longer than a second on one tag; write it without nested repetition, or filter with -Include."),
+        RegistryCertificateException { Problem: CertificateProblem.Untrusted } => (ErrorIds.RegistryCertificateUntrusted, ErrorCategory.SecurityError,
+            "Trust the registry's certificate authority with -CertificateAuthority <ca.crt>, or put it in certs.d/<host:port>/ca.crt (see about_OciRegistry). -SkipCertificateCheck turns all checks off and is for throwaway test registries only."),
+        RegistryCertificateException { Problem: CertificateProblem.NameMismatch } => (ErrorIds.RegistryCertificateNameMismatch, ErrorCategory.SecurityError,
+            "Use a host name the certificate names (see the message), or have the certificate reissued with this one in its subject alternative names."),
+        RegistryCertificateException { Problem: CertificateProblem.Expired } => (ErrorIds.RegistryCertificateExpired, ErrorCategory.SecurityError,
+            "The registry's certificate (or one in its chain) is outside its dates: have it renewed, and check this machine's clock."),
+        RegistryCertificateException { Problem: CertificateProblem.ClientCertificateRequired } => (ErrorIds.RegistryClientCertificateRequired, ErrorCategory.SecurityError,
+            "Pass a client certificate with -Certificate or -CertificatePath, or put client.cert and client.key in certs.d/<host:port>/ (see about_OciRegistry)."),
+        RegistryCertificateException { Problem: CertificateProblem.ClientCertificateRefused } => (ErrorIds.RegistryClientCertificateRefused, ErrorCategory.SecurityError,
+            "Use a client certificate issued by a certificate authority the registry trusts, valid now and meant for client authentication."),
+        RegistryCertificateException => (ErrorIds.RegistryCertificateInvalid, ErrorCategory.SecurityError,
+            "The registry's certificate cannot be used (see the message); ask the registry's owner."),
+        CertificateFileException => (ErrorIds.CertificateFileInvalid, ErrorCategory.InvalidArgument,
+            "Check the path, that the file holds a PEM or DER certificate (or a PFX with its key and the right -CertificatePassword)."),
         NotARegistryException => (ErrorIds.NotARegistry, ErrorCategory.InvalidResult,
             "Check the registry's host name and port: the address reaches a web server (or a login or proxy page) that is not an OCI registry."),
         RegistryChallengeException => (ErrorIds.RegistryChallengeInvalid, ErrorCategory.InvalidData,

@@ -1,9 +1,12 @@
 using System;
 using System.Collections.Generic;
 using System.Management.Automation;
+using System.Security;
+using System.Security.Cryptography.X509Certificates;
 using System.Threading;
 using System.Threading.Tasks;
 using OciRegistry.Core.Client;
+using OciRegistry.Core.Tls;
 
 namespace OciRegistry.Hosting;
 
@@ -28,6 +31,14 @@ public abstract class RegistryCmdlet : AsyncPSCmdlet
     [Parameter]
     public SwitchParameter AllowInsecure { get; set; }
 
+    /// <summary>
+    /// Https or Http whatever the host. Without it: HTTPS, except plain HTTP for this machine's addresses and with
+    /// -AllowInsecure; a TLS registry reached through localhost (a port-forward, a tunnel) needs -Scheme Https.
+    /// </summary>
+    [Parameter]
+    [ValidateSet("Https", "Http")]
+    public string? Scheme { get; set; }
+
     /// <summary>Accept any TLS certificate (self-signed test registries).</summary>
     [Parameter]
     public SwitchParameter SkipCertificateCheck { get; set; }
@@ -47,6 +58,76 @@ public abstract class RegistryCmdlet : AsyncPSCmdlet
     [Parameter]
     [ValidateRange(0.0, 600.0)]
     public double RetryIntervalSec { get; set; } = new RetryOptions().BaseDelay.TotalSeconds;
+
+    /// <summary>
+    /// Certificate authorities to trust for the registry besides the system's: paths to PEM bundles or DER files,
+    /// or X509Certificate2 objects. <c>certs.d/&lt;host:port&gt;/*.crt</c> is read as well.
+    /// </summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public object[]? CertificateAuthority { get; set; }
+
+    /// <summary>A client certificate with its private key (from <c>Cert:\CurrentUser\My</c>, or loaded), for mutual TLS.</summary>
+    [Parameter]
+    public X509Certificate2? Certificate { get; set; }
+
+    /// <summary>A client certificate file: a PFX/P12, or a PEM certificate followed by its PEM key file.</summary>
+    [Parameter]
+    [ValidateCount(1, 2)]
+    [ValidateNotNullOrEmpty]
+    public string[]? CertificatePath { get; set; }
+
+    /// <summary>The password of the PFX file <c>-CertificatePath</c> names.</summary>
+    [Parameter]
+    public SecureString? CertificatePassword { get; set; }
+
+    private (List<X509Certificate2> Authorities, X509Certificate2? Client)? _tls;
+
+    /// <summary>
+    /// Reads the certificate files given, before any request, on the pipeline thread (paths are resolved against the
+    /// current location); a file that cannot be used stops the cmdlet. Cmdlets that override this call it.
+    /// </summary>
+    protected override void BeginProcessing()
+    {
+        try
+        {
+            var authorities = new List<X509Certificate2>();
+            foreach (var item in CertificateAuthority ?? [])
+            {
+                switch (item is PSObject wrapped ? wrapped.BaseObject : item)
+                {
+                    case X509Certificate2 certificate:
+                        authorities.Add(certificate);
+                        break;
+                    case string path:
+                        authorities.AddRange(CertificateFiles.ReadAuthorities(GetUnresolvedProviderPathFromPSPath(path)));
+                        break;
+                    case System.IO.FileInfo file:
+                        authorities.AddRange(CertificateFiles.ReadAuthorities(file.FullName));
+                        break;
+                    default:
+                        throw new CertificateFileException(item?.ToString() ?? "(null)", "-CertificateAuthority takes paths to certificate files or X509Certificate2 objects");
+                }
+            }
+
+            var client = Certificate;
+            if (CertificatePath is { Length: > 0 } paths)
+            {
+                client = CertificateFiles.ReadClientCertificate(GetUnresolvedProviderPathFromPSPath(paths[0]), paths.Length > 1 ? GetUnresolvedProviderPathFromPSPath(paths[1]) : null, CertificatePassword);
+            }
+
+            if (client is not null && !client.HasPrivateKey)
+            {
+                throw new CertificateFileException(client.Subject, "the client certificate has no private key here; use one from Cert:\\CurrentUser\\My with its key, or a PFX");
+            }
+
+            _tls = (authorities, client);
+        }
+        catch (CertificateFileException e)
+        {
+            ThrowTerminatingError(ErrorMapping.ToErrorRecord(e, e.Path, ErrorSubject.Manifest));
+        }
+    }
 
     /// <summary>
     /// How long one attempt may wait for the registry's response headers (connecting included) before it counts as
@@ -102,6 +183,13 @@ public abstract class RegistryCmdlet : AsyncPSCmdlet
                 options.Warning = QueueWarningOnce;
                 options.Retry.MaxRetries = MaximumRetryCount;
                 options.Retry.BaseDelay = TimeSpan.FromSeconds(RetryIntervalSec);
+                if (_tls is { } tls)
+                {
+                    options.CertificateAuthorities = tls.Authorities;
+                    options.ClientCertificate = tls.Client;
+                }
+
+                options.Scheme = Scheme is null ? null : (RegistryScheme)Enum.Parse(typeof(RegistryScheme), Scheme, ignoreCase: true);
                 options.ResponseTimeout = Seconds(ConnectionTimeoutSeconds);
                 options.IdleTimeout = Seconds(OperationTimeoutSeconds);
                 client = new RegistryClient(registry, options);
