@@ -34,7 +34,7 @@ function Start-DockerRegistry {
         Starts Debian's docker-registry (the reference distribution server) on a free loopback port,
         optionally behind htpasswd Basic auth. Returns an object with Host, Process, Root and Stop().
     #>
-    param([pscredential] $BasicAuth, [string] $TlsCertificate, [string] $TlsKey, [string] $ClientCa)
+    param([pscredential] $BasicAuth, [string] $TlsCertificate, [string] $TlsKey, [string] $ClientCa, [string] $ListenAddress = '127.0.0.1')
     $root = Join-Path ([System.IO.Path]::GetTempPath()) ("docker-registry-" + [guid]::NewGuid().ToString('n'))
     $null = New-Item -ItemType Directory -Path (Join-Path $root 'data')
     $port = Get-FreeTcpPort
@@ -57,7 +57,7 @@ storage:
   delete:
     enabled: true
 http:
-  addr: 127.0.0.1:$port
+  addr: ${ListenAddress}:$port
 $(if ($TlsCertificate) { "  tls:`n    certificate: $TlsCertificate`n    key: $TlsKey`n" })$(if ($ClientCa) { "    clientcas:`n      - $ClientCa`n" })
 $auth
 "@ | Set-Content (Join-Path $root 'config.yml')
@@ -93,7 +93,7 @@ function New-TestCertificates {
         localhost (DNS name only, so 127.0.0.1 is a name mismatch), an expired one, a client certificate (PEM pair
         and a PFX with the password 'pfx-secret'), and a second, unrelated CA. Returns the paths.
     #>
-    param([Parameter(Mandatory)] [string] $Folder)
+    param([Parameter(Mandatory)] [string] $Folder, [string[]] $IpAddress = @())
     $null = New-Item -ItemType Directory -Force $Folder
     $run = {
         $output = & openssl @args 2>&1
@@ -104,7 +104,8 @@ function New-TestCertificates {
         & $run req -x509 -newkey rsa:2048 -nodes -keyout (& $p "$ca.key") -out (& $p "$ca.crt") -days 2 -subj "/CN=OciRegistry test $ca" `
             -addext 'basicConstraints=critical,CA:TRUE' -addext 'keyUsage=critical,keyCertSign,cRLSign'
     }
-    Set-Content (& $p 'server.ext') "subjectAltName=DNS:localhost`nextendedKeyUsage=serverAuth`nbasicConstraints=CA:FALSE"
+    $san = @('DNS:localhost') + @($IpAddress | ForEach-Object { "IP:$_" })
+    Set-Content (& $p 'server.ext') "subjectAltName=$($san -join ',')`nextendedKeyUsage=serverAuth`nbasicConstraints=CA:FALSE"
     Set-Content (& $p 'client.ext') "extendedKeyUsage=clientAuth`nbasicConstraints=CA:FALSE"
     foreach ($leaf in @(@{ Name = 'server'; Subject = '/CN=localhost'; Ext = 'server.ext'; Days = 2 }, @{ Name = 'client'; Subject = '/CN=oci-test-client'; Ext = 'client.ext'; Days = 2 })) {
         & $run req -newkey rsa:2048 -nodes -keyout (& $p "$($leaf.Name).key") -out (& $p "$($leaf.Name).csr") -subj $leaf.Subject
@@ -130,6 +131,45 @@ function New-TestCertificates {
         ExpiredCertificate = & $p 'expired.crt'; ExpiredKey = & $p 'expired.key'
         ClientCertificate = & $p 'client.crt'; ClientKey = & $p 'client.key'; ClientPfx = & $p 'client.pfx'
     }
+}
+
+function Start-TinyProxy {
+    <#
+    .SYNOPSIS
+        Starts Debian's tinyproxy on a free loopback port, logging every connection and request line (CONNECT
+        included), optionally demanding Basic credentials. Returns Uri, Port, Log (the log's lines so far: a
+        script method) and Stop().
+    #>
+    param([pscredential] $BasicAuth)
+    $root = Join-Path ([System.IO.Path]::GetTempPath()) ("tinyproxy-" + [guid]::NewGuid().ToString('n'))
+    $null = New-Item -ItemType Directory -Path $root
+    $port = Get-FreeTcpPort
+    $log = Join-Path $root 'tinyproxy.log'
+    $config = @("Port $port", 'Listen 127.0.0.1', 'Timeout 60', "LogFile `"$log`"", 'LogLevel Connect', 'MaxClients 50', 'Allow 127.0.0.1')
+    if ($BasicAuth) { $config += "BasicAuth $($BasicAuth.UserName) $($BasicAuth.GetNetworkCredential().Password)" }
+    Set-Content (Join-Path $root 'tinyproxy.conf') $config
+    $process = Start-Process -FilePath 'tinyproxy' -ArgumentList '-d', '-c', (Join-Path $root 'tinyproxy.conf') -PassThru `
+        -RedirectStandardOutput (Join-Path $root 'stdout.log') -RedirectStandardError (Join-Path $root 'stderr.log')
+    $deadline = [DateTime]::UtcNow.AddSeconds(20)
+    while ($true) {
+        try {
+            $client = [System.Net.Sockets.TcpClient]::new()
+            $client.Connect('127.0.0.1', $port)
+            $client.Dispose()
+            break
+        }
+        catch {
+            if ($process.HasExited -or [DateTime]::UtcNow -gt $deadline) { throw "tinyproxy did not start: $(Get-Content -Raw (Join-Path $root 'stderr.log') -ErrorAction Ignore)" }
+            Start-Sleep -Milliseconds 100
+        }
+    }
+    $proxy = [pscustomobject]@{ Uri = [uri]"http://127.0.0.1:$port"; Port = $port; Process = $process; Root = $root; LogPath = $log }
+    $proxy | Add-Member -MemberType ScriptMethod -Name Log -Value { @(Get-Content -LiteralPath $this.LogPath -ErrorAction Ignore) }
+    $proxy | Add-Member -MemberType ScriptMethod -Name Stop -Value {
+        if (-not $this.Process.HasExited) { $this.Process.Kill(); $null = $this.Process.WaitForExit(5000) }
+        Remove-Item -Recurse -Force $this.Root -ErrorAction Ignore
+    }
+    return $proxy
 }
 
 function Get-PwshCommand {
@@ -209,4 +249,4 @@ function Get-Sha256Digest([byte[]] $Bytes) {
     return 'sha256:' + ([System.BitConverter]::ToString($hash) -replace '-', '').ToLowerInvariant()
 }
 
-Export-ModuleMember -Function New-TestCertificates, New-OciTestLayout, Import-OciRegistryUnderTest, Get-FreeTcpPort, Test-PeerTool, Invoke-Skopeo, Start-DockerRegistry, Get-Sha256Digest, Invoke-ChildPwsh, Invoke-ChildPwshOnTerminal, Test-UtilLinuxScript
+Export-ModuleMember -Function Start-TinyProxy, New-TestCertificates, New-OciTestLayout, Import-OciRegistryUnderTest, Get-FreeTcpPort, Test-PeerTool, Invoke-Skopeo, Start-DockerRegistry, Get-Sha256Digest, Invoke-ChildPwsh, Invoke-ChildPwshOnTerminal, Test-UtilLinuxScript

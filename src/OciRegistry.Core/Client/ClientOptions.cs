@@ -49,6 +49,18 @@ public sealed class ClientOptions
     /// </summary>
     public RegistryScheme? Scheme { get; set; }
 
+    /// <summary>
+    /// The proxy to use for every request, this machine's addresses included; null uses the system's (on .NET the
+    /// HTTPS_PROXY, HTTP_PROXY, ALL_PROXY and NO_PROXY variables), which never proxies loopback.
+    /// </summary>
+    public Uri? Proxy { get; set; }
+
+    /// <summary>Credentials for the proxy (Basic); never printed.</summary>
+    public System.Net.NetworkCredential? ProxyCredential { get; set; }
+
+    /// <summary>Connect directly, whatever the environment says.</summary>
+    public bool NoProxy { get; set; }
+
     /// <summary>Accept any TLS certificate. For test registries with self-signed certificates only.</summary>
     public bool SkipCertificateCheck { get; set; }
 

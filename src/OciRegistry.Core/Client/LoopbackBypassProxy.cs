@@ -11,6 +11,48 @@ namespace OciRegistry.Core.Client;
 /// </summary>
 internal sealed class LoopbackBypassProxy(IWebProxy inner) : IWebProxy
 {
+    /// <summary>The proxy <paramref name="options"/> ask for: none, the one named, or the system's wrapped.</summary>
+    public static IWebProxy? For(ClientOptions options)
+    {
+        if (options.NoProxy)
+        {
+            return null;
+        }
+
+        if (options.Proxy is { } address)
+        {
+            // user:password in the address is taken as the credentials and kept out of every printed URL.
+            var credentials = (ICredentials?)options.ProxyCredential;
+            if (credentials is null && address.UserInfo.Length > 0)
+            {
+                var parts = address.UserInfo.Split([':'], 2);
+                credentials = new NetworkCredential(Uri.UnescapeDataString(parts[0]), parts.Length > 1 ? Uri.UnescapeDataString(parts[1]) : string.Empty);
+            }
+
+            return new FixedProxy(new UriBuilder(address) { UserName = string.Empty, Password = string.Empty }.Uri, credentials);
+        }
+
+        var system = System();
+        if (system is not null && options.ProxyCredential is not null)
+        {
+            system.Credentials = options.ProxyCredential;
+        }
+
+        return system;
+    }
+
+    /// <summary>The proxy a request to <paramref name="destination"/> goes through with <paramref name="proxy"/>, or null.</summary>
+    public static Uri? Through(IWebProxy? proxy, Uri destination)
+    {
+        if (proxy is null || proxy.IsBypassed(destination))
+        {
+            return null;
+        }
+
+        var through = proxy.GetProxy(destination);
+        return through is null || through == destination ? null : through;
+    }
+
     /// <summary>The system proxy wrapped, or null when the system has none.</summary>
     public static LoopbackBypassProxy? System()
     {
@@ -37,16 +79,4 @@ internal sealed class LoopbackBypassProxy(IWebProxy inner) : IWebProxy
     public Uri? GetProxy(Uri destination) => IsBypassed(destination) ? destination : inner.GetProxy(destination);
 
     public bool IsBypassed(Uri host) => host.IsLoopback || inner.IsBypassed(host);
-
-    /// <summary>The proxy a request to <paramref name="destination"/> goes through, or null when it goes directly.</summary>
-    public Uri? ProxyFor(Uri destination)
-    {
-        if (IsBypassed(destination))
-        {
-            return null;
-        }
-
-        var proxy = inner.GetProxy(destination);
-        return proxy is null || proxy == destination ? null : proxy;
-    }
 }

@@ -11,7 +11,7 @@ namespace OciRegistry.Core.Client;
 /// refused" from a dead proxy otherwise reads as the registry's fault. The mark (see <see cref="ProxyFailure"/>) is
 /// the proxy's address without user info; the exception itself is unchanged, so retry decisions stay the same.
 /// </summary>
-internal sealed class ProxyNoteHandler(LoopbackBypassProxy proxy) : DelegatingHandler
+internal sealed class ProxyNoteHandler(System.Net.IWebProxy proxy) : DelegatingHandler
 {
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
@@ -19,7 +19,7 @@ internal sealed class ProxyNoteHandler(LoopbackBypassProxy proxy) : DelegatingHa
         {
             return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is HttpRequestException or IOException && request.RequestUri is { } url && proxy.ProxyFor(url) is { } through)
+        catch (Exception e) when (e is HttpRequestException or IOException && request.RequestUri is { } url && LoopbackBypassProxy.Through(proxy, url) is { } through)
         {
             ProxyFailure.Mark(e, UrlRedactor.Redact(new UriBuilder(through) { UserName = string.Empty, Password = string.Empty }.Uri));
             throw;

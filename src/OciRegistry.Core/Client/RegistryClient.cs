@@ -57,7 +57,10 @@ public sealed partial class RegistryClient : IDisposable
         }
         else
         {
-            var proxy = LoopbackBypassProxy.System();
+            var proxy = LoopbackBypassProxy.For(_options);
+            ProxyAddress = LoopbackBypassProxy.Through(proxy, BaseAddress) is { } through
+                ? new UriBuilder(through) { UserName = string.Empty, Password = string.Empty }.Uri
+                : null;
             var (certsAuthorities, certsClient, _) = CertsDirectory.Read(registry, _options.CertsDirectories ?? CertsDirectory.DefaultRoots(), _options.Warning);
             var clientCertificate = _options.ClientCertificate ?? certsClient;
             var check = new ServerCertificateCheck(_options.CertificateAuthorities.Concat(certsAuthorities).ToList());
@@ -105,6 +108,9 @@ public sealed partial class RegistryClient : IDisposable
 
     /// <summary>The API base, e.g. <c>https://registry-1.docker.io/</c>.</summary>
     public Uri BaseAddress { get; }
+
+    /// <summary>The proxy requests to <see cref="BaseAddress"/> go through (without user info), or null when direct.</summary>
+    public Uri? ProxyAddress { get; }
 
     /// <summary>
     /// Fetches the manifest or index <paramref name="reference"/> names. With a digest, the bytes are verified
@@ -560,7 +566,7 @@ public sealed partial class RegistryClient : IDisposable
         }
     }
 
-    private static HttpClientHandler CreatePrimaryHandler(ClientOptions options, LoopbackBypassProxy? proxy, ServerCertificateCheck check, X509Certificate2? clientCertificate)
+    private static HttpClientHandler CreatePrimaryHandler(ClientOptions options, System.Net.IWebProxy? proxy, ServerCertificateCheck check, X509Certificate2? clientCertificate)
     {
         var handler = new HttpClientHandler
         {

@@ -73,6 +73,12 @@ public static class ErrorIds
     /// <summary>The registry refused the client certificate offered.</summary>
     public const string RegistryClientCertificateRefused = nameof(RegistryClientCertificateRefused);
 
+    /// <summary>-Proxy with -NoProxy.</summary>
+    public const string ProxyAndNoProxy = nameof(ProxyAndNoProxy);
+
+    /// <summary>A -Proxy that is not an absolute http(s) address.</summary>
+    public const string InvalidProxy = nameof(InvalidProxy);
+
     /// <summary>A -CertificateAuthority or -CertificatePath file that cannot be used.</summary>
     public const string CertificateFileInvalid = nameof(CertificateFileInvalid);
 

@@ -39,6 +39,23 @@ public abstract class RegistryCmdlet : AsyncPSCmdlet
     [ValidateSet("Https", "Http")]
     public string? Scheme { get; set; }
 
+    /// <summary>
+    /// A proxy for every request, named as Invoke-WebRequest names it (http://host:port). Without it the system's
+    /// (HTTPS_PROXY, HTTP_PROXY, NO_PROXY) is used, which never proxies this machine's addresses.
+    /// </summary>
+    [Parameter]
+    [ValidateNotNull]
+    public Uri? Proxy { get; set; }
+
+    /// <summary>Credentials for the proxy; never printed.</summary>
+    [Parameter]
+    [Credential]
+    public PSCredential? ProxyCredential { get; set; }
+
+    /// <summary>Connects directly, whatever HTTPS_PROXY and HTTP_PROXY say.</summary>
+    [Parameter]
+    public SwitchParameter NoProxy { get; set; }
+
     /// <summary>Accept any TLS certificate (self-signed test registries).</summary>
     [Parameter]
     public SwitchParameter SkipCertificateCheck { get; set; }
@@ -89,6 +106,16 @@ public abstract class RegistryCmdlet : AsyncPSCmdlet
     /// </summary>
     protected override void BeginProcessing()
     {
+        if (Proxy is not null && NoProxy.IsPresent)
+        {
+            ThrowTerminatingError(new ErrorRecord(new ArgumentException("Give -Proxy or -NoProxy, not both."), ErrorIds.ProxyAndNoProxy, ErrorCategory.InvalidArgument, Proxy));
+        }
+
+        if (Proxy is not null && !(Proxy.IsAbsoluteUri && Proxy.Scheme is "http" or "https"))
+        {
+            ThrowTerminatingError(new ErrorRecord(new ArgumentException($"-Proxy takes an absolute http:// address, such as http://proxy.corp:3128, not '{UrlRedactor.Redact(Proxy.OriginalString)}'."), ErrorIds.InvalidProxy, ErrorCategory.InvalidArgument, null));
+        }
+
         try
         {
             var authorities = new List<X509Certificate2>();
@@ -189,11 +216,22 @@ public abstract class RegistryCmdlet : AsyncPSCmdlet
                     options.ClientCertificate = tls.Client;
                 }
 
+                options.Proxy = Proxy;
+                options.NoProxy = NoProxy.IsPresent;
+                if (ProxyCredential is not null && ProxyCredential != PSCredential.Empty)
+                {
+                    options.ProxyCredential = ProxyCredential.GetNetworkCredential();
+                }
+
                 options.Scheme = Scheme is null ? null : (RegistryScheme)Enum.Parse(typeof(RegistryScheme), Scheme, ignoreCase: true);
                 options.ResponseTimeout = Seconds(ConnectionTimeoutSeconds);
                 options.IdleTimeout = Seconds(OperationTimeoutSeconds);
                 client = new RegistryClient(registry, options);
                 _clients[registry] = client;
+                if (client.ProxyAddress is { } proxy)
+                {
+                    QueueVerbose($"{registry} is reached through the proxy {proxy}");
+                }
             }
 
             return client;
