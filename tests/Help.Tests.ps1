@@ -217,7 +217,7 @@ Nothing.
     }
 
     It 'takes the syntax from the compiled cmdlet, not from the page' {
-        @($tag.syntax.syntaxItem.parameter.name) | Should -Be @('Reference', 'PageSize', 'Include', 'Exclude', 'Match', 'Sort', 'Descending', 'First', 'Credential', 'AllowInsecure', 'SkipCertificateCheck', 'MaximumRetryCount', 'RetryIntervalSec', 'ConnectionTimeoutSeconds', 'OperationTimeoutSeconds')
+        @($tag.syntax.syntaxItem.parameter.name) | Should -Be @('Reference', 'PageSize', 'Include', 'Exclude', 'Match', 'Sort', 'Descending', 'First', 'Credential', 'AllowInsecure', 'Scheme', 'Proxy', 'ProxyCredential', 'NoProxy', 'SkipCertificateCheck', 'MaximumRetryCount', 'RetryIntervalSec', 'CertificateAuthority', 'Certificate', 'CertificatePath', 'CertificatePassword', 'ConnectionTimeoutSeconds', 'OperationTimeoutSeconds')
         $reference = $tag.parameters.parameter | Where-Object name -EQ 'Reference'
         $reference.position | Should -Be '0'
         $reference.pipelineInput | Should -Be 'True (ByValue, ByPropertyName)'

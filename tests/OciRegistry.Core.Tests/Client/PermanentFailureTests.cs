@@ -38,6 +38,27 @@ public sealed class PermanentFailureTests
     }
 
     [Fact]
+    public async Task GetManifestAsync_LoopbackThatDoesNotSpeakTls_IsTriedOverTlsOnceThenOverHttp_AndRemembered()
+    {
+        await using var server = new OneAnswerServer("HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+        var options = new ClientOptions { UseDockerConfig = false, Retry = new RetryOptions { MaxRetries = 0 } };
+
+        using (var first = new RegistryClient(server.Host, options))
+        {
+            var e = await Assert.ThrowsAsync<RegistryResponseException>(() => first.GetManifestAsync(Reference.Parse($"{server.Host}/a/b:1")));
+            Assert.Equal(404, e.StatusCode);
+        }
+
+        Assert.Equal(2, server.Connections);
+        using (var second = new RegistryClient(server.Host, options))
+        {
+            await Assert.ThrowsAsync<RegistryResponseException>(() => second.GetManifestAsync(Reference.Parse($"{server.Host}/a/b:1")));
+        }
+
+        Assert.Equal(3, server.Connections);
+    }
+
+    [Fact]
     public void IsTransientException_TlsRefusedOrNotHttp_IsPermanent()
     {
         Assert.False(RetryClassifier.IsTransientException(new HttpRequestException("ssl", new AuthenticationException("remote certificate is invalid"))));
@@ -97,8 +118,10 @@ public sealed class PermanentFailureTests
         Assert.All(retries, e => Assert.Equal("https://registry.example/v2/a/b/manifests/1", e.Url));
     }
 
+    // Plain HTTP, said outright: the TLS attempt a loopback registry otherwise gets first would be a connection too.
     private static RegistryClient Client(OneAnswerServer server) => new(server.Host, new ClientOptions
     {
+        Scheme = RegistryScheme.Http,
         UseDockerConfig = false,
         Retry = new RetryOptions { BaseDelay = TimeSpan.FromMilliseconds(5), MaxDelay = TimeSpan.FromMilliseconds(20) },
     });
