@@ -39,7 +39,7 @@ Describe 'Compare-OciImage' {
         $base = 'base layer, shared'
         $script:v1 = & $addImage 'v1' @{
             created = '2025-01-01T00:00:00Z'; os = 'linux'; architecture = 'amd64'
-            config  = @{ User = 'root'; Cmd = @('app'); Env = @('PATH=/bin', 'MODE=old', 'KEEP=1'); Labels = @{ version = '1.0'; gone = 'x' }; ExposedPorts = @{ '80/tcp' = @{} } }
+            config  = @{ User = 'root'; Cmd = @('app'); Env = @('PATH=/bin', 'MODE=old', 'KEEP=1'); Labels = [ordered]@{ version = '1.0'; gone = 'x' }; ExposedPorts = @{ '80/tcp' = @{} } }
         } @($base, 'app 1.0')
         $script:v2 = & $addImage 'v2' @{
             created = '2025-02-01T00:00:00Z'; os = 'linux'; architecture = 'amd64'
