@@ -152,6 +152,12 @@ Describe 'Compare-OciImage' {
             $d.Platform | Sort-Object -Unique | Should -Be 'linux/amd64'
         }
 
+        It 'labels the results with the platform chosen, not the one asked for' {
+            $d = @(Compare-OciImage "${app}:multi1" "${repo}:1.0" -Platform linux/arm64)
+            $d | Should -Not -BeNullOrEmpty
+            $d.Platform | Sort-Object -Unique | Should -Be 'linux/arm64/v8'
+        }
+
         It 'fails with PlatformNotFound when one index lacks -Platform' {
             { Compare-OciImage "${app}:multi1" "${app}:multi2" -Platform linux/s390x -ErrorAction Stop } | Should -Throw -ErrorId (& $id 'PlatformNotFound')
         }

@@ -79,7 +79,8 @@ public sealed class CompareOciImageCommand : RegistryCmdlet
             return;
         }
 
-        await CompareImagesAsync(a, leftText, b, rightText, platform, platform?.ToString(), cancellationToken).ConfigureAwait(false);
+        // With -Platform the label is the platform chosen (linux/arm64/v8 for linux/arm64), set once the image is read.
+        await CompareImagesAsync(a, leftText, b, rightText, platform, null, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task CompareImagesAsync(object left, string leftText, object right, string rightText, Platform? platform, string? label, CancellationToken cancellationToken)
