@@ -30,6 +30,8 @@
         'Test-OciManifest'
         'Resolve-OciDigest'
         'Get-OciRateLimit'
+        'Get-OciImageConfig'
+        'Compare-OciImage'
     )
     FormatsToProcess     = @('OciRegistry.Format.ps1xml')
     FunctionsToExport    = @()

@@ -155,7 +155,7 @@ internal static class Completions
 }
 
 /// <summary>
-/// -Platform: the platforms of the index -Reference names; the common ones only when no reference is given at all.
+/// -Platform: the platforms of the index -Reference (or -ReferenceObject) names; the common ones only when no reference is given at all.
 /// A reference that cannot be worked out without running code (<c>"$(Get-Random)/x:1"</c>) gets nothing: a list
 /// that only looks like the image's would be worse than none.
 /// </summary>
@@ -164,7 +164,14 @@ public sealed class PlatformCompleter : IArgumentCompleter
     /// <inheritdoc/>
     public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
     {
-        var platforms = BoundArguments.Get(commandAst, fakeBoundParameters, "Reference", out var reference) switch
+        // Compare-OciImage names its first image -ReferenceObject.
+        var state = BoundArguments.Get(commandAst, fakeBoundParameters, "Reference", out var reference);
+        if (state == ArgumentState.Absent)
+        {
+            state = BoundArguments.Get(commandAst, fakeBoundParameters, "ReferenceObject", out reference);
+        }
+
+        var platforms = state switch
         {
             ArgumentState.Known => Completions.Platforms(reference, fakeBoundParameters),
             ArgumentState.Absent => KnownTypes.Platforms,

@@ -127,6 +127,12 @@ public static class ErrorIds
     /// <summary>A malformed manifest.</summary>
     public const string ManifestInvalid = nameof(ManifestInvalid);
 
+    /// <summary>An image config that is not JSON or has a field of the wrong type.</summary>
+    public const string ImageConfigInvalid = nameof(ImageConfigInvalid);
+
+    /// <summary>Get-OciImageConfig, Compare-OciImage: an artifact, whose config is not an image config.</summary>
+    public const string NotAnImageConfig = nameof(NotAnImageConfig);
+
     /// <summary>Any other failure the client reported.</summary>
     public const string OciOperationFailed = nameof(OciOperationFailed);
 
@@ -176,7 +182,7 @@ public static class ErrorIds
     /// <summary>Save-OciBlob: both -Path and -Destination.</summary>
     public const string PathAndDestination = nameof(PathAndDestination);
 
-    /// <summary>Save-OciBlob: an index piped in.</summary>
+    /// <summary>Save-OciBlob: an index piped in; Get-OciImageConfig, Compare-OciImage: an index without -Platform.</summary>
     public const string IndexNeedsPlatform = nameof(IndexNeedsPlatform);
 
     /// <summary>Get-OciTag: an -Include, -Exclude or -Match pattern that does not parse; no request was made.</summary>
