@@ -32,6 +32,7 @@
         'Get-OciRateLimit'
         'Get-OciImageConfig'
         'Compare-OciImage'
+        'New-OciCredential'
     )
     FormatsToProcess     = @('OciRegistry.Format.ps1xml')
     FunctionsToExport    = @()

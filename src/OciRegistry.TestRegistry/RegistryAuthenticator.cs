@@ -37,7 +37,7 @@ internal sealed class RegistryAuthenticator
         _service = service;
         if (_mode == TestRegistryAuthMode.Bearer)
         {
-            Tokens = new TokenService(_credential, _allowAnonymous, options.TokenLifetime, options.TimeProvider, service, BasicChallenge);
+            Tokens = new TokenService(_credential, _allowAnonymous, options.TokenLifetime, options.TimeProvider, service, BasicChallenge) { AzureAccessToken = options.AzureAccessToken };
         }
     }
 
@@ -60,9 +60,9 @@ internal sealed class RegistryAuthenticator
             throw new ArgumentException("Basic authentication needs a credential", nameof(options));
         }
 
-        if (options.Authentication == TestRegistryAuthMode.Bearer && options.Credential is null && !options.AllowAnonymousPull)
+        if (options.Authentication == TestRegistryAuthMode.Bearer && options.Credential is null && !options.AllowAnonymousPull && options.AzureAccessToken is null)
         {
-            throw new ArgumentException("bearer authentication needs a credential, anonymous pulls, or both", nameof(options));
+            throw new ArgumentException("bearer authentication needs a credential, anonymous pulls, an Azure access token to exchange, or several", nameof(options));
         }
 
         if (options.TokenLifetime < TimeSpan.FromSeconds(1))

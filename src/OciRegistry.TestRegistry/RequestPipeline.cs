@@ -106,6 +106,12 @@ internal sealed class RequestPipeline
                 return;
             }
 
+            if (_authenticator.Tokens is { AzureAccessToken: not null } exchanger && entry.RequestPath == TokenService.ExchangePath)
+            {
+                await exchanger.HandleExchangeAsync(exchange, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+
             if (!await _authenticator.AuthorizeAsync(exchange, route, ActionOf(route, entry.Method), cancellationToken).ConfigureAwait(false))
             {
                 return;

@@ -39,6 +39,13 @@ public sealed class TestRegistryOptions
     /// </summary>
     public bool AllowAnonymousPull { get; set; }
 
+    /// <summary>
+    /// With bearer authentication, the Entra (Azure AD) access token that <c>POST /oauth2/exchange</c> accepts, as
+    /// Azure Container Registry's exchange does, answering with a refresh token for the token endpoint; null turns
+    /// the exchange off (404). Lets scripts that sign in with <c>Get-AzAccessToken</c> be tested without Azure.
+    /// </summary>
+    public string? AzureAccessToken { get; set; }
+
     /// <summary>How long a bearer token lives (whole seconds, at least one); five minutes by default, as Docker Hub's.</summary>
     public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromMinutes(5);
 

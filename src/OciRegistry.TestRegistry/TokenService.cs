@@ -33,6 +33,9 @@ internal sealed class TokenService
     /// <summary>The endpoint's path on the registry listener.</summary>
     public const string Path = "/token";
 
+    /// <summary>Azure Container Registry's exchange of an Entra access token for a refresh token.</summary>
+    public const string ExchangePath = "/oauth2/exchange";
+
     private const int MaxFormBytes = 64 * 1024;
 
     /// <summary>How long a refresh token lives at least: long enough to outlive many access tokens of a test run.</summary>
@@ -60,6 +63,9 @@ internal sealed class TokenService
         _service = service;
         _basicChallenge = basicChallenge;
     }
+
+    /// <summary>The Entra access token <see cref="ExchangePath"/> accepts; null turns the exchange off.</summary>
+    public string? AzureAccessToken { get; init; }
 
     /// <summary>How many access tokens the table holds.</summary>
     internal int AccessTokenCount => _tokens.Count;
@@ -210,6 +216,67 @@ internal sealed class TokenService
             writer.WriteEndObject();
         });
         await exchange.SendAsync(HttpStatusCode.OK, "application/json", body, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// <c>POST /oauth2/exchange</c> with <c>grant_type=access_token</c>, <c>service</c> and <c>access_token</c> (and
+    /// optionally <c>tenant</c>), as ACR answers it: a refresh token for the token endpoint's refresh-token grant.
+    /// https://github.com/Azure/acr/blob/main/docs/AAD-OAuth.md.
+    /// </summary>
+    public async Task HandleExchangeAsync(RegistryExchange exchange, CancellationToken cancellationToken)
+    {
+        var request = exchange.Request;
+        if (request.HttpMethod != "POST")
+        {
+            exchange.SetHeader("Allow", "POST");
+            await exchange.SendErrorAsync(HttpStatusCode.MethodNotAllowed, RegistryErrorCode.Unsupported, "the exchange takes POST", cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        var form = request.ContentType is { } type && type.StartsWith(FormType, StringComparison.OrdinalIgnoreCase)
+            ? await ReadFormAsync(request, cancellationToken).ConfigureAwait(false)
+            : null;
+        if (form is null || form.First("grant_type") != "access_token" || form.First("access_token") is not { Length: > 0 } offered)
+        {
+            await OAuthErrorAsync(exchange, HttpStatusCode.BadRequest, "invalid_request", $"send grant_type=access_token, service and access_token as {FormType}", cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        if (!IsOurService(form.First("service")))
+        {
+            await OAuthErrorAsync(exchange, HttpStatusCode.BadRequest, "invalid_request", $"this exchange serves '{_service}' only", cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        if (!FixedTimeEquals(offered, AzureAccessToken!))
+        {
+            await OAuthErrorAsync(exchange, HttpStatusCode.Unauthorized, "invalid_grant", "the access token is not one this registry accepts", cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        var refresh = NewSecret();
+        var now = _time.GetUtcNow();
+        _refreshTokens.Add(refresh, true, now + (_lifetime > RefreshLifetime ? _lifetime : RefreshLifetime), now);
+        var body = JsonContent.Write(writer =>
+        {
+            writer.WriteStartObject();
+            writer.WriteString("refresh_token", refresh);
+            writer.WriteEndObject();
+        });
+        await exchange.SendAsync(HttpStatusCode.OK, "application/json", body, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static bool FixedTimeEquals(string a, string b)
+    {
+        var x = Encoding.UTF8.GetBytes(a);
+        var y = Encoding.UTF8.GetBytes(b);
+        var difference = x.Length ^ y.Length;
+        for (var i = 0; i < Math.Min(x.Length, y.Length); i++)
+        {
+            difference |= x[i] ^ y[i];
+        }
+
+        return difference == 0;
     }
 
     private long LifetimeSeconds => (long)Math.Ceiling(_lifetime.TotalSeconds);

@@ -138,6 +138,14 @@ internal static class ErrorResponseReader
                     return (errors, null);
                 }
             }
+
+            // An OAuth2 error (RFC 6749 §5.2), as token endpoints and ACR's exchange send: its code and description.
+            if (document.RootElement.ValueKind == JsonValueKind.Object &&
+                document.RootElement.TryGetProperty("error", out var oauthCode) && oauthCode.ValueKind == JsonValueKind.String)
+            {
+                var description = document.RootElement.TryGetProperty("error_description", out var d) && d.ValueKind == JsonValueKind.String ? d.GetString() : null;
+                return (Array.Empty<RegistryError>(), Excerpt(oauthCode.GetString() + (description is { Length: > 0 } ? ": " + description : string.Empty)));
+            }
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException)
         {

@@ -24,6 +24,9 @@ public sealed class RegistryCredential
     /// <summary>The OAuth2 refresh token, if this is an identity-token credential.</summary>
     internal string? IdentityToken { get; }
 
+    /// <summary>The identity token, for a host that hands it on (New-OciCredential); null for a password.</summary>
+    public string? IdentityTokenText => IdentityToken;
+
     /// <summary>Whether this credential is an identity token rather than a password.</summary>
     public bool IsIdentityToken => IdentityToken is not null;
 

@@ -83,6 +83,15 @@ public sealed class StartOciTestRegistryCommand : AsyncPSCmdlet
     [Parameter]
     public SwitchParameter AllowAnonymousPull { get; set; }
 
+    /// <summary>
+    /// Plays Azure Container Registry's sign-in: POST /oauth2/exchange accepts this Entra access token and answers
+    /// with a refresh token, as New-OciCredential -AzureAccessToken expects. Implies -Authentication Bearer, and no
+    /// anonymous pulls unless -AllowAnonymousPull is given.
+    /// </summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? AzureAccessToken { get; set; }
+
     /// <summary>How long bearer tokens live: seconds, or a TimeSpan; at least one second, five minutes by default. Short lifetimes test token refresh.</summary>
     [Parameter]
     [SecondsToTimeSpan]
@@ -166,6 +175,12 @@ public sealed class StartOciTestRegistryCommand : AsyncPSCmdlet
 
         TestRegistryServer? server = null;
         RunAsync(async ct => server = await TestRegistryServer.StartAsync(options, ct).ConfigureAwait(false));
+        if (server is null)
+        {
+            // RunAsync has written why it did not start.
+            return;
+        }
+
         try
         {
             server!.Faults.AddRange((Unreliable.IsPresent ? FaultPresets.Unreliable : []).Concat(Fault.Select(f => f.Rule)));
@@ -195,12 +210,17 @@ public sealed class StartOciTestRegistryCommand : AsyncPSCmdlet
         var credential = Credential is null || Credential == PSCredential.Empty ? null : Credential.GetNetworkCredential();
         var mode = Authentication is not null
             ? (TestRegistryAuthMode)Enum.Parse(typeof(TestRegistryAuthMode), Authentication, ignoreCase: true)
-            : Unreliable.IsPresent ? TestRegistryAuthMode.Bearer
+            : Unreliable.IsPresent || AzureAccessToken is not null ? TestRegistryAuthMode.Bearer
             : credential is not null ? TestRegistryAuthMode.Basic
             : TestRegistryAuthMode.Anonymous;
         if (mode == TestRegistryAuthMode.Basic && credential is null)
         {
             ThrowTerminatingError(new ErrorRecord(new ArgumentException("Basic authentication needs the account: pass -Credential."), ErrorIds.CredentialRequired, ErrorCategory.InvalidArgument, Authentication));
+        }
+
+        if (AzureAccessToken is not null && mode != TestRegistryAuthMode.Bearer)
+        {
+            ThrowTerminatingError(new ErrorRecord(new ArgumentException("-AzureAccessToken plays ACR's token exchange, which needs -Authentication Bearer."), ErrorIds.CredentialRequired, ErrorCategory.InvalidArgument, Authentication));
         }
 
         if (TokenLifetime < TimeSpan.FromSeconds(1))
@@ -239,7 +259,8 @@ public sealed class StartOciTestRegistryCommand : AsyncPSCmdlet
             ReferrersApi = !NoReferrersApi.IsPresent,
             Authentication = mode,
             Credential = credential,
-            AllowAnonymousPull = AllowAnonymousPull.IsPresent || (mode == TestRegistryAuthMode.Bearer && credential is null),
+            AllowAnonymousPull = AllowAnonymousPull.IsPresent || (mode == TestRegistryAuthMode.Bearer && credential is null && AzureAccessToken is null),
+            AzureAccessToken = AzureAccessToken,
         };
         options.TokenLifetime = TokenLifetime ?? options.TokenLifetime;
         options.MaximumUploadSize = MaximumUploadSize ?? options.MaximumUploadSize;

@@ -73,6 +73,12 @@ public static class ErrorIds
     /// <summary>The registry refused the client certificate offered.</summary>
     public const string RegistryClientCertificateRefused = nameof(RegistryClientCertificateRefused);
 
+    /// <summary>New-OciCredential: a cloud token that is empty or not in the form its cloud hands out.</summary>
+    public const string CloudTokenInvalid = nameof(CloudTokenInvalid);
+
+    /// <summary>New-OciCredential: the registry refused the access token offered for exchange.</summary>
+    public const string CloudTokenRefused = nameof(CloudTokenRefused);
+
     /// <summary>-Proxy with -NoProxy.</summary>
     public const string ProxyAndNoProxy = nameof(ProxyAndNoProxy);
 

@@ -69,6 +69,8 @@ public static class ErrorMapping
             "The registry's certificate cannot be used (see the message); ask the registry's owner."),
         CertificateFileException => (ErrorIds.CertificateFileInvalid, ErrorCategory.InvalidArgument,
             "Check the path, that the file holds a PEM or DER certificate (or a PFX with its key and the right -CertificatePassword)."),
+        CloudTokenRefusedException => (ErrorIds.CloudTokenRefused, ErrorCategory.AuthenticationError,
+            "Get a fresh token for this registry's resource (Get-AzAccessToken -ResourceUrl https://containerregistry.azure.net) in the tenant that holds it; tokens expire after about an hour."),
         NotARegistryException => (ErrorIds.NotARegistry, ErrorCategory.InvalidResult,
             "Check the registry's host name and port: the address reaches a web server (or a login or proxy page) that is not an OCI registry."),
         RegistryChallengeException => (ErrorIds.RegistryChallengeInvalid, ErrorCategory.InvalidData,

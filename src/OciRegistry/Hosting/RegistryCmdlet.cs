@@ -182,7 +182,10 @@ public abstract class RegistryCmdlet : AsyncPSCmdlet
         var options = new ClientOptions { AllowInsecure = allowInsecure, SkipCertificateCheck = skipCertificateCheck };
         if (credential is not null && credential != PSCredential.Empty)
         {
-            options.Credential = RegistryCredential.FromPassword(credential.UserName, credential.GetNetworkCredential().Password);
+            // User <token> marks an identity token, as docker's credential helpers write it (New-OciCredential -AzureAccessToken).
+            options.Credential = credential.UserName == CloudTokens.IdentityTokenUserName
+                ? RegistryCredential.FromIdentityToken(credential.GetNetworkCredential().Password)
+                : RegistryCredential.FromPassword(credential.UserName, credential.GetNetworkCredential().Password);
         }
 
         return options;
