@@ -33,6 +33,8 @@
         'Get-OciImageConfig'
         'Compare-OciImage'
         'New-OciCredential'
+        'Get-OciRegistryConfig'
+        'Set-OciRegistryConfig'
     )
     FormatsToProcess     = @('OciRegistry.Format.ps1xml')
     FunctionsToExport    = @()

@@ -20,6 +20,9 @@ internal sealed class CappedResponse
     /// <summary>The URL asked for (before redirects): the base a relative <c>Link</c> resolves against.</summary>
     public Uri Url { get; }
 
+    /// <summary>The endpoint that answered (<c>host[:port]</c>): the registry, or the mirror that served.</summary>
+    public string? ServedBy { get; init; }
+
     /// <summary>The HTTP status.</summary>
     public int Status { get; }
 

@@ -61,6 +61,13 @@ public sealed class ClientOptions
     /// <summary>Connect directly, whatever the environment says.</summary>
     public bool NoProxy { get; set; }
 
+    /// <summary>
+    /// Mirrors to pull manifests and blobs through before the registry itself, in order: <c>host[:port]</c>, or a
+    /// URL (<c>https://mirror.gcr.io</c>, <c>http://localhost:5001</c>) to fix the scheme. Each gets the stored
+    /// credentials of its own host, never <see cref="Credential"/>, and no retries.
+    /// </summary>
+    public IReadOnlyList<string>? Mirrors { get; set; }
+
     /// <summary>Accept any TLS certificate. For test registries with self-signed certificates only.</summary>
     public bool SkipCertificateCheck { get; set; }
 

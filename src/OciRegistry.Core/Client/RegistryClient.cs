@@ -24,6 +24,7 @@ public sealed partial class RegistryClient : IDisposable
 {
     private readonly HttpClient _http;
     private readonly HttpMessageInvoker? _probe;
+    private readonly List<RegistryClient>? _mirrors;
     private readonly ClientOptions _options;
 
     /// <summary>Creates a client for <paramref name="registry"/> (as in a reference: <c>docker.io</c>, <c>localhost:5000</c>).</summary>
@@ -100,7 +101,56 @@ public sealed partial class RegistryClient : IDisposable
         Backoff = new Backoff(_options.Retry, _options.TimeProvider);
         handler = new RetryHandler(Backoff, _options.Trace) { InnerHandler = handler };
         handler = new UserAgentHandler(_options.UserAgent) { InnerHandler = handler };
+        if (_options.Mirrors is { Count: > 0 } mirrors && _options.PrimaryHandler is null)
+        {
+            _mirrors = mirrors.Select(m => MirrorClient(m, _options)).ToList();
+            handler = new MirrorHandler(_mirrors, _options.Trace) { InnerHandler = handler };
+        }
+
         _http = new HttpClient(handler, disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
+    }
+
+    /// <summary>This client's HTTP end, for the handler that pulls through mirrors.</summary>
+    internal HttpClient Http => _http;
+
+    /// <summary>
+    /// A client for one mirror: the same TLS, proxy and timeout settings, the stored credentials of the mirror's
+    /// own host (never the registry's), no retries (the next endpoint is the retry), no mirrors of its own.
+    /// </summary>
+    private static RegistryClient MirrorClient(string mirror, ClientOptions options)
+    {
+        RegistryScheme? scheme = null;
+        var endpoint = mirror.Trim().TrimEnd('/');
+        var separator = endpoint.IndexOf("://", StringComparison.Ordinal);
+        if (separator > 0)
+        {
+            var url = new Uri(endpoint);
+            scheme = url.Scheme == Uri.UriSchemeHttp ? RegistryScheme.Http : RegistryScheme.Https;
+            endpoint = url.Authority;
+        }
+
+        return new RegistryClient(endpoint, new ClientOptions
+        {
+            UseDockerConfig = options.UseDockerConfig,
+            DockerConfigPath = options.DockerConfigPath,
+            ContainersAuthPaths = options.ContainersAuthPaths,
+            CredentialHelperTimeout = options.CredentialHelperTimeout,
+            Warning = options.Warning,
+            Trace = options.Trace,
+            Scheme = scheme,
+            SkipCertificateCheck = options.SkipCertificateCheck,
+            CertificateAuthorities = options.CertificateAuthorities,
+            CertsDirectories = options.CertsDirectories,
+            Proxy = options.Proxy,
+            ProxyCredential = options.ProxyCredential,
+            NoProxy = options.NoProxy,
+            UserAgent = options.UserAgent,
+            ResponseTimeout = options.ResponseTimeout,
+            IdleTimeout = options.IdleTimeout,
+            MaxManifestBytes = options.MaxManifestBytes,
+            Retry = new RetryOptions { MaxRetries = 0 },
+            TimeProvider = options.TimeProvider,
+        });
     }
 
     /// <summary>The registry name this client talks to.</summary>
@@ -122,7 +172,9 @@ public sealed partial class RegistryClient : IDisposable
         var request = new CappedRequest(ContentKind.Manifest, "manifest", _options.MaxManifestBytes) { Accept = MediaTypes.ManifestAccept };
         var response = await GetCappedAsync(Url(reference.Repository, "manifests/" + reference.Identifier), request, cancellationToken).ConfigureAwait(false);
         var actual = VerifiedManifestDigest(reference, response);
-        return ManifestParser.Parse(response.Body, response.MediaType, actual, reference);
+        var document = ManifestParser.Parse(response.Body, response.MediaType, actual, reference);
+        document.ServedBy = response.ServedBy;
+        return document;
     }
 
     /// <summary>
@@ -466,7 +518,7 @@ public sealed partial class RegistryClient : IDisposable
             throw new BrokenBodyException(e);
         }
 
-        return new CappedResponse(url, status, response.Headers, mediaType, body);
+        return new CappedResponse(url, status, response.Headers, mediaType, body) { ServedBy = response.RequestMessage?.RequestUri?.Authority };
     }
 
     /// <summary>Marks a failure while reading a body, as opposed to one while sending: only that is retried here.</summary>
@@ -608,5 +660,9 @@ public sealed partial class RegistryClient : IDisposable
     {
         _http.Dispose();
         _probe?.Dispose();
+        foreach (var mirror in _mirrors ?? [])
+        {
+            mirror.Dispose();
+        }
     }
 }

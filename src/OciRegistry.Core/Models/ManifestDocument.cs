@@ -37,6 +37,9 @@ public abstract class ManifestDocument
     /// <summary>Where the document was read from, if known.</summary>
     public Reference? Source { get; internal init; }
 
+    /// <summary>The endpoint (<c>host[:port]</c>) that served it: the registry, or a mirror of it; null when not read from one.</summary>
+    public string? ServedBy { get; internal set; }
+
     /// <summary>A copy of the exact bytes the document was parsed from.</summary>
     public byte[] GetRawContent() => (byte[])_raw.Clone();
 

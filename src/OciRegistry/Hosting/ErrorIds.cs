@@ -79,6 +79,9 @@ public static class ErrorIds
     /// <summary>New-OciCredential: the registry refused the access token offered for exchange.</summary>
     public const string CloudTokenRefused = nameof(CloudTokenRefused);
 
+    /// <summary>The registry configuration file cannot be read or written.</summary>
+    public const string RegistryConfigInvalid = nameof(RegistryConfigInvalid);
+
     /// <summary>-Proxy with -NoProxy.</summary>
     public const string ProxyAndNoProxy = nameof(ProxyAndNoProxy);
 

@@ -219,6 +219,7 @@ public abstract class RegistryCmdlet : AsyncPSCmdlet
                     options.ClientCertificate = tls.Client;
                 }
 
+                ApplyConfiguration(registry, options);
                 options.Proxy = Proxy;
                 options.NoProxy = NoProxy.IsPresent;
                 if (ProxyCredential is not null && ProxyCredential != PSCredential.Empty)
@@ -226,7 +227,10 @@ public abstract class RegistryCmdlet : AsyncPSCmdlet
                     options.ProxyCredential = ProxyCredential.GetNetworkCredential();
                 }
 
-                options.Scheme = Scheme is null ? null : (RegistryScheme)Enum.Parse(typeof(RegistryScheme), Scheme, ignoreCase: true);
+                if (Scheme is not null)
+                {
+                    options.Scheme = (RegistryScheme)Enum.Parse(typeof(RegistryScheme), Scheme, ignoreCase: true);
+                }
                 options.ResponseTimeout = Seconds(ConnectionTimeoutSeconds);
                 options.IdleTimeout = Seconds(OperationTimeoutSeconds);
                 client = new RegistryClient(registry, options);
@@ -238,6 +242,58 @@ public abstract class RegistryCmdlet : AsyncPSCmdlet
             }
 
             return client;
+        }
+    }
+
+    /// <summary>
+    /// What the user's registry configuration (Set-OciRegistryConfig, Docker's daemon.json mirrors) says about
+    /// <paramref name="registry"/>: mirrors, plain HTTP, the scheme and certificate authorities. Parameters given
+    /// win; a configuration that cannot be read is a warning, not a failure.
+    /// </summary>
+    private void ApplyConfiguration(string registry, ClientOptions options)
+    {
+        RegistrySettings? settings;
+        try
+        {
+            settings = RegistryConfiguration.For(registry);
+        }
+        catch (RegistryConfigurationException e)
+        {
+            QueueWarningOnce(e.Message + "; it is ignored.");
+            return;
+        }
+
+        if (settings is null)
+        {
+            return;
+        }
+
+        if (settings.Mirrors.Count > 0)
+        {
+            options.Mirrors = settings.Mirrors;
+            QueueVerbose($"{registry} is pulled through the mirror(s) {string.Join(", ", settings.Mirrors)} first ({settings.Source})");
+        }
+
+        if (settings.Insecure == true && !AllowInsecure.IsPresent)
+        {
+            options.AllowInsecure = true;
+        }
+
+        if (Scheme is null && settings.Scheme is { } scheme)
+        {
+            options.Scheme = scheme;
+        }
+
+        foreach (var file in settings.CertificateAuthority)
+        {
+            try
+            {
+                options.CertificateAuthorities = [.. options.CertificateAuthorities, .. CertificateFiles.ReadAuthorities(file)];
+            }
+            catch (CertificateFileException e)
+            {
+                QueueWarningOnce(e.Message + $" (from {settings.Source}); it is skipped.");
+            }
         }
     }
 

@@ -24,7 +24,11 @@ public abstract class OciManifestBase
         Size = document.Size;
         Annotations = document.Annotations.ToDictionary(p => p.Key, p => p.Value);
         Subject = document.Subject is null ? null : new OciDescriptor(document.Subject);
+        ServedBy = document.ServedBy;
     }
+
+    /// <summary>The endpoint that served it (<c>host[:port]</c>): the registry itself, or one of its mirrors.</summary>
+    public string? ServedBy { get; }
 
     /// <summary>The content pinned by digest: <c>registry/repository@digest</c>.</summary>
     public string Reference { get; }
