@@ -1,8 +1,10 @@
 using System;
 using System.IO;
 using System.Net.Sockets;
+using System.Security.Authentication;
 using System.Threading;
 using System.Threading.Tasks;
+using OciRegistry.TestRegistry.Tls;
 
 namespace OciRegistry.TestRegistry.Http;
 
@@ -11,24 +13,28 @@ namespace OciRegistry.TestRegistry.Http;
 /// to the server's callback, and decides after each response whether the connection can carry another.
 /// Whatever the client does, it holds at most one capped request head in memory and one timer, and a connection
 /// that goes silent, trickles its headers or sends something malformed is answered (where it can be) and closed.
+/// With TLS, the handshake comes first, bounded by the header timeout, and everything after it goes through the
+/// encrypted stream.
 /// </summary>
 internal sealed class HttpConnection : IDisposable
 {
     private readonly Socket _socket;
-    private readonly NetworkStream _stream;
     private readonly HttpServerLimits _limits;
     private readonly Func<string?, bool> _hostAllowed;
+    private readonly ServerTls? _tls;
     private readonly Watchdog _watchdog;
-    private readonly ConnectionReader _reader;
+    private Stream _stream;
+    private ConnectionReader _reader;
     private int _closed;
 
-    public HttpConnection(Socket socket, HttpServerLimits limits, Func<string?, bool> hostAllowed)
+    public HttpConnection(Socket socket, HttpServerLimits limits, Func<string?, bool> hostAllowed, ServerTls? tls = null)
     {
         _socket = socket;
         _socket.NoDelay = true;
         _stream = new NetworkStream(socket, ownsSocket: false);
         _limits = limits;
         _hostAllowed = hostAllowed;
+        _tls = tls;
         _watchdog = new Watchdog(Close);
         _reader = new ConnectionReader(_stream, _watchdog, limits);
     }
@@ -38,6 +44,11 @@ internal sealed class HttpConnection : IDisposable
     {
         try
         {
+            if (_tls is not null && !await HandshakeAsync(_tls).ConfigureAwait(false))
+            {
+                return;
+            }
+
             while (!stopping.IsCancellationRequested)
             {
                 RequestHead? head;
@@ -106,6 +117,27 @@ internal sealed class HttpConnection : IDisposable
         Close();
         _stream.Dispose();
         _watchdog.Dispose();
+    }
+
+    // A client that connects and never finishes the handshake is dropped after the header timeout; one that fails it
+    // (plain HTTP, an untrusted or missing client certificate) is dropped at once, SslStream having sent the alert.
+    private async Task<bool> HandshakeAsync(ServerTls tls)
+    {
+        _watchdog.Arm(_limits.RequestHeadersTimeout);
+        try
+        {
+            _stream = await tls.AuthenticateAsync(_stream).ConfigureAwait(false);
+            _reader = new ConnectionReader(_stream, _watchdog, _limits);
+            return true;
+        }
+        catch (AuthenticationException)
+        {
+            return false;
+        }
+        finally
+        {
+            _watchdog.Disarm();
+        }
     }
 
     // One exchange; whether the connection may carry the next request.
