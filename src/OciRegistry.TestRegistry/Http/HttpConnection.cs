@@ -23,7 +23,8 @@ internal sealed class HttpConnection : IDisposable
     private readonly Func<string?, bool> _hostAllowed;
     private readonly ServerTls? _tls;
     private readonly Watchdog _watchdog;
-    private Stream _stream;
+    private readonly NetworkStream _network;
+    private Stream _stream; // the network stream, or with TLS the SslStream over it
     private ConnectionReader _reader;
     private int _closed;
 
@@ -31,7 +32,8 @@ internal sealed class HttpConnection : IDisposable
     {
         _socket = socket;
         _socket.NoDelay = true;
-        _stream = new NetworkStream(socket, ownsSocket: false);
+        _network = new NetworkStream(socket, ownsSocket: false);
+        _stream = _network;
         _limits = limits;
         _hostAllowed = hostAllowed;
         _tls = tls;
@@ -81,7 +83,7 @@ internal sealed class HttpConnection : IDisposable
                 }
             }
         }
-        catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or OperationCanceledException or HttpProtocolException or InvalidOperationException)
+        catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or OperationCanceledException or HttpProtocolException or InvalidOperationException or AuthenticationException)
         {
             // The client went away, a timeout or the server closed the socket, or the body broke its framing: all
             // that is left is to drop the connection.
@@ -116,6 +118,7 @@ internal sealed class HttpConnection : IDisposable
     {
         Close();
         _stream.Dispose();
+        _network.Dispose();
         _watchdog.Dispose();
     }
 
@@ -205,7 +208,8 @@ internal sealed class HttpConnection : IDisposable
             _watchdog.Arm(HttpServerLimits.LingerTime);
             for (var total = 0; total < HttpServerLimits.MaxLingerLength;)
             {
-                var read = await _stream.ReadAsync(scratch, 0, scratch.Length).ConfigureAwait(false);
+                // The raw bytes: with TLS there is nothing to decrypt, only to drain.
+                var read = await _network.ReadAsync(scratch, 0, scratch.Length).ConfigureAwait(false);
                 if (read == 0)
                 {
                     break;

@@ -30,6 +30,9 @@ internal sealed class ClientCertificateGate(Stream inner, Func<X509Certificate2,
     private const byte ClientKeyExchange = 16;
     private const byte BadCertificate = 42;
 
+    // Unencrypted, as everything the server sent so far: level fatal, description bad_certificate.
+    private static readonly byte[] AlertRecord = [Alert, 3, 3, 0, 2, 2, BadCertificate];
+
     private readonly List<byte> _records = [];
     private readonly List<byte> _handshake = [];
     private bool _decided;
@@ -44,26 +47,28 @@ internal sealed class ClientCertificateGate(Stream inner, Func<X509Certificate2,
 
     public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
-    public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer, offset, count, CancellationToken.None).GetAwaiter().GetResult();
+    // .NET Framework's SslStream reads through BeginRead, which the base class runs on Read.
+    public override int Read(byte[] buffer, int offset, int count)
+    {
+        var read = inner.Read(buffer, offset, count);
+        if (Observe(buffer, offset, read) is { } refusal)
+        {
+            inner.Write(AlertRecord, 0, AlertRecord.Length);
+            inner.Flush();
+            throw new AuthenticationException(refusal);
+        }
+
+        return read;
+    }
 
     public override async Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
     {
         var read = await inner.ReadAsync(buffer, offset, count, cancellationToken).ConfigureAwait(false);
-        if (!_decided && read > 0)
+        if (Observe(buffer, offset, read) is { } refusal)
         {
-            for (var i = 0; i < read; i++)
-            {
-                _records.Add(buffer[offset + i]);
-            }
-
-            if (Inspect() is { } refusal)
-            {
-                // Unencrypted, as everything the server sent so far: level fatal, description bad_certificate.
-                var alert = new byte[] { Alert, 3, 3, 0, 2, 2, BadCertificate };
-                await inner.WriteAsync(alert, 0, alert.Length, cancellationToken).ConfigureAwait(false);
-                await inner.FlushAsync(cancellationToken).ConfigureAwait(false);
-                throw new AuthenticationException(refusal);
-            }
+            await inner.WriteAsync(AlertRecord, 0, AlertRecord.Length, cancellationToken).ConfigureAwait(false);
+            await inner.FlushAsync(cancellationToken).ConfigureAwait(false);
+            throw new AuthenticationException(refusal);
         }
 
         return read;
@@ -89,6 +94,22 @@ internal sealed class ClientCertificateGate(Stream inner, Func<X509Certificate2,
         }
 
         base.Dispose(disposing);
+    }
+
+    // What the client sent, until the verdict: why it is refused, or null.
+    private string? Observe(byte[] buffer, int offset, int read)
+    {
+        if (_decided || read <= 0)
+        {
+            return null;
+        }
+
+        for (var i = 0; i < read; i++)
+        {
+            _records.Add(buffer[offset + i]);
+        }
+
+        return Inspect();
     }
 
     // Cuts whole records off the front, gathers handshake bytes, and judges the client's Certificate message once it
