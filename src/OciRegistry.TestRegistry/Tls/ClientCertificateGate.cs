@@ -30,6 +30,9 @@ internal sealed class ClientCertificateGate(Stream inner, Func<X509Certificate2,
     private const byte ClientKeyExchange = 16;
     private const byte BadCertificate = 42;
 
+    /// <summary>The most handshake bytes held while waiting for the Certificate message: far above any client's chain.</summary>
+    internal const int MaxHandshakeBytes = 256 * 1024;
+
     // Unencrypted, as everything the server sent so far: level fatal, description bad_certificate.
     private static readonly byte[] AlertRecord = [Alert, 3, 3, 0, 2, 2, BadCertificate];
 
@@ -131,6 +134,12 @@ internal sealed class ClientCertificateGate(Stream inner, Func<X509Certificate2,
             }
 
             _records.RemoveRange(0, 5 + length);
+            if (_handshake.Count > MaxHandshakeBytes)
+            {
+                _decided = true;
+                return "the client's handshake messages are too large";
+            }
+
             if (type == ChangeCipherSpec || (type != Handshake && type != Alert))
             {
                 // Past the plaintext part without a Certificate message: SslStream's own check decides.
