@@ -65,6 +65,14 @@ Describe 'Start-OciTestRegistry -Tls' {
         finally { $env:OCIREGISTRY_CERTS_D = Join-Path $TestDrive 'no-certs.d' }
     }
 
+    It 'answers plain HTTP with a 400 that says it speaks HTTPS, at once' {
+        $watch = [Diagnostics.Stopwatch]::StartNew()
+        Get-OciManifest $ref -Scheme Http -ErrorAction SilentlyContinue -ErrorVariable failed
+        $watch.Elapsed.TotalSeconds | Should -BeLessThan 5
+        $failed[0].FullyQualifiedErrorId | Should -Be (& $id 'RegistryRequestFailed')
+        "$($failed[0])" | Should -Match 'HTTP 400.*speaks HTTPS'
+    }
+
     It 'refuses the authority of another TLS registry' {
         $other = Start-OciTestRegistry -Tls
         try {

@@ -123,13 +123,29 @@ internal sealed class HttpConnection : IDisposable
     }
 
     // A client that connects and never finishes the handshake is dropped after the header timeout; one that fails it
-    // (plain HTTP, an untrusted or missing client certificate) is dropped at once, SslStream having sent the alert.
+    // (an untrusted or missing client certificate) is dropped at once, after the alert. A plain HTTP request (its
+    // first byte is not a TLS handshake record's, 22) is answered 400 in plain HTTP, as Go's servers do, so that a
+    // client told to use http:// learns why at once instead of retrying a dropped connection.
     private async Task<bool> HandshakeAsync(ServerTls tls)
     {
         _watchdog.Arm(_limits.RequestHeadersTimeout);
         try
         {
-            _stream = await tls.AuthenticateAsync(_stream).ConfigureAwait(false);
+            var first = new byte[1];
+            if (await _network.ReadAsync(first, 0, 1).ConfigureAwait(false) == 0)
+            {
+                return false;
+            }
+
+            if (first[0] != 22)
+            {
+                var refusal = HttpServerResponse.StatusOnly(400, "this registry speaks HTTPS: the client sent a plain HTTP request", close: true);
+                await _network.WriteAsync(refusal, 0, refusal.Length).ConfigureAwait(false);
+                await LingerAsync().ConfigureAwait(false);
+                return false;
+            }
+
+            _stream = await tls.AuthenticateAsync(new PrefixedStream(first, _network)).ConfigureAwait(false);
             _reader = new ConnectionReader(_stream, _watchdog, _limits);
             return true;
         }

@@ -173,7 +173,7 @@ public sealed class TlsListenerTests
     }
 
     [Fact]
-    public async Task Tls_PlainHttpRequest_IsClosedWithoutAnAnswer()
+    public async Task Tls_PlainHttpRequest_IsAnswered400InPlainHttpAndClosed()
     {
         using var server = await StartAsync();
         using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
@@ -194,7 +194,10 @@ public sealed class TlsListenerTests
             // Reset: closed all the same.
         }
 
-        Assert.DoesNotContain("HTTP/1.1 200", Encoding.ASCII.GetString(buffer, 0, total), StringComparison.Ordinal);
+        var answer = Encoding.ASCII.GetString(buffer, 0, total);
+        Assert.StartsWith("HTTP/1.1 400 ", answer, StringComparison.Ordinal);
+        Assert.Contains("Connection: close", answer, StringComparison.Ordinal);
+        Assert.Contains("speaks HTTPS", answer, StringComparison.Ordinal);
         Assert.Empty(server.Requests);
     }
 
