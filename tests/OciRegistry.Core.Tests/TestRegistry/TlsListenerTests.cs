@@ -73,6 +73,22 @@ public sealed class TlsListenerTests
     }
 
     [Fact]
+    public async Task StartAsync_TlsOnIPv6Loopback_IsTrustedAtItsBracketedAddress()
+    {
+        if (!Socket.OSSupportsIPv6 || !CanBind(IPAddress.IPv6Loopback))
+        {
+            return; // No IPv6 loopback on this machine.
+        }
+
+        using var server = await TestRegistryServer.StartAsync(new TestRegistryOptions { Address = IPAddress.IPv6Loopback, Tls = true });
+        SampleContent.AddTo(server.Content);
+
+        Assert.Equal(new Uri($"https://[::1]:{server.Port}/"), server.Url);
+        using var client = Client(server.Host, server.Certificates!.Authority);
+        await client.GetManifestAsync(Hello(server.Host));
+    }
+
+    [Fact]
     public async Task StartAsync_Tls_CertificatesAreValidForAWeekAndTheServerOneIsForServers()
     {
         using var server = await StartAsync();
@@ -229,5 +245,20 @@ public sealed class TlsListenerTests
 
         Assert.Null(server.Certificates);
         Assert.Equal("http", server.Url.Scheme);
+    }
+
+    private static bool CanBind(IPAddress address)
+    {
+        try
+        {
+            var listener = new TcpListener(address, 0);
+            listener.Start();
+            listener.Stop();
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
     }
 }
