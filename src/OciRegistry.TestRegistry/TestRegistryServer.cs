@@ -10,9 +10,9 @@ namespace OciRegistry.TestRegistry;
 
 /// <summary>
 /// An OCI registry inside the current process, for tests: serves what its <see cref="Content"/> holds over plain
-/// HTTP, or HTTPS with a throwaway certificate authority (<see cref="TestRegistryOptions.Tls"/>), and takes pushes into it (unless <see cref="TestRegistryOptions.ReadOnly"/>), by default on 127.0.0.1 and a
-/// free port, with switchable <see cref="Faults"/>, a <see cref="Requests"/> log, and anonymous, Basic or bearer
-/// authentication.
+/// HTTP, or HTTPS with a throwaway certificate authority (<see cref="TestRegistryOptions.Tls"/>), and takes pushes
+/// into it (unless <see cref="TestRegistryOptions.ReadOnly"/>), by default on 127.0.0.1 and a free port, with
+/// switchable <see cref="Faults"/>, a <see cref="Requests"/> log, and anonymous, Basic or bearer authentication.
 /// </summary>
 /// <remarks>
 /// Two listeners: the registry at <see cref="Url"/>, and a CDN origin at <see cref="CdnUrl"/> that serves the same
@@ -97,6 +97,7 @@ public sealed class TestRegistryServer : IDisposable
     /// <param name="cancellationToken">Stops the retries when a free port keeps being taken.</param>
     /// <exception cref="ArgumentException">The options are inconsistent (a port out of range, Basic without a credential…).</exception>
     /// <exception cref="OciException">The server could not listen (the port is taken, or the address is not local).</exception>
+    /// <exception cref="PlatformNotSupportedException">TLS on a .NET without CertificateRequest (before .NET Framework 4.7.2).</exception>
     public static async Task<TestRegistryServer> StartAsync(TestRegistryOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new TestRegistryOptions();
