@@ -8,6 +8,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using OciRegistry.Core;
 using OciRegistry.TestRegistry.Http;
+using OciRegistry.TestRegistry.Tls;
 
 namespace OciRegistry.TestRegistry;
 
@@ -21,7 +22,8 @@ namespace OciRegistry.TestRegistry;
 /// HttpListener on Linux and macOS reads a request line or header block of any length into memory (a 128 MiB request
 /// line took a test process to 4 GB), has no header timeout, and http.sys on Windows has other limits again; neither
 /// serves TLS the same way everywhere. A socket server enforces the same caps and timeouts on .NET Framework and .NET,
-/// on every platform, and an SslStream can later sit on the same connections.
+/// on every platform, and with TLS an <see cref="System.Net.Security.SslStream"/> sits on the same connections
+/// (<see cref="ServerTls"/>).
 /// </remarks>
 internal sealed class TestRegistryListener
 {
@@ -30,6 +32,7 @@ internal sealed class TestRegistryListener
     private readonly TcpListener _listener;
     private readonly HttpServerLimits _limits;
     private readonly Func<HttpServerContext, CancellationToken, Task> _serve;
+    private readonly ServerTls? _tls;
     private readonly HashSet<string>? _hostNames; // null: any name (a wildcard address)
     private readonly CancellationTokenSource _stopping = new();
     private readonly ConcurrentDictionary<HttpConnection, byte> _connections = new();
@@ -39,20 +42,21 @@ internal sealed class TestRegistryListener
     private int _pending;
     private int _stopped;
 
-    private TestRegistryListener(TcpListener listener, IPAddress address, HttpServerLimits limits, Func<HttpServerContext, CancellationToken, Task> serve)
+    private TestRegistryListener(TcpListener listener, IPAddress address, HttpServerLimits limits, Func<HttpServerContext, CancellationToken, Task> serve, ServerTls? tls)
     {
         _listener = listener;
         _limits = limits;
         _serve = serve;
+        _tls = tls;
         _slots = new SemaphoreSlim(limits.MaxConnections);
         Port = ((IPEndPoint)listener.LocalEndpoint).Port;
         Host = HostText(address, Port);
-        Url = new Uri("http://" + Host + "/");
+        Url = new Uri((tls is null ? "http://" : "https://") + Host + "/");
         _hostNames = IsWildcard(address) ? null : HostNames(address);
         _acceptLoop = Task.Run(AcceptLoopAsync);
     }
 
-    /// <summary>The base URL, e.g. <c>http://127.0.0.1:41234/</c>.</summary>
+    /// <summary>The base URL, e.g. <c>http://127.0.0.1:41234/</c>, or <c>https://…</c> with TLS.</summary>
     public Uri Url { get; }
 
     /// <summary>Host and port as a reference writes them, e.g. <c>127.0.0.1:41234</c>.</summary>
@@ -65,9 +69,9 @@ internal sealed class TestRegistryListener
     /// <summary>
     /// Listens on <paramref name="address"/> and <paramref name="port"/> (0: a free one the system picks) and hands
     /// every request to <paramref name="serve"/>, which must not throw. The token it receives is cancelled when the
-    /// listener stops.
+    /// listener stops. With <paramref name="tls"/>, every connection starts with a TLS handshake.
     /// </summary>
-    public static Task<TestRegistryListener> StartAsync(IPAddress address, int port, HttpServerLimits limits, Func<HttpServerContext, CancellationToken, Task> serve, CancellationToken cancellationToken)
+    public static Task<TestRegistryListener> StartAsync(IPAddress address, int port, HttpServerLimits limits, Func<HttpServerContext, CancellationToken, Task> serve, CancellationToken cancellationToken, ServerTls? tls = null)
     {
         if (port is < 0 or > IPEndPoint.MaxPort)
         {
@@ -85,7 +89,7 @@ internal sealed class TestRegistryListener
             throw new OciException($"the test registry could not listen on {HostText(address, port)}: {e.Message}", e);
         }
 
-        return Task.FromResult(new TestRegistryListener(listener, address, limits, serve));
+        return Task.FromResult(new TestRegistryListener(listener, address, limits, serve, tls));
     }
 
     /// <summary>Stops accepting, closes every connection and waits (a few seconds at most) for their handlers to end.</summary>
@@ -174,7 +178,7 @@ internal sealed class TestRegistryListener
 
     private async Task RunAsync(Socket socket)
     {
-        var connection = new HttpConnection(socket, _limits, HostAllowed);
+        var connection = new HttpConnection(socket, _limits, HostAllowed, _tls);
         _connections.TryAdd(connection, 0);
         try
         {

@@ -26,6 +26,19 @@ public sealed class TestRegistryOptions
     /// </summary>
     public bool ReferrersApi { get; set; } = true;
 
+    /// <summary>
+    /// Serve HTTPS (registry and CDN origin) with a certificate from a throwaway certificate authority the server makes
+    /// at start (<see cref="TestRegistryServer.Certificates"/>); plain HTTP by default.
+    /// </summary>
+    public bool Tls { get; set; }
+
+    /// <summary>
+    /// With TLS, refuse the handshake of a registry client without a certificate issued by the server's own
+    /// authority (<see cref="Tls.TestRegistryCertificates.ClientCertificate"/>). Implies <see cref="Tls"/>. The CDN
+    /// origin does not ask for one, as a real CDN would not.
+    /// </summary>
+    public bool RequireClientCertificate { get; set; }
+
     /// <summary>How requests are authenticated; anonymous by default.</summary>
     public TestRegistryAuthMode Authentication { get; set; } = TestRegistryAuthMode.Anonymous;
 

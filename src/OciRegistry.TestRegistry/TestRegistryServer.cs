@@ -4,14 +4,15 @@ using System.Threading;
 using System.Threading.Tasks;
 using OciRegistry.Core;
 using OciRegistry.TestRegistry.Http;
+using OciRegistry.TestRegistry.Tls;
 
 namespace OciRegistry.TestRegistry;
 
 /// <summary>
 /// An OCI registry inside the current process, for tests: serves what its <see cref="Content"/> holds over plain
-/// HTTP and takes pushes into it (unless <see cref="TestRegistryOptions.ReadOnly"/>), by default on 127.0.0.1 and a
-/// free port, with switchable <see cref="Faults"/>, a <see cref="Requests"/> log, and anonymous, Basic or bearer
-/// authentication.
+/// HTTP, or HTTPS with a throwaway certificate authority (<see cref="TestRegistryOptions.Tls"/>), and takes pushes
+/// into it (unless <see cref="TestRegistryOptions.ReadOnly"/>), by default on 127.0.0.1 and a free port, with
+/// switchable <see cref="Faults"/>, a <see cref="Requests"/> log, and anonymous, Basic or bearer authentication.
 /// </summary>
 /// <remarks>
 /// Two listeners: the registry at <see cref="Url"/>, and a CDN origin at <see cref="CdnUrl"/> that serves the same
@@ -21,7 +22,7 @@ namespace OciRegistry.TestRegistry;
 /// client cannot take the test process down; it needs nothing outside the BCL. Every request is handled on the
 /// thread pool and nothing runs on a foreground thread: a forgotten server never keeps a process alive.
 /// Stopping closes both listening sockets and aborts requests in flight, so the ports are free at once, and deletes
-/// the temporary folder that uploads larger than a megabyte were written to.
+/// the temporary folders that uploads larger than a megabyte and the TLS certificates were written to.
 /// Not <c>IAsyncDisposable</c> on purpose: on netstandard2.0 that type comes from Microsoft.Bcl.AsyncInterfaces,
 /// which a .NET (Core) consumer does not receive through System.Text.Json, so loading this type would fail there.
 /// Call <see cref="StopAsync"/> to wait for handlers, or <see cref="Dispose"/> to stop at once.
@@ -32,11 +33,12 @@ public sealed class TestRegistryServer : IDisposable
     private readonly TestRegistryListener _cdn;
     private readonly UploadArea _uploads;
 
-    private TestRegistryServer(TestRegistryListener registry, TestRegistryListener cdn, UploadArea uploads, ContentStore content, FaultCollection faults, RequestLog requests, RegistryAuthenticator authenticator, TestRegistryAuthMode mode)
+    private TestRegistryServer(TestRegistryListener registry, TestRegistryListener cdn, UploadArea uploads, TestRegistryCertificates? certificates, ContentStore content, FaultCollection faults, RequestLog requests, RegistryAuthenticator authenticator, TestRegistryAuthMode mode)
     {
         _registry = registry;
         _cdn = cdn;
         _uploads = uploads;
+        Certificates = certificates;
         Content = content;
         Faults = faults;
         Requests = requests;
@@ -45,7 +47,7 @@ public sealed class TestRegistryServer : IDisposable
         Tokens = authenticator.Tokens;
     }
 
-    /// <summary>The base URL, e.g. <c>http://127.0.0.1:41234/</c>.</summary>
+    /// <summary>The base URL, e.g. <c>http://127.0.0.1:41234/</c>, or <c>https://…</c> with TLS.</summary>
     public Uri Url => _registry.Url;
 
     /// <summary>The registry as it is written in an image reference, e.g. <c>127.0.0.1:41234</c>.</summary>
@@ -59,6 +61,12 @@ public sealed class TestRegistryServer : IDisposable
 
     /// <summary>How requests are authenticated.</summary>
     public TestRegistryAuthMode Authentication { get; }
+
+    /// <summary>The certificate authority, server and client certificates of a TLS server; null for plain HTTP.</summary>
+    public TestRegistryCertificates? Certificates { get; }
+
+    /// <summary>Whether the registry refuses TLS clients without a certificate from <see cref="Certificates"/>' authority.</summary>
+    public bool RequiresClientCertificate { get; private init; }
 
     /// <summary>The token endpoint (the realm of the bearer challenge), e.g. <c>http://127.0.0.1:41234/token</c>; null unless bearer.</summary>
     public Uri? TokenUrl { get; }
@@ -89,6 +97,7 @@ public sealed class TestRegistryServer : IDisposable
     /// <param name="cancellationToken">Stops the retries when a free port keeps being taken.</param>
     /// <exception cref="ArgumentException">The options are inconsistent (a port out of range, Basic without a credential…).</exception>
     /// <exception cref="OciException">The server could not listen (the port is taken, or the address is not local).</exception>
+    /// <exception cref="PlatformNotSupportedException">TLS on a .NET without CertificateRequest (before .NET Framework 4.7.2).</exception>
     public static async Task<TestRegistryServer> StartAsync(TestRegistryOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new TestRegistryOptions();
@@ -107,11 +116,14 @@ public sealed class TestRegistryServer : IDisposable
         var uploads = new UploadArea(options);
         var handler = new RegistryRequestHandler(content, uploads, options.ReadOnly, options.AllowDelete, options.ReferrersApi);
         var signer = new UrlSigner(options.TimeProvider);
-
-        var cdnPipeline = RequestPipeline.ForCdn(handler, faults, requests, signer, options.TimeProvider);
-        var cdn = await TestRegistryListener.StartAsync(address, 0, limits, cdnPipeline.ServeAsync, cancellationToken).ConfigureAwait(false);
+        var tls = options.Tls || options.RequireClientCertificate;
+        var certificates = tls ? TestRegistryCertificates.Create(address) : null;
+        TestRegistryListener? cdn = null;
         try
         {
+            // The CDN origin speaks TLS with the same certificate but asks for no client certificate, as a CDN would not.
+            var cdnPipeline = RequestPipeline.ForCdn(handler, faults, requests, signer, options.TimeProvider);
+            cdn = await TestRegistryListener.StartAsync(address, 0, limits, cdnPipeline.ServeAsync, cancellationToken, certificates is null ? null : new ServerTls(certificates, requireClientCertificate: false)).ConfigureAwait(false);
             // The registry's pipeline needs the registry's own URL for the realm, known once it listens; a request
             // that beats the wiring (nobody knows the port yet) is dropped by the listener.
             RequestPipeline? registryPipeline = null;
@@ -120,15 +132,21 @@ public sealed class TestRegistryServer : IDisposable
                 options.Port,
                 limits,
                 (context, stopping) => (registryPipeline ?? throw new InvalidOperationException("the registry is still starting")).ServeAsync(context, stopping),
-                cancellationToken).ConfigureAwait(false);
+                cancellationToken,
+                certificates is null ? null : new ServerTls(certificates, options.RequireClientCertificate)).ConfigureAwait(false);
             var authenticator = new RegistryAuthenticator(options, registry.Url, registry.Host);
             var rateLimit = options.RateLimit is { } pulls ? new PullRateLimit(pulls, options.RateLimitWindow, address.ToString(), options.TimeProvider) : null;
             registryPipeline = RequestPipeline.ForRegistry(handler, faults, requests, authenticator, signer, options.TimeProvider, cdn.Url, rateLimit);
-            return new TestRegistryServer(registry, cdn, uploads, content, faults, requests, authenticator, options.Authentication) { ReadOnly = options.ReadOnly };
+            return new TestRegistryServer(registry, cdn, uploads, certificates, content, faults, requests, authenticator, options.Authentication)
+            {
+                ReadOnly = options.ReadOnly,
+                RequiresClientCertificate = options.RequireClientCertificate,
+            };
         }
         catch
         {
-            cdn.Stop();
+            cdn?.Stop();
+            certificates?.Dispose();
             throw;
         }
     }
@@ -143,6 +161,7 @@ public sealed class TestRegistryServer : IDisposable
         finally
         {
             _uploads.Dispose();
+            Certificates?.Dispose();
         }
     }
 
@@ -152,5 +171,6 @@ public sealed class TestRegistryServer : IDisposable
         _registry.Stop();
         _cdn.Stop();
         _uploads.Dispose();
+        Certificates?.Dispose();
     }
 }

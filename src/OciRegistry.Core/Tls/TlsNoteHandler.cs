@@ -35,15 +35,18 @@ internal sealed class TlsNoteHandler(bool offersClientCertificate) : DelegatingH
             return r;
         }
 
-        if (!request.Properties.ContainsKey(ServerCertificateCheck.AcceptedKey) || !IsHandshakeFailure(failure))
+        var accepted = request.Properties.ContainsKey(ServerCertificateCheck.AcceptedKey);
+#pragma warning restore CS0618
+        if (accepted ? !IsHandshakeFailure(failure) : !IsClientCertificateAlert(failure))
         {
             return null;
         }
-#pragma warning restore CS0618
 
+        // In TLS 1.2 the refusal comes before .NET checked the registry's certificate: nothing to say about it then.
+        var prefix = accepted ? "the registry's certificate was accepted, then " : string.Empty;
         return offersClientCertificate
-            ? new ServerCertificateCheck.Refusal(CertificateProblem.ClientCertificateRefused, "the registry's certificate was accepted, then the registry refused the client certificate offered (not issued by a certificate authority it trusts, expired, or not for client authentication)")
-            : new ServerCertificateCheck.Refusal(CertificateProblem.ClientCertificateRequired, "the registry's certificate was accepted, then the handshake failed: the registry wants a client certificate, and none was offered");
+            ? new ServerCertificateCheck.Refusal(CertificateProblem.ClientCertificateRefused, $"{prefix}the registry refused the client certificate offered (not issued by a certificate authority it trusts, expired, or not for client authentication)")
+            : new ServerCertificateCheck.Refusal(CertificateProblem.ClientCertificateRequired, $"{prefix}the handshake failed: the registry wants a client certificate, and none was offered");
     }
 
     /// <summary>
@@ -52,6 +55,26 @@ internal sealed class TlsNoteHandler(bool offersClientCertificate) : DelegatingH
     /// arrives ("sslv3 alert bad certificate", "tlsv13 alert certificate required" from OpenSSL). A reset
     /// or a closed connection is not one, and stays a transient network failure.
     /// </summary>
+    /// <summary>
+    /// Whether a handshake broke off with the alert a server sends about the client's certificate (OpenSSL's "sslv3
+    /// alert bad certificate", "tlsv13 alert certificate required"). In TLS 1.2 that alert comes before the handshake
+    /// ends, so before .NET checked the registry's certificate and <see cref="ServerCertificateCheck.AcceptedKey"/>
+    /// could be set; it still speaks of the client's certificate only.
+    /// </summary>
+    private static bool IsClientCertificateAlert(Exception failure)
+    {
+        var authentication = false;
+        var alert = false;
+        for (var e = failure; e is not null; e = e.InnerException)
+        {
+            authentication |= e is AuthenticationException;
+            alert |= e.Message.IndexOf("alert bad certificate", StringComparison.OrdinalIgnoreCase) >= 0 ||
+                e.Message.IndexOf("alert certificate required", StringComparison.OrdinalIgnoreCase) >= 0;
+        }
+
+        return authentication && alert;
+    }
+
     private static bool IsHandshakeFailure(Exception failure)
     {
         for (var e = failure; e is not null; e = e.InnerException)

@@ -1,8 +1,10 @@
 using System;
 using System.IO;
 using System.Net.Sockets;
+using System.Security.Authentication;
 using System.Threading;
 using System.Threading.Tasks;
+using OciRegistry.TestRegistry.Tls;
 
 namespace OciRegistry.TestRegistry.Http;
 
@@ -11,24 +13,30 @@ namespace OciRegistry.TestRegistry.Http;
 /// to the server's callback, and decides after each response whether the connection can carry another.
 /// Whatever the client does, it holds at most one capped request head in memory and one timer, and a connection
 /// that goes silent, trickles its headers or sends something malformed is answered (where it can be) and closed.
+/// With TLS, the handshake comes first, bounded by the header timeout, and everything after it goes through the
+/// encrypted stream.
 /// </summary>
 internal sealed class HttpConnection : IDisposable
 {
     private readonly Socket _socket;
-    private readonly NetworkStream _stream;
     private readonly HttpServerLimits _limits;
     private readonly Func<string?, bool> _hostAllowed;
+    private readonly ServerTls? _tls;
     private readonly Watchdog _watchdog;
-    private readonly ConnectionReader _reader;
+    private readonly NetworkStream _network;
+    private Stream _stream; // the network stream, or with TLS the SslStream over it
+    private ConnectionReader _reader;
     private int _closed;
 
-    public HttpConnection(Socket socket, HttpServerLimits limits, Func<string?, bool> hostAllowed)
+    public HttpConnection(Socket socket, HttpServerLimits limits, Func<string?, bool> hostAllowed, ServerTls? tls = null)
     {
         _socket = socket;
         _socket.NoDelay = true;
-        _stream = new NetworkStream(socket, ownsSocket: false);
+        _network = new NetworkStream(socket, ownsSocket: false);
+        _stream = _network;
         _limits = limits;
         _hostAllowed = hostAllowed;
+        _tls = tls;
         _watchdog = new Watchdog(Close);
         _reader = new ConnectionReader(_stream, _watchdog, limits);
     }
@@ -38,6 +46,11 @@ internal sealed class HttpConnection : IDisposable
     {
         try
         {
+            if (_tls is not null && !await HandshakeAsync(_tls).ConfigureAwait(false))
+            {
+                return;
+            }
+
             while (!stopping.IsCancellationRequested)
             {
                 RequestHead? head;
@@ -70,7 +83,7 @@ internal sealed class HttpConnection : IDisposable
                 }
             }
         }
-        catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or OperationCanceledException or HttpProtocolException or InvalidOperationException)
+        catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or OperationCanceledException or HttpProtocolException or InvalidOperationException or AuthenticationException)
         {
             // The client went away, a timeout or the server closed the socket, or the body broke its framing: all
             // that is left is to drop the connection.
@@ -105,7 +118,45 @@ internal sealed class HttpConnection : IDisposable
     {
         Close();
         _stream.Dispose();
+        _network.Dispose();
         _watchdog.Dispose();
+    }
+
+    // A client that connects and never finishes the handshake is dropped after the header timeout; one that fails it
+    // (an untrusted or missing client certificate) is dropped at once, after the alert. A plain HTTP request (its
+    // first byte is not a TLS handshake record's, 22) is answered 400 in plain HTTP, as Go's servers do, so that a
+    // client told to use http:// learns why at once instead of retrying a dropped connection.
+    private async Task<bool> HandshakeAsync(ServerTls tls)
+    {
+        _watchdog.Arm(_limits.RequestHeadersTimeout);
+        try
+        {
+            var first = new byte[1];
+            if (await _network.ReadAsync(first, 0, 1).ConfigureAwait(false) == 0)
+            {
+                return false;
+            }
+
+            if (first[0] != 22)
+            {
+                var refusal = HttpServerResponse.StatusOnly(400, "this registry speaks HTTPS: the client sent a plain HTTP request", close: true);
+                await _network.WriteAsync(refusal, 0, refusal.Length).ConfigureAwait(false);
+                await LingerAsync().ConfigureAwait(false);
+                return false;
+            }
+
+            _stream = await tls.AuthenticateAsync(new PrefixedStream(first, _network)).ConfigureAwait(false);
+            _reader = new ConnectionReader(_stream, _watchdog, _limits);
+            return true;
+        }
+        catch (AuthenticationException)
+        {
+            return false;
+        }
+        finally
+        {
+            _watchdog.Disarm();
+        }
     }
 
     // One exchange; whether the connection may carry the next request.
@@ -173,7 +224,8 @@ internal sealed class HttpConnection : IDisposable
             _watchdog.Arm(HttpServerLimits.LingerTime);
             for (var total = 0; total < HttpServerLimits.MaxLingerLength;)
             {
-                var read = await _stream.ReadAsync(scratch, 0, scratch.Length).ConfigureAwait(false);
+                // The raw bytes: with TLS there is nothing to decrypt, only to drain.
+                var read = await _network.ReadAsync(scratch, 0, scratch.Length).ConfigureAwait(false);
                 if (read == 0)
                 {
                     break;

@@ -51,6 +51,20 @@ public sealed class StartOciTestRegistryCommand : AsyncPSCmdlet
     [Parameter]
     public SwitchParameter NoReferrersApi { get; set; }
 
+    /// <summary>
+    /// Serve HTTPS (registry and CDN origin) with a certificate from a throwaway certificate authority made at start,
+    /// returned as the registry's CertificateAuthority and CertificateAuthorityPath.
+    /// </summary>
+    [Parameter]
+    public SwitchParameter Tls { get; set; }
+
+    /// <summary>
+    /// Refuse TLS clients without a certificate issued by the registry's own authority (the registry's
+    /// ClientCertificate, ClientCertificatePath); implies -Tls and makes the registry speak TLS 1.2.
+    /// </summary>
+    [Parameter]
+    public SwitchParameter RequireClientCertificate { get; set; }
+
     /// <summary>Faults to inject from the first request on, from New-OciTestRegistryFault.</summary>
     [Parameter]
     [ValidateNotNull]
@@ -167,7 +181,8 @@ public sealed class StartOciTestRegistryCommand : AsyncPSCmdlet
         }
 
         var options = BuildOptions();
-        var target = $"http://127.0.0.1:{(Port == 0 ? "<free port>" : Port.ToString(System.Globalization.CultureInfo.InvariantCulture))}/";
+        var scheme = options.Tls ? "https" : "http";
+        var target = $"{scheme}://127.0.0.1:{(Port == 0 ? "<free port>" : Port.ToString(System.Globalization.CultureInfo.InvariantCulture))}/";
         if (!ShouldProcess(target, "Start a test registry"))
         {
             return;
@@ -257,6 +272,8 @@ public sealed class StartOciTestRegistryCommand : AsyncPSCmdlet
             ReadOnly = ReadOnly.IsPresent,
             AllowDelete = !DisableDelete.IsPresent,
             ReferrersApi = !NoReferrersApi.IsPresent,
+            Tls = Tls.IsPresent || RequireClientCertificate.IsPresent,
+            RequireClientCertificate = RequireClientCertificate.IsPresent,
             Authentication = mode,
             Credential = credential,
             AllowAnonymousPull = AllowAnonymousPull.IsPresent || (mode == TestRegistryAuthMode.Bearer && credential is null && AzureAccessToken is null),

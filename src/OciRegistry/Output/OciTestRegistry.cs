@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Security.Cryptography.X509Certificates;
 using OciRegistry.TestRegistry;
 
 namespace OciRegistry.Output;
@@ -25,7 +26,7 @@ public sealed class OciTestRegistry : IDisposable
         }
     }
 
-    /// <summary>The base URL, e.g. <c>http://127.0.0.1:41234/</c>.</summary>
+    /// <summary>The base URL, e.g. <c>http://127.0.0.1:41234/</c>, or <c>https://…</c> with -Tls.</summary>
     public Uri Url => _server.Url;
 
     /// <summary>The registry part of a reference, e.g. <c>127.0.0.1:41234</c>.</summary>
@@ -42,6 +43,30 @@ public sealed class OciTestRegistry : IDisposable
 
     /// <summary>The token endpoint (the bearer challenge's realm); null unless Authentication is Bearer.</summary>
     public Uri? TokenUrl => _server.TokenUrl;
+
+    /// <summary>The throwaway certificate authority of a -Tls registry (no key), for -CertificateAuthority; null without -Tls.</summary>
+    public X509Certificate2? CertificateAuthority => _server.Certificates?.Authority;
+
+    /// <summary>
+    /// The authority as a PEM file (<c>ca.crt</c>), for -CertificateAuthority, a certs.d folder or skopeo's --cert-dir;
+    /// null without -Tls. Deleted when the registry stops.
+    /// </summary>
+    public string? CertificateAuthorityPath => _server.Certificates?.AuthorityPath;
+
+    /// <summary>A client certificate with its key, issued by <see cref="CertificateAuthority"/>, for -Certificate; null without -Tls.</summary>
+    public X509Certificate2? ClientCertificate => _server.Certificates?.ClientCertificate;
+
+    /// <summary>The client certificate and key as a PFX file without a password (<c>client.pfx</c>), for -CertificatePath; null without -Tls.</summary>
+    public string? ClientCertificatePath => _server.Certificates?.ClientCertificatePath;
+
+    /// <summary>The client certificate as PEM (<c>client.cert</c>, next to its key <c>client.key</c>), for tools that take PEM pairs; null without -Tls.</summary>
+    public string? ClientCertificatePemPath => _server.Certificates?.ClientCertificatePemPath;
+
+    /// <summary>The client certificate's key as PEM (<c>client.key</c>); null without -Tls.</summary>
+    public string? ClientKeyPath => _server.Certificates?.ClientKeyPath;
+
+    /// <summary>Whether TLS clients must present a certificate from <see cref="CertificateAuthority"/>: Start-OciTestRegistry -RequireClientCertificate.</summary>
+    public bool RequiresClientCertificate => _server.RequiresClientCertificate;
 
     /// <summary>The faults in force, in the order they act.</summary>
     public OciTestRegistryFault[] Faults => [.. _server.Faults.Select(f => new OciTestRegistryFault(f))];
