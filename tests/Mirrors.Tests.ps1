@@ -5,8 +5,10 @@ Describe 'Pulling through mirrors' {
         Import-OciRegistryUnderTest
         $script:savedConfig = $env:OCIREGISTRY_CONFIG
         $script:savedDaemon = $env:OCIREGISTRY_DOCKER_DAEMON_JSON
+        $script:savedContainers = $env:CONTAINERS_REGISTRIES_CONF
         $env:OCIREGISTRY_CONFIG = Join-Path $TestDrive 'registries.json'
         $env:OCIREGISTRY_DOCKER_DAEMON_JSON = ''
+        $env:CONTAINERS_REGISTRIES_CONF = ''
 
         # The upstream wants its account; the mirrors are open. The first mirror is gone, the second lacks a tag.
         $script:account = [pscredential]::new('upstream-user', (ConvertTo-SecureString 'upstream-pass' -AsPlainText -Force))
@@ -26,6 +28,7 @@ Describe 'Pulling through mirrors' {
     AfterAll {
         $env:OCIREGISTRY_CONFIG = $savedConfig
         $env:OCIREGISTRY_DOCKER_DAEMON_JSON = $savedDaemon
+        $env:CONTAINERS_REGISTRIES_CONF = $savedContainers
         $upstream, $mirror | Stop-OciTestRegistry
     }
 
@@ -102,6 +105,54 @@ Describe 'Pulling through mirrors' {
             $docker.Source | Should -Be $daemon
         }
         finally { $env:OCIREGISTRY_DOCKER_DAEMON_JSON = '' }
+    }
+
+    It 'takes mirrors from containers'' registries.conf when the configuration names none' {
+        $conf = Join-Path $TestDrive 'containers-registries.conf'
+        Set-Content $conf @"
+unqualified-search-registries = ["docker.io"]   # not ours
+
+[[registry]]
+location = "$($upstream.Host)"
+
+[[registry.mirror]]
+location = "$goneHost"    # down
+[[registry.mirror]]
+location = "$($mirror.Host)"
+
+[aliases]
+"hello" = "docker.io/library/hello-world"
+"@
+        $env:CONTAINERS_REGISTRIES_CONF = $conf
+        $env:OCIREGISTRY_CONFIG = Join-Path $TestDrive 'empty-config.json'
+        try {
+            (Get-OciRegistryConfig $upstream.Host).Mirrors | Should -Be @($goneHost, $mirror.Host)
+            (Get-OciManifest "${ref}:1.0" -Credential $account).ServedBy | Should -Be $mirror.Host
+        }
+        finally {
+            $env:CONTAINERS_REGISTRIES_CONF = ''
+            $env:OCIREGISTRY_CONFIG = Join-Path $TestDrive 'registries.json'
+        }
+    }
+
+    It 'asks a mirror with a namespace for the repository under it' {
+        $hub = Start-OciTestRegistry
+        try {
+            $image = Get-OciManifest "${ref}:docker" -Credential $account
+            foreach ($blob in @($image.Config) + @($image.Layers)) {
+                $null = $hub.AddBlob('hub/samples/hello', ($blob | Get-OciBlob -Credential $account -AsByteArray))
+            }
+            $null = $hub.AddManifest('hub/samples/hello', $image.GetRawContent(), $image.MediaType, 'docker')
+            Set-OciRegistryConfig -Registry $upstream.Host -Mirror "$($hub.Host)/hub"
+            $manifest = Get-OciManifest "${ref}:docker" -Credential $account
+            $manifest.ServedBy | Should -Be $hub.Host
+            $manifest.Digest | Should -Be $image.Digest
+            @(Get-OciTestRegistryRequest $hub -Path '/v2/hub/samples/hello/manifests/docker').Count | Should -Be 1
+        }
+        finally {
+            Set-OciRegistryConfig -Registry $upstream.Host -Mirror $goneHost, $mirror.Host
+            $hub | Stop-OciTestRegistry
+        }
     }
 
     It 'removes an entry with -Remove, and -WhatIf writes nothing' {

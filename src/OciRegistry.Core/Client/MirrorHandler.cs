@@ -16,7 +16,10 @@ namespace OciRegistry.Core.Client;
 /// the retry. What the response's request names is the endpoint that served.
 /// </summary>
 /// <remarks>Digest-pinned content is verified above this handler whatever endpoint answered.</remarks>
-internal sealed class MirrorHandler(IReadOnlyList<RegistryClient> mirrors, Action<HttpTraceEvent>? trace) : DelegatingHandler
+/// <param name="mirrors">Each mirror's client, and the namespace it serves the registry under (registries.conf's
+/// <c>location = "mirror.corp/docker-hub"</c>), empty for none.</param>
+/// <param name="trace">Where to say which endpoint served.</param>
+internal sealed class MirrorHandler(IReadOnlyList<(RegistryClient Client, string Namespace)> mirrors, Action<HttpTraceEvent>? trace) : DelegatingHandler
 {
     private static readonly Regex PullPath = new("^/v2/.+/(manifests|blobs)/[^/]+$", RegexOptions.CultureInvariant);
 
@@ -27,9 +30,10 @@ internal sealed class MirrorHandler(IReadOnlyList<RegistryClient> mirrors, Actio
             return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
         }
 
-        foreach (var mirror in mirrors)
+        foreach (var (mirror, space) in mirrors)
         {
-            var target = new Uri(mirror.BaseAddress, url.PathAndQuery.TrimStart('/'));
+            var rest = url.PathAndQuery.Substring("/v2/".Length);
+            var target = new Uri(mirror.BaseAddress, "v2/" + (space.Length > 0 ? space + "/" : string.Empty) + rest);
             using var copy = new HttpRequestMessage(request.Method, target);
             foreach (var header in request.Headers)
             {

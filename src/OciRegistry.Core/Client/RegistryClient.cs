@@ -103,8 +103,9 @@ public sealed partial class RegistryClient : IDisposable
         handler = new UserAgentHandler(_options.UserAgent) { InnerHandler = handler };
         if (_options.Mirrors is { Count: > 0 } mirrors && _options.PrimaryHandler is null)
         {
-            _mirrors = mirrors.Select(m => MirrorClient(m, _options)).ToList();
-            handler = new MirrorHandler(_mirrors, _options.Trace) { InnerHandler = handler };
+            var clients = mirrors.Select(m => MirrorClient(m, _options)).ToList();
+            _mirrors = clients.Select(c => c.Client).ToList();
+            handler = new MirrorHandler(clients, _options.Trace) { InnerHandler = handler };
         }
 
         _http = new HttpClient(handler, disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
@@ -117,19 +118,23 @@ public sealed partial class RegistryClient : IDisposable
     /// A client for one mirror: the same TLS, proxy and timeout settings, the stored credentials of the mirror's
     /// own host (never the registry's), no retries (the next endpoint is the retry), no mirrors of its own.
     /// </summary>
-    private static RegistryClient MirrorClient(string mirror, ClientOptions options)
+    private static (RegistryClient Client, string Namespace) MirrorClient(string mirror, ClientOptions options)
     {
         RegistryScheme? scheme = null;
         var endpoint = mirror.Trim().TrimEnd('/');
         var separator = endpoint.IndexOf("://", StringComparison.Ordinal);
         if (separator > 0)
         {
-            var url = new Uri(endpoint);
-            scheme = url.Scheme == Uri.UriSchemeHttp ? RegistryScheme.Http : RegistryScheme.Https;
-            endpoint = url.Authority;
+            scheme = endpoint.StartsWith("http://", StringComparison.OrdinalIgnoreCase) ? RegistryScheme.Http : RegistryScheme.Https;
+            endpoint = endpoint.Substring(separator + 3);
         }
 
-        return new RegistryClient(endpoint, new ClientOptions
+        // host[:port]/namespace: the mirror serves the registry's repositories under that namespace.
+        var slash = endpoint.IndexOf('/');
+        var space = slash < 0 ? string.Empty : endpoint.Substring(slash + 1).Trim('/');
+        endpoint = slash < 0 ? endpoint : endpoint.Substring(0, slash);
+
+        return (new RegistryClient(endpoint, new ClientOptions
         {
             UseDockerConfig = options.UseDockerConfig,
             DockerConfigPath = options.DockerConfigPath,
@@ -150,7 +155,7 @@ public sealed partial class RegistryClient : IDisposable
             MaxManifestBytes = options.MaxManifestBytes,
             Retry = new RetryOptions { MaxRetries = 0 },
             TimeProvider = options.TimeProvider,
-        });
+        }), space);
     }
 
     /// <summary>The registry name this client talks to.</summary>

@@ -12,7 +12,9 @@ namespace OciRegistry.Core.Client;
 /// Windows; <c>OCIREGISTRY_CONFIG</c> names another file), plus Docker's <c>daemon.json</c>
 /// <c>registry-mirrors</c>, which docker applies to docker.io:
 /// <code>{ "registries": { "docker.io": { "mirrors": ["mirror.corp:5000"], "insecure": false,
-///   "scheme": "https", "certificateAuthority": ["/etc/pki/corp-ca.crt"] } } }</code>
+///   "scheme": "https", "certificateAuthority": ["/etc/pki/corp-ca.crt"],
+///   "clientCertificate": ["/etc/pki/me.cert", "/etc/pki/me.key"] } } }</code>
+/// Containers' registries.conf mirrors count too (<see cref="ContainersRegistriesConf"/>).
 /// </summary>
 public static class RegistryConfiguration
 {
@@ -118,10 +120,27 @@ public static class RegistryConfiguration
         }
     }
 
-    /// <summary>What applies to <paramref name="registry"/>: the file's entry, with daemon.json's mirrors for docker.io when the file has none.</summary>
-    public static RegistrySettings? For(string registry, string? path = null, string? daemonJson = null)
+    /// <summary>
+    /// What applies to <paramref name="registry"/>: the file's entry; when it names no mirrors, those of containers'
+    /// registries.conf, then (for docker.io) those of Docker's daemon.json.
+    /// </summary>
+    public static RegistrySettings? For(string registry, string? path = null, string? daemonJson = null, IEnumerable<string>? registriesConf = null)
     {
         var settings = Load(path ?? DefaultPath()).FirstOrDefault(s => string.Equals(s.Registry, registry, StringComparison.OrdinalIgnoreCase));
+        if (settings is not { Mirrors.Count: > 0 } &&
+            ContainersRegistriesConf.Read(registriesConf ?? ContainersRegistriesConf.DefaultFiles()).FirstOrDefault(s => string.Equals(s.Registry, registry, StringComparison.OrdinalIgnoreCase)) is { } containers)
+        {
+            if (settings is null)
+            {
+                settings = containers;
+            }
+            else
+            {
+                settings.Mirrors = containers.Mirrors;
+                settings.Insecure ??= containers.Insecure;
+            }
+        }
+
         if (string.Equals(registry, "docker.io", StringComparison.OrdinalIgnoreCase) && settings is not { Mirrors.Count: > 0 } &&
             (daemonJson ?? DaemonJsonPath()) is { } daemon && DaemonMirrors(daemon) is { Count: > 0 } mirrors)
         {
@@ -166,6 +185,17 @@ public static class RegistryConfiguration
                 if (entry.Scheme is { } scheme)
                 {
                     writer.WriteString("scheme", scheme == RegistryScheme.Http ? "http" : "https");
+                }
+
+                if (entry.ClientCertificate.Count > 0)
+                {
+                    writer.WriteStartArray("clientCertificate");
+                    foreach (var file in entry.ClientCertificate)
+                    {
+                        writer.WriteStringValue(file);
+                    }
+
+                    writer.WriteEndArray();
                 }
 
                 if (entry.CertificateAuthority.Count > 0)
@@ -213,6 +243,14 @@ public static class RegistryConfiguration
                     break;
                 case "certificateAuthority":
                     settings.CertificateAuthority = Strings(path, registry, property);
+                    break;
+                case "clientCertificate":
+                    settings.ClientCertificate = Strings(path, registry, property);
+                    if (settings.ClientCertificate.Count > 2)
+                    {
+                        throw new RegistryConfigurationException(path, $"{registry}.clientCertificate holds a PFX, or a PEM certificate and its key: one or two paths");
+                    }
+
                     break;
                 case "insecure" when property.Value.ValueKind is JsonValueKind.True or JsonValueKind.False:
                     settings.Insecure = property.Value.GetBoolean();

@@ -23,6 +23,9 @@ public sealed class RegistrySettings
     /// <summary>Certificate authority files to trust for this registry (as <c>-CertificateAuthority</c>).</summary>
     public IReadOnlyList<string> CertificateAuthority { get; set; } = [];
 
+    /// <summary>A client certificate for the registry (as <c>-CertificatePath</c>): a PFX without password, or a PEM certificate and key.</summary>
+    public IReadOnlyList<string> ClientCertificate { get; set; } = [];
+
     /// <summary>Where these settings were read from: the configuration file, or Docker's daemon.json.</summary>
     public string? Source { get; set; }
 }

@@ -36,12 +36,13 @@ public sealed class GetOciRegistryConfigCommand : PSCmdlet
             return;
         }
 
-        // docker.io gets daemon.json's mirrors when the file names none, as a pull would.
-        if (!entries.Any(e => e.Registry.Equals("docker.io", StringComparison.OrdinalIgnoreCase) && e.Mirrors.Count > 0) &&
-            RegistryConfiguration.For("docker.io", path) is { Mirrors.Count: > 0 } docker)
-        {
-            entries = [.. entries.Where(e => !e.Registry.Equals("docker.io", StringComparison.OrdinalIgnoreCase)), docker];
-        }
+        // Registries with mirrors from registries.conf, and docker.io with daemon.json's, as a pull would see them.
+        var names = entries.Select(e => e.Registry)
+            .Concat(ContainersRegistriesConf.Read(ContainersRegistriesConf.DefaultFiles()).Select(s => s.Registry))
+            .Append("docker.io")
+            .Distinct(StringComparer.OrdinalIgnoreCase)
+            .ToList();
+        entries = [.. names.Select(name => RegistryConfiguration.For(name, path)).Where(s => s is not null).Select(s => s!)];
 
         var patterns = (Registry ?? ["*"]).Select(r => new WildcardPattern(r, WildcardOptions.IgnoreCase)).ToList();
         foreach (var entry in entries.OrderBy(e => e.Registry, StringComparer.OrdinalIgnoreCase))

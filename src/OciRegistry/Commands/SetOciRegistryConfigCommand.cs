@@ -42,6 +42,12 @@ public sealed class SetOciRegistryConfigCommand : PSCmdlet
     [AllowEmptyCollection]
     public string[]? CertificateAuthority { get; set; }
 
+    /// <summary>A client certificate for the registry: a PFX without password, or a PEM certificate and its key; empty removes it.</summary>
+    [Parameter(ParameterSetName = "Set")]
+    [AllowEmptyCollection]
+    [ValidateCount(0, 2)]
+    public string[]? CertificatePath { get; set; }
+
     /// <summary>Removes the registry's entry.</summary>
     [Parameter(Mandatory = true, ParameterSetName = "Remove")]
     public SwitchParameter Remove { get; set; }
@@ -97,6 +103,11 @@ public sealed class SetOciRegistryConfigCommand : PSCmdlet
             if (CertificateAuthority is not null)
             {
                 entry.CertificateAuthority = [.. CertificateAuthority.Select(GetUnresolvedProviderPathFromPSPath)];
+            }
+
+            if (CertificatePath is not null)
+            {
+                entry.ClientCertificate = [.. CertificatePath.Select(GetUnresolvedProviderPathFromPSPath)];
             }
 
             entry.Source = path;

@@ -284,6 +284,18 @@ public abstract class RegistryCmdlet : AsyncPSCmdlet
             options.Scheme = scheme;
         }
 
+        if (options.ClientCertificate is null && settings.ClientCertificate.Count > 0)
+        {
+            try
+            {
+                options.ClientCertificate = CertificateFiles.ReadClientCertificate(settings.ClientCertificate[0], settings.ClientCertificate.Count > 1 ? settings.ClientCertificate[1] : null);
+            }
+            catch (CertificateFileException e)
+            {
+                QueueWarningOnce(e.Message + $" (from {settings.Source}); it is skipped.");
+            }
+        }
+
         foreach (var file in settings.CertificateAuthority)
         {
             try

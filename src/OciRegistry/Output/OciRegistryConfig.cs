@@ -13,6 +13,7 @@ public sealed class OciRegistryConfig
         Insecure = settings.Insecure;
         Scheme = settings.Scheme?.ToString();
         CertificateAuthority = [.. settings.CertificateAuthority];
+        ClientCertificate = [.. settings.ClientCertificate];
         Source = settings.Source;
     }
 
@@ -30,6 +31,9 @@ public sealed class OciRegistryConfig
 
     /// <summary>Certificate authority files trusted for the registry.</summary>
     public string[] CertificateAuthority { get; }
+
+    /// <summary>The client certificate files used for the registry (a PFX, or a PEM certificate and key).</summary>
+    public string[] ClientCertificate { get; }
 
     /// <summary>The file the entry comes from (the configuration, or Docker's daemon.json).</summary>
     public string? Source { get; }

@@ -64,11 +64,11 @@ public sealed class RegistryConfigurationTests : IDisposable
         var config = PathOf("registries.json");
         RegistryConfiguration.Save(config, [new RegistrySettings("docker.io") { Insecure = false }]);
 
-        var settings = RegistryConfiguration.For("docker.io", config, daemon)!;
+        var settings = RegistryConfiguration.For("docker.io", config, daemon, [])!;
 
         Assert.Equal(["https://mirror.gcr.io"], settings.Mirrors);
         Assert.False(settings.Insecure);
-        Assert.Null(RegistryConfiguration.For("ghcr.io", config, daemon));
+        Assert.Null(RegistryConfiguration.For("ghcr.io", config, daemon, []));
     }
 
     [Fact]
@@ -79,7 +79,7 @@ public sealed class RegistryConfigurationTests : IDisposable
         var config = PathOf("registries.json");
         RegistryConfiguration.Save(config, [new RegistrySettings("docker.io") { Mirrors = ["ours:5000"] }]);
 
-        Assert.Equal(["ours:5000"], RegistryConfiguration.For("docker.io", config, daemon)!.Mirrors);
-        Assert.Null(RegistryConfiguration.For("docker.io", PathOf("none.json"), daemon));
+        Assert.Equal(["ours:5000"], RegistryConfiguration.For("docker.io", config, daemon, [])!.Mirrors);
+        Assert.Null(RegistryConfiguration.For("docker.io", PathOf("none.json"), daemon, []));
     }
 }
