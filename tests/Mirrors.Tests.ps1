@@ -155,6 +155,31 @@ location = "$($mirror.Host)"
         }
     }
 
+    It 'warns when the configuration takes TLS away from a registry' {
+        Set-OciRegistryConfig -Registry $mirror.Host -Insecure
+        try {
+            $null = Get-OciManifest "$($mirror.Host)/samples/hello:1.0" -WarningVariable warned 3>$null
+            "$warned" | Should -Match 'plain HTTP.*marks it insecure'
+        }
+        finally { Set-OciRegistryConfig -Registry $mirror.Host -Remove }
+    }
+
+    It 'refuses a mirror with credentials in it without echoing them, and skips such an entry in a hand-written file' {
+        Set-OciRegistryConfig -Registry other.example -Mirror 'https://user:hunter2@mirror.example' -ErrorAction SilentlyContinue -ErrorVariable failed
+        $failed | Should -Not -BeNullOrEmpty
+        "$($failed[0])" | Should -Not -Match 'hunter2'
+        $hand = Join-Path $TestDrive 'hand.json'
+        Set-Content $hand (@{ registries = @{ $upstream.Host = @{ mirrors = @('https://user:hunter2@127.0.0.1:9', $mirror.Host) } } } | ConvertTo-Json -Depth 5)
+        $env:OCIREGISTRY_CONFIG = $hand
+        try {
+            $all = Get-OciManifest "${ref}:1.0" -Credential $account -Verbose *>&1
+            ($all | Where-Object { $_ -is [OciRegistry.Output.OciIndex] }).ServedBy | Should -Be $mirror.Host
+            ($all | Out-String -Width 400) | Should -Not -Match 'hunter2'
+            @($all | Where-Object { $_ -is [System.Management.Automation.WarningRecord] -and "$_" -match 'skipped' }) | Should -Not -BeNullOrEmpty
+        }
+        finally { $env:OCIREGISTRY_CONFIG = Join-Path $TestDrive 'registries.json' }
+    }
+
     It 'removes an entry with -Remove, and -WhatIf writes nothing' {
         Set-OciRegistryConfig -Registry other.example -Mirror m.example -WhatIf
         Get-OciRegistryConfig other.example | Should -BeNullOrEmpty

@@ -39,7 +39,7 @@ Describe 'New-OciCredential' {
         It 'says CloudTokenRefused for a token the registry does not accept, with its words' {
             New-OciCredential -Registry $acr.Host -AzureAccessToken 'not-the-token' -ErrorAction SilentlyContinue -ErrorVariable failed
             $failed[0].FullyQualifiedErrorId | Should -Be (& $id 'CloudTokenRefused')
-            $failed[0].ErrorDetails.Message | Should -Match 'invalid_grant: the access token is not one this registry accepts'
+            $failed[0].ErrorDetails.Message | Should -Match 'the access token is not one this registry accepts \(invalid_grant\)'
             $failed[0].ErrorDetails.Message | Should -Not -Match '\{'
         }
 
@@ -50,6 +50,14 @@ Describe 'New-OciCredential' {
             $text = ($all | Out-String -Width 400) + (Get-OciManifest $ref -Credential $credential -Verbose -Debug *>&1 | Out-String -Width 400)
             $text | Should -Not -Match ([regex]::Escape($entra))
             $text | Should -Not -Match ([regex]::Escape($refresh))
+        }
+
+        It 'never sends the access token over plain HTTP to a registry elsewhere, before any request' {
+            $watch = [Diagnostics.Stopwatch]::StartNew()
+            New-OciCredential -Registry registry.invalid -AzureAccessToken $entra -Scheme Http -ErrorAction SilentlyContinue -ErrorVariable failed
+            $failed[0].FullyQualifiedErrorId | Should -Be (& $id 'CloudTokenRefused')
+            $failed[0].ErrorDetails.Message | Should -Match 'plain HTTP'
+            $watch.Elapsed.TotalSeconds | Should -BeLessThan 2 -Because 'no request is made, so no name is resolved'
         }
 
         It 'answers 404 for the exchange on a registry that does not play ACR' {

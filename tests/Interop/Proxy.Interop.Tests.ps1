@@ -98,6 +98,22 @@ Describe 'Proxies with tinyproxy' -Tag Interop -Skip:($missing.Count -gt 0 -or -
         ($all | Out-String -Width 400) | Should -Not -Match ([regex]::Escape($secret))
     }
 
+    # What the module writes: its streams, the error's message and the record as PowerShell shows it. (The .NET
+    # exception it keeps as the inner exception still has .NET's own words, which hold the variable's password.)
+    It 'never shows the user:password of HTTPS_PROXY, even when the proxy refuses them' {
+        $wrong = 'wr0ng-proxy-pass'
+        $command = "Get-OciManifest '$remote' -CertificateAuthority '$($certs.Ca)' -MaximumRetryCount 0 -Verbose -ErrorAction SilentlyContinue -ErrorVariable failed *>&1 | Out-String -Width 400; `$failed | ForEach-Object { `$_.ErrorDetails.Message; `$_.Exception.Message; `$_ | Out-String -Width 400 }"
+        $saved = $env:HTTPS_PROXY
+        try {
+            $env:HTTPS_PROXY = "http://proxyuser:$wrong@127.0.0.1:$($guarded.Port)"
+            $script = "`$ErrorActionPreference = 'Continue'; Import-Module '$($env:OCIREGISTRY_MODULE)'; $command"
+            $text = (Invoke-ChildPwsh $script) -join "`n"
+        }
+        finally { $env:HTTPS_PROXY = $saved }
+        $text | Should -Match '407|proxy'
+        $text | Should -Not -Match ([regex]::Escape($wrong))
+    }
+
     It 'refuses -Proxy with -NoProxy before any request' {
         { Get-OciManifest $local -Proxy $proxy.Uri -NoProxy -ErrorAction Stop } | Should -Throw -ErrorId 'ProxyAndNoProxy,OciRegistry.Commands.GetOciManifestCommand'
     }

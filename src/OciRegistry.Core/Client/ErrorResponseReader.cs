@@ -144,7 +144,7 @@ internal static class ErrorResponseReader
                 document.RootElement.TryGetProperty("error", out var oauthCode) && oauthCode.ValueKind == JsonValueKind.String)
             {
                 var description = document.RootElement.TryGetProperty("error_description", out var d) && d.ValueKind == JsonValueKind.String ? d.GetString() : null;
-                return (Array.Empty<RegistryError>(), Excerpt(oauthCode.GetString() + (description is { Length: > 0 } ? ": " + description : string.Empty)));
+                return (Array.Empty<RegistryError>(), Excerpt(description is { Length: > 0 } ? $"{description} ({oauthCode.GetString()})" : oauthCode.GetString()!));
             }
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException)

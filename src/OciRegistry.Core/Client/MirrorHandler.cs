@@ -57,7 +57,7 @@ internal sealed class MirrorHandler(IReadOnlyList<(RegistryClient Client, string
             }
             catch (Exception e) when (!cancellationToken.IsCancellationRequested && e is HttpRequestException or System.IO.IOException or OciException or OperationCanceledException)
             {
-                trace?.Invoke(new HttpTraceEvent(HttpTraceKind.Fallback, request.Method.Method, UrlRedactor.Redact(target), $"the mirror {mirror.Registry} failed ({e.Message}); trying the next endpoint"));
+                trace?.Invoke(new HttpTraceEvent(HttpTraceKind.Fallback, request.Method.Method, UrlRedactor.Redact(target), $"the mirror {mirror.Registry} failed ({TextRedactor.Redact(e.Message)}); trying the next endpoint"));
             }
         }
 

@@ -23,6 +23,13 @@ public sealed partial class RegistryClient
             throw new ArgumentException("An access token is required.", nameof(accessToken));
         }
 
+        // The access token is worth more than the registry (Entra tokens often reach Azure Resource Manager):
+        // never in clear text across a network, whatever a configuration file says about the registry.
+        if (BaseAddress.Scheme != Uri.UriSchemeHttps && !BaseAddress.IsLoopback)
+        {
+            throw new CloudTokenRefusedException(Registry, "the exchange would send the access token over plain HTTP; it is only sent over HTTPS (or to this machine)", null);
+        }
+
         var url = new Uri(BaseAddress, "oauth2/exchange");
         var form = new List<KeyValuePair<string, string>>
         {

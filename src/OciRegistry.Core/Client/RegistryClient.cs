@@ -65,7 +65,13 @@ public sealed partial class RegistryClient : IDisposable
             var (certsAuthorities, certsClient, _) = CertsDirectory.Read(registry, _options.CertsDirectories ?? CertsDirectory.DefaultRoots(), _options.Warning);
             var clientCertificate = _options.ClientCertificate ?? certsClient;
             var check = new ServerCertificateCheck(_options.CertificateAuthorities.Concat(certsAuthorities).ToList());
-            handler = new IdleTimeoutHandler(_options.ResponseTimeout, _options.IdleTimeout) { InnerHandler = CreatePrimaryHandler(_options, proxy, check, clientCertificate) };
+            HttpMessageHandler network = CreatePrimaryHandler(_options, proxy, check, clientCertificate);
+            if (clientCertificate is not null)
+            {
+                network = new OriginSplitHandler(BaseAddress, network, CreatePrimaryHandler(_options, proxy, check, clientCertificate: null));
+            }
+
+            handler = new IdleTimeoutHandler(_options.ResponseTimeout, _options.IdleTimeout) { InnerHandler = network };
             handler = new TlsNoteHandler(clientCertificate is not null) { InnerHandler = handler };
             if (proxy is not null)
             {
@@ -103,7 +109,19 @@ public sealed partial class RegistryClient : IDisposable
         handler = new UserAgentHandler(_options.UserAgent) { InnerHandler = handler };
         if (_options.Mirrors is { Count: > 0 } mirrors && _options.PrimaryHandler is null)
         {
-            var clients = mirrors.Select(m => MirrorClient(m, _options)).ToList();
+            var clients = new List<(RegistryClient Client, string Namespace)>();
+            foreach (var mirror in mirrors)
+            {
+                if (MirrorEndpoint.TryParse(mirror, out var endpoint, out var problem))
+                {
+                    clients.Add(MirrorClient(endpoint!, _options));
+                }
+                else
+                {
+                    _options.Warning?.Invoke($"A mirror of {registry} is skipped: {problem} ('{UrlRedactor.Redact(mirror)}').");
+                }
+            }
+
             _mirrors = clients.Select(c => c.Client).ToList();
             handler = new MirrorHandler(clients, _options.Trace) { InnerHandler = handler };
         }
@@ -118,23 +136,9 @@ public sealed partial class RegistryClient : IDisposable
     /// A client for one mirror: the same TLS, proxy and timeout settings, the stored credentials of the mirror's
     /// own host (never the registry's), no retries (the next endpoint is the retry), no mirrors of its own.
     /// </summary>
-    private static (RegistryClient Client, string Namespace) MirrorClient(string mirror, ClientOptions options)
+    private static (RegistryClient Client, string Namespace) MirrorClient(MirrorEndpoint mirror, ClientOptions options)
     {
-        RegistryScheme? scheme = null;
-        var endpoint = mirror.Trim().TrimEnd('/');
-        var separator = endpoint.IndexOf("://", StringComparison.Ordinal);
-        if (separator > 0)
-        {
-            scheme = endpoint.StartsWith("http://", StringComparison.OrdinalIgnoreCase) ? RegistryScheme.Http : RegistryScheme.Https;
-            endpoint = endpoint.Substring(separator + 3);
-        }
-
-        // host[:port]/namespace: the mirror serves the registry's repositories under that namespace.
-        var slash = endpoint.IndexOf('/');
-        var space = slash < 0 ? string.Empty : endpoint.Substring(slash + 1).Trim('/');
-        endpoint = slash < 0 ? endpoint : endpoint.Substring(0, slash);
-
-        return (new RegistryClient(endpoint, new ClientOptions
+        return (new RegistryClient(mirror.Registry, new ClientOptions
         {
             UseDockerConfig = options.UseDockerConfig,
             DockerConfigPath = options.DockerConfigPath,
@@ -142,8 +146,8 @@ public sealed partial class RegistryClient : IDisposable
             CredentialHelperTimeout = options.CredentialHelperTimeout,
             Warning = options.Warning,
             Trace = options.Trace,
-            Scheme = scheme,
-            SkipCertificateCheck = options.SkipCertificateCheck,
+            Scheme = mirror.Scheme,
+            // Not SkipCertificateCheck: switching checks off for one registry must not switch them off for its mirrors.
             CertificateAuthorities = options.CertificateAuthorities,
             CertsDirectories = options.CertsDirectories,
             Proxy = options.Proxy,
@@ -155,7 +159,7 @@ public sealed partial class RegistryClient : IDisposable
             MaxManifestBytes = options.MaxManifestBytes,
             Retry = new RetryOptions { MaxRetries = 0 },
             TimeProvider = options.TimeProvider,
-        }), space);
+        }), mirror.Namespace);
     }
 
     /// <summary>The registry name this client talks to.</summary>

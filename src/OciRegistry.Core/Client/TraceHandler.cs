@@ -29,7 +29,7 @@ internal sealed class TraceHandler(Action<HttpTraceEvent> trace) : DelegatingHan
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            trace(new HttpTraceEvent(HttpTraceKind.Failure, method, url, $"{e.GetType().Name}: {e.Message}", elapsed: clock.Elapsed));
+            trace(new HttpTraceEvent(HttpTraceKind.Failure, method, url, $"{e.GetType().Name}: {TextRedactor.Redact(e.Message)}", elapsed: clock.Elapsed));
             throw;
         }
     }

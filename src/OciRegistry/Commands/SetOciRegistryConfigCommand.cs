@@ -133,17 +133,10 @@ public sealed class SetOciRegistryConfigCommand : PSCmdlet
 
     private static void CheckMirror(string mirror)
     {
-        var text = mirror.Trim();
-        if (text.IndexOf("://", StringComparison.Ordinal) > 0)
+        if (!MirrorEndpoint.TryParse(mirror, out _, out var problem))
         {
-            if (!Uri.TryCreate(text, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https") || url.UserInfo.Length > 0)
-            {
-                throw new ArgumentException($"The mirror '{mirror}' is not host[:port] or an http(s) URL without credentials.");
-            }
-
-            return;
+            // The entry itself is not echoed: it may hold credentials, which is one reason it is refused.
+            throw new ArgumentException($"A mirror is refused: {problem}.");
         }
-
-        Core.References.Reference.ParseRepository(text + "/x");
     }
 }

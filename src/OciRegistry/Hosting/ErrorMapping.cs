@@ -28,12 +28,26 @@ public static class ErrorMapping
         }
 
         var (id, category, action) = Classify(exception, subject);
-        var record = new ErrorRecord(exception, id, category, target);
+
+        // Core's messages are built redacted. .NET's are not: it writes a proxy's address with the user:password of
+        // HTTPS_PROXY into them, so those are redacted here, and the record holds a stand-in with the redacted text.
+        var shown = exception;
+        if (exception is not OciException && TextRedactor.Redact(exception.Message) is { } redacted && redacted != exception.Message)
+        {
+            shown = new RedactedException(redacted, exception);
+        }
+
+        var record = new ErrorRecord(shown, id, category, target);
+
         // The handler's own words ("Connection refused (host:443)") often say the inner cause already: add it only when not.
         var message = exception is HttpRequestException && exception.InnerException is { } inner &&
             exception.Message.IndexOf(inner.Message, StringComparison.Ordinal) < 0
             ? $"{exception.Message} ({inner.Message})"
             : exception.Message;
+        if (exception is not OciException)
+        {
+            message = TextRedactor.Redact(message)!;
+        }
         if (ProxyFailure.ProxyOf(exception) is { } proxy)
         {
             // A dead or refusing proxy otherwise reads as the registry's fault.

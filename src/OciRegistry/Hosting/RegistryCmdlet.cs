@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Management.Automation;
 using System.Security;
 using System.Security.Cryptography.X509Certificates;
@@ -271,12 +272,15 @@ public abstract class RegistryCmdlet : AsyncPSCmdlet
         if (settings.Mirrors.Count > 0)
         {
             options.Mirrors = settings.Mirrors;
-            QueueVerbose($"{registry} is pulled through the mirror(s) {string.Join(", ", settings.Mirrors)} first ({settings.Source})");
+            var shown = settings.Mirrors.Select(m => MirrorEndpoint.TryParse(m, out var endpoint, out _) ? endpoint!.ToString() : "(an entry that is skipped)");
+            QueueVerbose($"{registry} is pulled through the mirror(s) {string.Join(", ", shown)} first ({settings.Source})");
         }
 
-        if (settings.Insecure == true && !AllowInsecure.IsPresent)
+        if (settings.Insecure == true && !AllowInsecure.IsPresent && Scheme is null)
         {
+            // Said every time it happens: a file, not the command line, took TLS away from this registry.
             options.AllowInsecure = true;
+            QueueWarningOnce($"{registry} is spoken to over plain HTTP, as {settings.Source} marks it insecure: tags, digests and tokens travel unprotected.");
         }
 
         if (Scheme is null && settings.Scheme is { } scheme)
