@@ -61,8 +61,9 @@ internal sealed class LoopbackSchemeHandler(HttpMessageInvoker probe, TimeProvid
         {
             if (Refused(e) || e is OperationCanceledException)
             {
-                // Nothing listens, or it did not answer: nothing learnt; the request itself will say what happens.
-                return false;
+                // Nothing listens, or it did not answer: nothing learnt, and the request itself will say what happens.
+                // An endpoint known to speak TLS stays on TLS: a probe that timed out must not send a token in clear.
+                return known.Tls;
             }
 
             tls = false;
