@@ -26,7 +26,7 @@ public sealed class ArchitectureTests
         ["References"] = ["Core"],
         ["Models"] = ["Core", "References"],
         ["Layout"] = ["Core", "LocalFiles", "References", "Models"],
-        ["Tls"] = ["Core"],
+        ["Tls"] = ["Core", "LocalFiles"],
         ["Client"] = ["Core", "LocalFiles", "References", "Models", "Tls"],
         ["Transfer"] = ["Core", "LocalFiles", "References", "Models", "Layout", "Client", "Tls"],
         ["TestRegistry"] = ["Core", "LocalFiles", "References", "Models", "Layout"],

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using OciRegistry.Core.LocalFiles;
 
 namespace OciRegistry.Core.Client;
 
@@ -65,16 +66,18 @@ public static class ContainersRegistriesConf
             string[] lines;
             try
             {
-                if (!File.Exists(file) || new FileInfo(file).Length > 1024 * 1024)
+                if (!File.Exists(file))
                 {
                     continue;
                 }
 
-                lines = File.ReadAllLines(file);
+                // A regular file under the cap, links followed: a drop-in linked to a device or FIFO is never read.
+                lines = System.Text.Encoding.UTF8.GetString(RegularFile.ReadAllBytesCapped(file, 1024 * 1024, ContentKind.Manifest, followFinalLink: true))
+                    .Split(['\n'], StringSplitOptions.None);
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or OciException)
             {
-                continue;
+                continue; // containers' file, not ours to judge: a file that cannot be read adds nothing.
             }
 
             foreach (var settings in Parse(lines, file))

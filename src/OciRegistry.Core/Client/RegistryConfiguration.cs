@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Text.Json;
+using OciRegistry.Core.LocalFiles;
 
 namespace OciRegistry.Core.Client;
 
@@ -74,20 +75,9 @@ public static class RegistryConfiguration
                 return [];
             }
 
-            using var stream = File.OpenRead(path);
-            if (stream.Length > MaxBytes)
-            {
-                throw new RegistryConfigurationException(path, $"it is larger than {MaxBytes / 1024} KiB");
-            }
-
-            bytes = new byte[stream.Length];
-            var read = 0;
-            while (read < bytes.Length && stream.Read(bytes, read, bytes.Length - read) is var n && n > 0)
-            {
-                read += n;
-            }
+            bytes = RegularFile.ReadAllBytesCapped(path, MaxBytes, ContentKind.Manifest, followFinalLink: true);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or OciException)
         {
             throw new RegistryConfigurationException(path, e.Message, e);
         }
@@ -281,18 +271,18 @@ public static class RegistryConfiguration
     {
         try
         {
-            if (!File.Exists(path) || new FileInfo(path).Length > MaxBytes)
+            if (!File.Exists(path))
             {
                 return [];
             }
 
-            using var document = JsonDocument.Parse(File.ReadAllBytes(path));
+            using var document = JsonDocument.Parse(RegularFile.ReadAllBytesCapped(path, MaxBytes, ContentKind.Manifest, followFinalLink: true));
             return document.RootElement.ValueKind == JsonValueKind.Object &&
                 document.RootElement.TryGetProperty("registry-mirrors", out var mirrors) && mirrors.ValueKind == JsonValueKind.Array
                 ? mirrors.EnumerateArray().Where(m => m.ValueKind == JsonValueKind.String).Select(m => m.GetString()!).Where(m => m.Length > 0).ToList()
                 : [];
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException or OciException)
         {
             return [];
         }

@@ -6,6 +6,7 @@ using System.Security;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
+using OciRegistry.Core.LocalFiles;
 
 namespace OciRegistry.Core.Tls;
 
@@ -21,15 +22,7 @@ public static class CertificateFiles
     /// <summary>Every certificate in a PEM bundle, or the one certificate of a DER file.</summary>
     public static IReadOnlyList<X509Certificate2> ReadAuthorities(string path)
     {
-        byte[] bytes;
-        try
-        {
-            bytes = File.ReadAllBytes(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException)
-        {
-            throw new CertificateFileException(path, e.Message, e);
-        }
+        var bytes = Read(path);
 
         var text = Encoding.ASCII.GetString(bytes);
         var found = new List<X509Certificate2>();
@@ -67,16 +60,12 @@ public static class CertificateFiles
     /// </summary>
     public static X509Certificate2 ReadClientCertificate(string path, string? keyPath = null, SecureString? password = null)
     {
-        if (!File.Exists(path))
-        {
-            throw new CertificateFileException(path, "there is no such file");
-        }
-
-        if (keyPath is null && !LooksLikePem(path))
+        var bytes = Read(path);
+        if (keyPath is null && !LooksLikePem(bytes))
         {
             try
             {
-                var pfx = password is null ? new X509Certificate2(path) : new X509Certificate2(path, password);
+                var pfx = password is null ? new X509Certificate2(bytes) : new X509Certificate2(bytes, password);
                 return pfx.HasPrivateKey ? pfx : throw new CertificateFileException(path, "it holds no private key");
             }
             catch (CryptographicException e)
@@ -85,16 +74,40 @@ public static class CertificateFiles
             }
         }
 
+        if (keyPath is not null)
+        {
+            // Checked as the certificate was: a regular file under the cap, before .NET reads it by name.
+            _ = Read(keyPath);
+        }
+
         return ReadPemPair(path, keyPath ?? path);
     }
 
-    private static bool LooksLikePem(string path)
+    /// <summary>
+    /// The most a certificate, key or bundle file may hold. The system's whole CA bundle is about 200 KiB; a
+    /// certs.d folder is read without asking, so a file planted there must not be able to fill memory.
+    /// </summary>
+    internal const long MaxFileBytes = 4 * 1024 * 1024;
+
+    /// <summary>
+    /// Reads a certificate file the way the module reads every small local file (<see cref="RegularFile"/>): a
+    /// link is followed (CA bundles are often links) but must end at a regular file, so a FIFO or a device is
+    /// refused without a read, and never more than <see cref="MaxFileBytes"/>.
+    /// </summary>
+    private static byte[] Read(string path)
     {
-        using var stream = File.OpenRead(path);
-        var head = new byte[Math.Min(4096, stream.Length)];
-        var read = stream.Read(head, 0, head.Length);
-        return Encoding.ASCII.GetString(head, 0, read).IndexOf("-----BEGIN ", StringComparison.Ordinal) >= 0;
+        try
+        {
+            return RegularFile.ReadAllBytesCapped(path, MaxFileBytes, ContentKind.Blob, followFinalLink: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException or OciException)
+        {
+            throw new CertificateFileException(path, e is FileNotFoundException or DirectoryNotFoundException ? "there is no such file" : e.Message, e);
+        }
     }
+
+    private static bool LooksLikePem(byte[] bytes) =>
+        Encoding.ASCII.GetString(bytes, 0, Math.Min(4096, bytes.Length)).IndexOf("-----BEGIN ", StringComparison.Ordinal) >= 0;
 
     /// <summary>
     /// X509Certificate2.CreateFromPemFile exists from .NET 5 (PowerShell 7.1); it is called by name so that this

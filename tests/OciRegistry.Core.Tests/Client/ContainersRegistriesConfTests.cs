@@ -75,6 +75,24 @@ public sealed class ContainersRegistriesConfTests : IDisposable
     }
 
     [Fact]
+    public async System.Threading.Tasks.Task Read_ADropInLinkedToADevice_AddsNothingAndNeverReadsIt()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        var good = Write("a.conf", "[[registry]]\nlocation = \"docker.io\"\n[[registry.mirror]]\nlocation = \"m\"\n");
+        var planted = Path.Combine(_folder, "z.conf");
+        File.CreateSymbolicLink(planted, "/dev/zero");
+
+        var read = System.Threading.Tasks.Task.Run(() => ContainersRegistriesConf.Read([good, planted]));
+
+        Assert.Same(read, await System.Threading.Tasks.Task.WhenAny(read, System.Threading.Tasks.Task.Delay(TimeSpan.FromSeconds(10))));
+        Assert.Equal(["m"], Assert.Single(await read).Mirrors);
+    }
+
+    [Fact]
     public void DefaultFiles_FollowTheOverride_AndItsDropIns()
     {
         var main = Write("registries.conf", string.Empty);

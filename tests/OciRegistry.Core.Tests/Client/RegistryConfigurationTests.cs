@@ -72,6 +72,37 @@ public sealed class RegistryConfigurationTests : IDisposable
     }
 
     [Fact]
+    public async System.Threading.Tasks.Task For_DaemonJsonLinkedToADevice_IsIgnoredWithoutReadingIt()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        var daemon = PathOf("daemon.json");
+        File.CreateSymbolicLink(daemon, "/dev/zero");
+
+        var read = System.Threading.Tasks.Task.Run(() => RegistryConfiguration.For("docker.io", PathOf("none.json"), daemon, []));
+
+        Assert.Same(read, await System.Threading.Tasks.Task.WhenAny(read, System.Threading.Tasks.Task.Delay(TimeSpan.FromSeconds(10))));
+        Assert.Null(await read);
+    }
+
+    [Fact]
+    public void Load_ConfigurationLinkedToADevice_IsAClearError()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        var path = PathOf("registries.json");
+        File.CreateSymbolicLink(path, "/dev/zero");
+
+        Assert.Throws<RegistryConfigurationException>(() => RegistryConfiguration.Load(path));
+    }
+
+    [Fact]
     public void For_DockerIo_PrefersTheFilesMirrors_AndIgnoresABrokenDaemonJson()
     {
         var daemon = PathOf("daemon.json");

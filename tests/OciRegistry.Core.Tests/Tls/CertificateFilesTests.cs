@@ -44,6 +44,57 @@ public sealed class CertificateFilesTests : IDisposable
         Assert.Equal(path, e.Path);
     }
 
+    // A certs.d folder is read without asking: a ca.crt planted as a link to a device or FIFO, or a huge file, must
+    // be refused without a read that never ends or fills memory.
+    [Theory]
+    [InlineData("/dev/zero")]
+    [InlineData("/dev/urandom")]
+    public void ReadAuthorities_LinkToADevice_IsRefusedWithoutReadingIt(string device)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        var path = Path.Combine(_folder, "ca.crt");
+        File.CreateSymbolicLink(path, device);
+
+        Assert.Throws<CertificateFileException>(() => CertificateFiles.ReadAuthorities(path));
+        Assert.Throws<CertificateFileException>(() => CertificateFiles.ReadClientCertificate(path));
+    }
+
+    [Fact]
+    public async System.Threading.Tasks.Task ReadAuthorities_Fifo_IsRefusedWithoutBlocking()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        var path = Path.Combine(_folder, "fifo.crt");
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", path))
+        {
+            mkfifo.WaitForExit();
+        }
+
+        var read = System.Threading.Tasks.Task.Run(() => Assert.Throws<CertificateFileException>(() => CertificateFiles.ReadAuthorities(path)));
+
+        Assert.Same(read, await System.Threading.Tasks.Task.WhenAny(read, System.Threading.Tasks.Task.Delay(TimeSpan.FromSeconds(5))));
+        await read;
+    }
+
+    [Fact]
+    public void ReadAuthorities_FileOverTheCap_IsRefused()
+    {
+        var path = Path.Combine(_folder, "huge.crt");
+        using (var file = File.Create(path))
+        {
+            file.SetLength(64L * 1024 * 1024);
+        }
+
+        Assert.Throws<CertificateFileException>(() => CertificateFiles.ReadAuthorities(path));
+    }
+
     [Fact]
     public void ReadAuthorities_MissingFile_ThrowsCertificateFileException() =>
         Assert.Throws<CertificateFileException>(() => CertificateFiles.ReadAuthorities(Path.Combine(_folder, "none.crt")));
