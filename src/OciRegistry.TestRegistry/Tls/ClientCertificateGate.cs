@@ -21,7 +21,7 @@ namespace OciRegistry.TestRegistry.Tls;
 /// (ours, skopeo, curl) report as a certificate problem. In TLS 1.3 the client's certificate is encrypted, hence TLS
 /// 1.2 for this listener. RFC 5246 §6.2.1 (records), §7.2 (alerts), §7.4.6 (client Certificate).
 /// </remarks>
-internal sealed class ClientCertificateGate(Stream inner, Func<X509Certificate2, bool> trusted) : Stream
+internal sealed class ClientCertificateGate(Stream inner, Func<X509Certificate2, bool> trusted) : Http.InterceptingStream(inner)
 {
     private const byte ChangeCipherSpec = 20;
     private const byte Alert = 21;
@@ -40,24 +40,14 @@ internal sealed class ClientCertificateGate(Stream inner, Func<X509Certificate2,
     private readonly List<byte> _handshake = [];
     private bool _decided;
 
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => true;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
     // .NET Framework's SslStream reads through BeginRead, which the base class runs on Read.
     public override int Read(byte[] buffer, int offset, int count)
     {
-        var read = inner.Read(buffer, offset, count);
+        var read = Inner.Read(buffer, offset, count);
         if (Observe(buffer, offset, read) is { } refusal)
         {
-            inner.Write(AlertRecord, 0, AlertRecord.Length);
-            inner.Flush();
+            Inner.Write(AlertRecord, 0, AlertRecord.Length);
+            Inner.Flush();
             throw new AuthenticationException(refusal);
         }
 
@@ -66,37 +56,15 @@ internal sealed class ClientCertificateGate(Stream inner, Func<X509Certificate2,
 
     public override async Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
     {
-        var read = await inner.ReadAsync(buffer, offset, count, cancellationToken).ConfigureAwait(false);
+        var read = await Inner.ReadAsync(buffer, offset, count, cancellationToken).ConfigureAwait(false);
         if (Observe(buffer, offset, read) is { } refusal)
         {
-            await inner.WriteAsync(AlertRecord, 0, AlertRecord.Length, cancellationToken).ConfigureAwait(false);
-            await inner.FlushAsync(cancellationToken).ConfigureAwait(false);
+            await Inner.WriteAsync(AlertRecord, 0, AlertRecord.Length, cancellationToken).ConfigureAwait(false);
+            await Inner.FlushAsync(cancellationToken).ConfigureAwait(false);
             throw new AuthenticationException(refusal);
         }
 
         return read;
-    }
-
-    public override void Write(byte[] buffer, int offset, int count) => inner.Write(buffer, offset, count);
-
-    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => inner.WriteAsync(buffer, offset, count, cancellationToken);
-
-    public override void Flush() => inner.Flush();
-
-    public override Task FlushAsync(CancellationToken cancellationToken) => inner.FlushAsync(cancellationToken);
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing)
-        {
-            inner.Dispose();
-        }
-
-        base.Dispose(disposing);
     }
 
     // What the client sent, until the verdict: why it is refused, or null.

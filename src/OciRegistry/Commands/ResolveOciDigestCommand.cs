@@ -1,11 +1,8 @@
-using System;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
-using OciRegistry.Completion;
 using OciRegistry.Core.Models;
 using OciRegistry.Core.References;
-using OciRegistry.Hosting;
 using OciRegistry.Output;
 
 namespace OciRegistry.Commands;
