@@ -114,32 +114,39 @@ public static class RegistryConfiguration
     /// What applies to <paramref name="registry"/>: the file's entry; when it names no mirrors, those of containers'
     /// registries.conf, then (for docker.io) those of Docker's daemon.json.
     /// </summary>
-    public static RegistrySettings? For(string registry, string? path = null, string? daemonJson = null, IEnumerable<string>? registriesConf = null)
+    public static RegistrySettings? For(string registry, string? path = null, string? daemonJson = null, IEnumerable<string>? registriesConf = null) =>
+        All(path, daemonJson, registriesConf).FirstOrDefault(s => string.Equals(s.Registry, registry, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>
+    /// Every registry the three sources name, each file read once: the file's entries, with the mirrors of
+    /// registries.conf where an entry names none (and registries only registries.conf names), and daemon.json's
+    /// mirrors for docker.io where neither names any.
+    /// </summary>
+    public static IReadOnlyList<RegistrySettings> All(string? path = null, string? daemonJson = null, IEnumerable<string>? registriesConf = null)
     {
-        var settings = Load(path ?? DefaultPath()).FirstOrDefault(s => string.Equals(s.Registry, registry, StringComparison.OrdinalIgnoreCase));
-        if (settings is not { Mirrors.Count: > 0 } &&
-            ContainersRegistriesConf.Read(registriesConf ?? ContainersRegistriesConf.DefaultFiles()).FirstOrDefault(s => string.Equals(s.Registry, registry, StringComparison.OrdinalIgnoreCase)) is { } containers)
+        var merged = Load(path ?? DefaultPath()).ToDictionary(s => s.Registry, StringComparer.OrdinalIgnoreCase);
+        foreach (var containers in ContainersRegistriesConf.Read(registriesConf ?? ContainersRegistriesConf.DefaultFiles()))
         {
-            if (settings is null)
+            if (!merged.TryGetValue(containers.Registry, out var settings))
             {
-                settings = containers;
+                merged[containers.Registry] = containers;
             }
-            else
+            else if (settings.Mirrors.Count == 0)
             {
                 settings.Mirrors = containers.Mirrors;
                 settings.Insecure ??= containers.Insecure;
             }
         }
 
-        if (string.Equals(registry, "docker.io", StringComparison.OrdinalIgnoreCase) && settings is not { Mirrors.Count: > 0 } &&
-            (daemonJson ?? DaemonJsonPath()) is { } daemon && DaemonMirrors(daemon) is { Count: > 0 } mirrors)
+        merged.TryGetValue("docker.io", out var docker);
+        if (docker is not { Mirrors.Count: > 0 } && (daemonJson ?? DaemonJsonPath()) is { } daemon && DaemonMirrors(daemon) is { Count: > 0 } mirrors)
         {
-            settings ??= new RegistrySettings(registry);
-            settings.Mirrors = mirrors;
-            settings.Source ??= daemon;
+            docker ??= merged["docker.io"] = new RegistrySettings("docker.io");
+            docker.Mirrors = mirrors;
+            docker.Source ??= daemon;
         }
 
-        return settings;
+        return [.. merged.Values.OrderBy(s => s.Registry, StringComparer.OrdinalIgnoreCase)];
     }
 
     /// <summary>Writes <paramref name="settings"/> as the whole file, through a temporary file renamed into place.</summary>

@@ -21,11 +21,11 @@ public sealed class RegistryCredential
     /// <summary>The password or personal access token, if this is a password credential.</summary>
     internal string? Password { get; }
 
-    /// <summary>The OAuth2 refresh token, if this is an identity-token credential.</summary>
-    internal string? IdentityToken { get; }
-
-    /// <summary>The identity token, for a host that hands it on (New-OciCredential); null for a password.</summary>
-    public string? IdentityTokenText => IdentityToken;
+    /// <summary>
+    /// The OAuth2 refresh token, if this is an identity-token credential. Public for a host that hands it on as a
+    /// credential of its own (New-OciCredential); <see cref="ToString"/> never shows it.
+    /// </summary>
+    public string? IdentityToken { get; }
 
     /// <summary>Whether this credential is an identity token rather than a password.</summary>
     public bool IsIdentityToken => IdentityToken is not null;

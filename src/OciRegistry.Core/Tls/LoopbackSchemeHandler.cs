@@ -32,9 +32,6 @@ internal sealed class LoopbackSchemeHandler(HttpMessageInvoker probe, TimeProvid
         return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Forgets what was learnt (tests start servers of both kinds on reused ports).</summary>
-    internal static void Forget() => Known.Clear();
-
     private async Task<bool> SpeaksTlsAsync(Uri url, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();

@@ -29,9 +29,6 @@ internal sealed class ServerCertificateCheck(IReadOnlyList<X509Certificate2> ext
 
     private const string ServerAuthentication = "1.3.6.1.5.5.7.3.1";
 
-    /// <summary>The extra roots, for tests and for the verbose line that says they are in use.</summary>
-    public IReadOnlyList<X509Certificate2> ExtraRoots => extraRoots;
-
     /// <summary>The handler's validation callback.</summary>
     public bool Validate(HttpRequestMessage? request, X509Certificate2? certificate, X509Chain? chain, SslPolicyErrors errors)
     {

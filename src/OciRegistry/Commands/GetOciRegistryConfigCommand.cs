@@ -28,7 +28,8 @@ public sealed class GetOciRegistryConfigCommand : PSCmdlet
         RegistrySettings[] entries;
         try
         {
-            entries = [.. RegistryConfiguration.Load(path)];
+            // As a pull sees them: the file, registries.conf's mirrors, and daemon.json's for docker.io.
+            entries = [.. RegistryConfiguration.All(path)];
         }
         catch (RegistryConfigurationException e)
         {
@@ -36,16 +37,8 @@ public sealed class GetOciRegistryConfigCommand : PSCmdlet
             return;
         }
 
-        // Registries with mirrors from registries.conf, and docker.io with daemon.json's, as a pull would see them.
-        var names = entries.Select(e => e.Registry)
-            .Concat(ContainersRegistriesConf.Read(ContainersRegistriesConf.DefaultFiles()).Select(s => s.Registry))
-            .Append("docker.io")
-            .Distinct(StringComparer.OrdinalIgnoreCase)
-            .ToList();
-        entries = [.. names.Select(name => RegistryConfiguration.For(name, path)).Where(s => s is not null).Select(s => s!)];
-
         var patterns = (Registry ?? ["*"]).Select(r => new WildcardPattern(r, WildcardOptions.IgnoreCase)).ToList();
-        foreach (var entry in entries.OrderBy(e => e.Registry, StringComparer.OrdinalIgnoreCase))
+        foreach (var entry in entries)
         {
             if (patterns.Any(p => p.IsMatch(entry.Registry)))
             {

@@ -102,7 +102,7 @@ public sealed class NewOciCredentialCommand : RegistryCmdlet
         {
             var exchanged = await ClientFor(registry).ExchangeAzureAccessTokenAsync(token, Tenant, cancellationToken).ConfigureAwait(false);
             QueueVerbose($"{registry} exchanged the access token for a refresh token");
-            QueueObject(new PSCredential(CloudTokens.IdentityTokenUserName, Secure(exchanged.IdentityTokenText!)));
+            QueueObject(new PSCredential(CloudTokens.IdentityTokenUserName, Secure(exchanged.IdentityToken!)));
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
