@@ -30,6 +30,7 @@ public sealed class ArchitectureTests
         ["Client"] = ["Core", "LocalFiles", "References", "Models", "Tls"],
         ["Transfer"] = ["Core", "LocalFiles", "References", "Models", "Layout", "Client", "Tls"],
         ["TestRegistry"] = ["Core", "LocalFiles", "References", "Models", "Layout"],
+        ["Archive"] = ["Core"],
     };
 
     private static readonly Assembly CoreAssembly = typeof(Reference).Assembly;
