@@ -17,10 +17,11 @@ namespace OciRegistry.Commands;
 /// all layers make; each layer read whole and verified before its entries are emitted.
 /// </summary>
 /// <remarks>What users read about it is its help page, <c>src/Help/en-US/Get-OciLayerItem.md</c>.</remarks>
-[Cmdlet(VerbsCommon.Get, "OciLayerItem", DefaultParameterSetName = RegistrySet)]
+[Cmdlet(VerbsCommon.Get, "OciLayerItem", DefaultParameterSetName = BlobSet)]
 [OutputType(typeof(OciLayerItem))]
 public sealed class GetOciLayerItemCommand : ImageFilesCmdlet
 {
+    // The default set, so that a piped descriptor binds as a whole before its Reference property binds -Reference.
     private const string BlobSet = "Blob";
 
     /// <summary>Which layers: positions (0 is the base, -1 the top) or digests (a unique prefix of the hex will do).</summary>
