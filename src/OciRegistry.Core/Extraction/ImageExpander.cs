@@ -127,6 +127,7 @@ public sealed class ImageExpander
         }
 
         await layer.FinishAsync(cancellationToken).ConfigureAwait(false);
+        tree.CountSkipped(layer.Skipped);
         _progress?.Report(new TransferProgress(descriptor.Digest, TransferState.Completed, descriptor.Size, descriptor.Size, 0));
     }
 

@@ -77,6 +77,10 @@ public sealed class ImageLayers
         return new ImageLayers(manifest, manifest.Layers, reference.AtDigest(manifest.Digest).ToString(), source);
     }
 
+    /// <summary>Layers from any source, for hosts that resolved the image themselves (and for tests).</summary>
+    internal static ImageLayers FromLayers(IReadOnlyList<Descriptor> layers, string name, LayerSource source) =>
+        new(null, layers, name, source);
+
     /// <summary>One layer blob of a repository, read on its own (a layer descriptor piped in), without its manifest.</summary>
     public static ImageLayers FromBlob(RegistryClient client, Reference repository, Descriptor layer) =>
         new(null, [layer], repository.AtDigest(layer.Digest).ToString(), new RegistryLayerSource(client, repository.RepositoryOnly()));

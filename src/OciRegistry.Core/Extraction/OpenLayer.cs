@@ -98,8 +98,11 @@ internal sealed class OpenLayer : IDisposable
         }
     }
 
-    /// <summary>The current entry's content.</summary>
-    public Stream OpenData() => _tar.OpenData();
+    /// <summary>How many unsafe entries were skipped (with <see cref="ExtractionOptions.SkipUnsafeEntries"/>).</summary>
+    public int Skipped { get; private set; }
+
+    /// <summary>The current entry's content; an archive that ends inside it fails as the layer's format.</summary>
+    public Stream OpenData() => new FormatChecked(_tar.OpenData(), Name);
 
     /// <summary>Reads the rest of the layer's bytes, so it is verified whole; throws if they do not match.</summary>
     public Task FinishAsync(CancellationToken cancellationToken) => _verified.DrainAsync(cancellationToken);
@@ -113,6 +116,7 @@ internal sealed class OpenLayer : IDisposable
             throw refusal;
         }
 
+        Skipped++;
         _options.Warn("Skipped: " + refusal.Message);
     }
 
@@ -121,6 +125,33 @@ internal sealed class OpenLayer : IDisposable
         _tar.Dispose();
         _decompressed.Dispose();
         _verified.Dispose();
+    }
+
+    private sealed class FormatChecked(Stream inner, LayerName layer) : ReadOnlyStream
+    {
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            try
+            {
+                return inner.Read(buffer, offset, count);
+            }
+            catch (TarFormatException e)
+            {
+                throw new LayerFormatException(layer, e);
+            }
+        }
+
+        public override async Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
+        {
+            try
+            {
+                return await inner.ReadAsync(buffer, offset, count, cancellationToken).ConfigureAwait(false);
+            }
+            catch (TarFormatException e)
+            {
+                throw new LayerFormatException(layer, e);
+            }
+        }
     }
 
     private LayerEntry? Classify(TarEntry tar)

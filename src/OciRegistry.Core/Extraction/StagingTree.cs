@@ -39,6 +39,8 @@ internal sealed class StagingTree
         }
     }
 
+    public void CountSkipped(int count) => _result.Skipped += count;
+
     public void BeginLayer(OpenLayer layer)
     {
         _layer = layer;

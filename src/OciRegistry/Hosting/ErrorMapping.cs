@@ -110,7 +110,7 @@ public static class ErrorMapping
             "See the registry's message above."),
         UnsafeEntryException => (ErrorIds.UnsafeLayerEntry, ErrorCategory.SecurityError,
             "The image holds an entry that would land outside the destination or pass through a link; nothing of the image was kept. Pass -SkipUnsafeEntries to skip such entries with a warning."),
-        LayerFormatException => (ErrorIds.LayerFormatInvalid, ErrorCategory.InvalidData,
+        LayerFormatException or Core.Archive.TarFormatException => (ErrorIds.LayerFormatInvalid, ErrorCategory.InvalidData,
             "The layer is not an archive this module reads (tar, tar+gzip or tar+zstd without sparse files); nothing of the image was kept."),
         LayerLimitException { Raisable: true } => (ErrorIds.LayerLimitExceeded, ErrorCategory.LimitsExceeded,
             "The layers expand to more than -MaximumSize allows (a decompression bomb looks like this); raise -MaximumSize if the image is really that large."),
