@@ -94,7 +94,7 @@ function Get-TreeListing {
     $lines = [string[]]@(foreach ($entry in $entries) {
             $mode = if ($DropSetId) { $entry.Mode -band (-bnot 0xC00) } else { $entry.Mode }
             $content = switch ($entry.Type) {
-                'f' { (Get-FileHash -LiteralPath (Join-Path $Root $entry.Path) -Algorithm SHA256).Hash.ToLowerInvariant() }
+                'f' { Get-FileSha256 ($Root.TrimEnd('/') + '/' + $entry.Path) }
                 'l' { $entry.Target }
                 default { '-' }
             }
@@ -107,13 +107,20 @@ function Get-TreeListing {
     return , $lines
 }
 
+function Get-FileSha256([string] $Path) {
+    # .NET, not Get-FileHash: PowerShell reads a backslash in a name as a separator even with -LiteralPath on Linux.
+    $stream = [IO.File]::OpenRead($Path)
+    try { return [Convert]::ToHexString([Security.Cryptography.SHA256]::HashData($stream)).ToLowerInvariant() }
+    finally { $stream.Dispose() }
+}
+
 function Get-TreeListingDotNet([string] $Root) {
     # Windows has no find and no Unix modes: type and content only, mode "-".
     $lines = [string[]]@(Get-ChildItem -LiteralPath $Root -Recurse -Force | ForEach-Object {
             $relative = [IO.Path]::GetRelativePath($Root, $_.FullName).Replace('\', '/')
             if ($_.LinkType -eq 'SymbolicLink') { "$relative`tl`t-`t$($_.LinkTarget)" }
             elseif ($_.PSIsContainer) { "$relative`td`t-`t-" }
-            else { "$relative`tf`t-`t$((Get-FileHash -LiteralPath $_.FullName -Algorithm SHA256).Hash.ToLowerInvariant())" }
+            else { "$relative`tf`t-`t$(Get-FileSha256 $_.FullName)" }
         })
     [Array]::Sort($lines, [StringComparer]::Ordinal)
     return , $lines
