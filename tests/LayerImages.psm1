@@ -43,8 +43,8 @@ function New-LayerImage {
 function Get-LayerImageBlob {
     <# The file of layer -Index (0 is the base) of the image a New-LayerImage layout holds. #>
     param([Parameter(Mandatory)] [string] $Layout, [int] $Index = 0)
-    $index = Get-Content -Raw -LiteralPath (Join-Path $Layout 'index.json') | ConvertFrom-Json
-    $manifestFile = Join-Path $Layout ('blobs/sha256/' + $index.manifests[0].digest.Substring(7))
+    $imageIndex = Get-Content -Raw -LiteralPath (Join-Path $Layout 'index.json') | ConvertFrom-Json
+    $manifestFile = Join-Path $Layout ('blobs/sha256/' + $imageIndex.manifests[0].digest.Substring(7))
     $manifest = Get-Content -Raw -LiteralPath $manifestFile | ConvertFrom-Json
     Join-Path $Layout ('blobs/sha256/' + $manifest.layers[$Index].digest.Substring(7))
 }
