@@ -140,9 +140,9 @@ Describe 'Expand-OciImage unpacks as umoci does' -Tag Interop -Skip:($missing.Co
 
     Context '<Image> from the <Source>' -ForEach $cases {
         BeforeAll {
-            $script:from = Get-Source $Image $Source
-            $script:dest = Join-Path $TestDrive "$Image-$($Source -replace ' ', '-')"
-            $script:result = Expand-OciImage @from -Destination $dest
+            $from = Get-Source $Image $Source
+            $dest = Join-Path $TestDrive "$Image-$($Source -replace ' ', '-')"
+            $result = Expand-OciImage @from -Destination $dest
         }
 
         It 'reports the image it unpacked' {
