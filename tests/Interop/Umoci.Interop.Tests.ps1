@@ -179,6 +179,13 @@ Describe 'Expand-OciImage unpacks as umoci does' -Tag Interop -Skip:($missing.Co
         }
     }
 
+    It 'takes the manifest digest as -Reference inside -LayoutPath' {
+        $dest = Join-Path $TestDrive 'tree-by-digest'
+        $result = Expand-OciImage -Reference $manifestDigest['tree'] -LayoutPath $layouts['tree'] -Destination $dest
+        $result.Digest | Should -Be $manifestDigest['tree']
+        Get-TreeListing $dest -WithLinkGroups | Should -Be (Get-TreeListing $umoci -DropSetId -WithLinkGroups)
+    }
+
     It 'lists with Get-OciLayerItem -Flatten the paths umoci unpacks, from <_>' -ForEach @('tree', 'tree-zstd') {
         $expected = [string[]]@(Get-TreeListing $umoci | ForEach-Object { '/' + ($_ -split "`t")[0] })
         [Array]::Sort($expected, [StringComparer]::Ordinal)
