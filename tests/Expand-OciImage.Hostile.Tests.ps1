@@ -172,7 +172,6 @@ Describe 'Expand-OciImage refuses hostile layers and leaves nothing behind' {
             @{ compression = 'none'; entries = @(@{ path = 'escape/again'; content = 'pwned' }, @{ path = 'upper.txt'; content = 'upper' }) })
         $result = Expand-OciImage @from -Destination $case.Destination -SkipUnsafeEntries -WarningVariable warned -WarningAction SilentlyContinue -ErrorAction Stop
         @($warned).Count | Should -Be 5
-        $result.Skipped | Should -Be 5
         $text = $warned | Out-String
         foreach ($name in '../target/pwned', 'escape/through', 'ok/passwd', 'escape/again') { $text | Should -BeLike "*$name*" }
         $paths = @(Get-TreeListing $case.Destination | ForEach-Object { ($_ -split "`t")[0] })
@@ -183,6 +182,7 @@ Describe 'Expand-OciImage refuses hostile layers and leaves nothing behind' {
         @(Get-ChildItem -LiteralPath $case.Root -Force -Name | Sort-Object) | Should -Be @(@($case.Names) + 'dest' | Sort-Object)
         $after = Get-TreeListing $case.Root -WithLinkGroups -WithTime | Where-Object { $_ -notlike 'dest*' }
         Compare-Object $case.Before $after -CaseSensitive | Out-String | Should -BeNullOrEmpty
+        $result.Skipped | Should -Be 5 -Because 'the result counts the entries passed over'
     }
 
     Context 'names only Windows refuses' {

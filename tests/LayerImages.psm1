@@ -104,7 +104,7 @@ function Get-TreeListing {
             $columns -join "`t"
         })
     [Array]::Sort($lines, [StringComparer]::Ordinal)
-    return , $lines
+    return $lines
 }
 
 function Get-FileSha256([string] $Path) {
@@ -123,7 +123,7 @@ function Get-TreeListingDotNet([string] $Root) {
             else { "$relative`tf`t-`t$(Get-FileSha256 $_.FullName)" }
         })
     [Array]::Sort($lines, [StringComparer]::Ordinal)
-    return , $lines
+    return $lines
 }
 
 Export-ModuleMember -Function New-LayerImage, Get-LayerImageBlob, Get-TreeListing
