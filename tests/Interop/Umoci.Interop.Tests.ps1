@@ -136,6 +136,11 @@ Describe 'Expand-OciImage unpacks as umoci does' -Tag Interop -Skip:($missing.Co
         (Invoke-Skopeo inspect "oci:$($layouts['tree-zstd']):v1" | Out-String | ConvertFrom-Json).Layers.Count | Should -Be 4
         Test-Path -LiteralPath (Join-Path $umoci 'opt/old/newdir/c.txt') | Should -BeTrue
         Test-Path -LiteralPath (Join-Path $umoci 'var/gone.txt') | Should -BeFalse
+        # The comparisons below are only as good as this listing: it must hold the whole tree, setuid included.
+        $listing = @(Get-TreeListing $umoci -WithLinkGroups)
+        $listing.Count | Should -BeGreaterThan 40
+        $listing | Where-Object { $_ -like "usr/bin/su`t*" } | Should -BeLike "usr/bin/su`tf`t4755`t*"
+        $listing | Where-Object { $_ -like "data/link-to-orig`t*" } | Should -BeLike "*`tdata/link-to-orig"
     }
 
     Context '<Image> from the <Source>' -ForEach $cases {
