@@ -29,9 +29,9 @@ internal sealed class ExtractionFolder : IDisposable
     /// <summary>The outside folder holds exactly what it held, and nothing but the destination (if made) lies beside it.</summary>
     public void AssertUntouched(bool destinationExists)
     {
-        Xunit.Assert.Equal(["passwd"], Directory.GetFileSystemEntries(Outside).Select(Path.GetFileName).ToArray());
+        Xunit.Assert.Equal(new[] { "passwd" }, Directory.GetFileSystemEntries(Outside).Select(entry => Path.GetFileName(entry)!).ToArray());
         Xunit.Assert.Equal("original", File.ReadAllText(Path.Combine(Outside, "passwd")));
-        var beside = Directory.GetFileSystemEntries(Root).Select(Path.GetFileName).OrderBy(name => name, StringComparer.Ordinal).ToArray();
+        var beside = Directory.GetFileSystemEntries(Root).Select(entry => Path.GetFileName(entry)!).OrderBy(name => name, StringComparer.Ordinal).ToArray();
         Xunit.Assert.Equal(destinationExists ? new[] { "dest", "outside" } : new[] { "outside" }, beside);
     }
 

@@ -36,7 +36,7 @@ public sealed class ImageExpanderTests : IDisposable
         Assert.Equal(2, result.Links);
         if (!OperatingSystem.IsWindows())
         {
-            Assert.Equal("755", UnixTools.Mode(_folder.In("bin/tool")));
+            Assert.Equal("755", FileMode.Of(_folder.In("bin/tool")));
         }
 
         _folder.AssertUntouched(destinationExists: true);
@@ -53,7 +53,7 @@ public sealed class ImageExpanderTests : IDisposable
         var image = new MemoryImage().Layer(new LayerTar().File("su", "x", 0x9ED)).Build();
         await Expand(image, options => options.PreservePermissions = true);
 
-        Assert.Equal("4755", UnixTools.Mode(_folder.In("su")));
+        Assert.Equal("4755", FileMode.Of(_folder.In("su")));
     }
 
     public static TheoryData<string> Attacks => new()
