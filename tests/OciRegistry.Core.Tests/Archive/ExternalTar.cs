@@ -28,6 +28,9 @@ internal static class ExternalTar
     public static Task<byte[]> GnuTarAsync(string workingDirectory, params string[] arguments) =>
         RunAsync("tar", arguments, workingDirectory);
 
+    /// <summary>Runs any tool and returns what it wrote to stdout.</summary>
+    public static Task<byte[]> RunToolAsync(string tool, params string[] arguments) => RunAsync(tool, arguments);
+
     public static string? Find(string tool)
     {
         foreach (var folder in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
