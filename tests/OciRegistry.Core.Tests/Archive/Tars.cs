@@ -23,7 +23,7 @@ internal static class Tars
         return entries;
     }
 
-    /// <summary>Reads until the end or the first failure, which it returns (null when the archive reads cleanly).</summary>
+    /// <summary>Reads (and drains each entry's data, unless told not to) until the refusal, which it returns; fails the test when none comes.</summary>
     public static async Task<TarFormatException> RefusalAsync(byte[] archive, TarLimits? limits = null, bool readData = true)
     {
         using var reader = new TarReader(new ArchiveSource(archive), limits);
