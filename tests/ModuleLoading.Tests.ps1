@@ -34,6 +34,26 @@ foreach (`$a in [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { `$_.
         ($lines | Where-Object { $_ -like 'Polly.Core|8.9.1*|OciRegistry' }) | Should -Not -BeNullOrEmpty -Because 'ours is loaded privately'
     }
 
+    It 'ships ZstdSharp in dependencies/ and loads it privately when Core decompresses a zstd layer' {
+        $moduleBase = Split-Path $manifest
+        Test-Path (Join-Path $moduleBase 'dependencies/ZstdSharp.dll') | Should -BeTrue
+        Test-Path (Join-Path $moduleBase 'ZstdSharp.dll') | Should -BeFalse
+        $output = Invoke-ChildPwsh @"
+`$ErrorActionPreference = 'Stop'
+Import-Module '$manifest'
+`$registry = Start-OciTestRegistry; `$registry.Stop()
+`$core = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { `$_.GetName().Name -eq 'OciRegistry.Core' }
+`$open = `$core.GetType('OciRegistry.Core.Archive.LayerDecompressor').GetMethod('OpenAsync')
+`$blob = [IO.MemoryStream]::new([Convert]::FromBase64String('KLUv/QRYUQAAaGVsbG8genN0ZM/bYJw='))
+`$layer = `$open.Invoke(`$null, @(`$blob, [Threading.CancellationToken]::None)).GetAwaiter().GetResult()
+'text=' + [IO.StreamReader]::new(`$layer.Stream).ReadToEnd()
+`$zstd = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { `$_.GetName().Name -eq 'ZstdSharp' }
+'context=' + [Runtime.Loader.AssemblyLoadContext]::GetLoadContext(`$zstd).Name
+"@
+        $output | Should -Contain 'text=hello zstd'
+        $output | Should -Contain 'context=OciRegistry' -Because 'what Core pulls in resolves in the private context'
+    }
+
     It 'leaves the other module working after OciRegistry is imported' {
         $output = Invoke-ChildPwsh @"
 `$ErrorActionPreference = 'Stop'

@@ -198,6 +198,7 @@ public sealed class TarReader : IDisposable
                 return await ReadEndOfArchiveAsync(offset, cancellationToken).ConfigureAwait(false);
             }
 
+            // An entry starts at its first pax or long-name record; global records and volume labels belong to none.
             if (firstOffset < 0)
             {
                 firstOffset = offset;
@@ -217,6 +218,7 @@ public sealed class TarReader : IDisposable
                     break;
                 case 'g':
                     await ApplyPaxAsync(header, offset, _global, global: true, cancellationToken).ConfigureAwait(false);
+                    firstOffset = pending ? firstOffset : -1;
                     break;
                 case 'L':
                     longName = longName is null
@@ -231,6 +233,7 @@ public sealed class TarReader : IDisposable
                 case 'V':
                     // A GNU volume label names the archive, not a file; its data (normally none) is skipped.
                     await SkipAsync(header.Size, Padding(header.Size), offset, header.Name, cancellationToken).ConfigureAwait(false);
+                    firstOffset = pending ? firstOffset : -1;
                     break;
                 default:
                     return TarEntryBuilder.Build(header, _block, firstOffset, offset, _local, _global, longName, longLink, _maximumNameBytes);
