@@ -82,7 +82,7 @@ function Invoke-Build {
         $target = if ($file.Name -in $rootFiles) { $moduleDir } else { Join-Path $moduleDir 'dependencies' }
         Copy-Item $file.FullName $target
     }
-    foreach ($required in @('OciRegistry.dll', 'dependencies/OciRegistry.Core.dll', 'dependencies/OciRegistry.TestRegistry.dll', 'dependencies/Polly.Core.dll', 'dependencies/OciRegistry.LoadContext.dll')) {
+    foreach ($required in @('OciRegistry.dll', 'dependencies/OciRegistry.Core.dll', 'dependencies/OciRegistry.TestRegistry.dll', 'dependencies/Polly.Core.dll', 'dependencies/ZstdSharp.dll', 'dependencies/OciRegistry.LoadContext.dll')) {
         if (-not (Test-Path (Join-Path $moduleDir $required))) { throw "The publish output lacks $required" }
     }
 

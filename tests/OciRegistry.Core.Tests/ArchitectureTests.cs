@@ -29,7 +29,9 @@ public sealed class ArchitectureTests
         ["Tls"] = ["Core", "LocalFiles"],
         ["Client"] = ["Core", "LocalFiles", "References", "Models", "Tls"],
         ["Transfer"] = ["Core", "LocalFiles", "References", "Models", "Layout", "Client", "Tls"],
+        ["Extraction"] = ["Core", "LocalFiles", "References", "Models", "Layout", "Client", "Transfer", "Archive"],
         ["TestRegistry"] = ["Core", "LocalFiles", "References", "Models", "Layout"],
+        ["Archive"] = ["Core"],
     };
 
     private static readonly Assembly CoreAssembly = typeof(Reference).Assembly;

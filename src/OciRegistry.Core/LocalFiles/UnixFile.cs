@@ -42,17 +42,24 @@ internal static class UnixFile
     private const int TooManyLinks = 31;
     private const int NoSystemCall = 38;
 
-    private static readonly bool IsMac = RuntimeInformation.IsOSPlatform(OSPlatform.OSX);
-    private static readonly bool MacArm64 = IsMac && RuntimeInformation.ProcessArchitecture == Architecture.Arm64;
+    private static readonly bool IsMacOS = RuntimeInformation.IsOSPlatform(OSPlatform.OSX);
+    private static readonly bool MacArm64 = IsMacOS && RuntimeInformation.ProcessArchitecture == Architecture.Arm64;
     private static bool s_noStatxExport;
 
-    private static int NoFollow => IsMac ? 0x100 : RuntimeInformation.ProcessArchitecture is Architecture.Arm or Architecture.Arm64 ? 0x8000 : 0x20000;
+    /// <summary>True on macOS, whose flag and errno values differ from Linux's.</summary>
+    internal static bool IsMac => IsMacOS;
 
-    private static int NonBlocking => IsMac ? 0x4 : 0x800;
+    /// <summary><c>O_NOFOLLOW</c>.</summary>
+    internal static int NoFollow => IsMac ? 0x100 : RuntimeInformation.ProcessArchitecture is Architecture.Arm or Architecture.Arm64 ? 0x8000 : 0x20000;
 
-    private static int CloseOnExec => IsMac ? 0x1000000 : 0x80000;
+    /// <summary><c>O_NONBLOCK</c>.</summary>
+    internal static int NonBlocking => IsMac ? 0x4 : 0x800;
 
-    private static int LoopError => IsMac ? 62 : 40;
+    /// <summary><c>O_CLOEXEC</c>.</summary>
+    internal static int CloseOnExec => IsMac ? 0x1000000 : 0x80000;
+
+    /// <summary><c>ELOOP</c>: what <c>O_NOFOLLOW</c> reports for a link at the final component.</summary>
+    internal static int LoopError => IsMac ? 62 : 40;
 
     private static int WouldBlock => IsMac ? 35 : 11;
 

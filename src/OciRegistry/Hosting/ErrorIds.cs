@@ -197,6 +197,30 @@ public static class ErrorIds
     /// <summary>Get-OciTag: an -Include, -Exclude or -Match pattern that does not parse; no request was made.</summary>
     public const string InvalidTagPattern = nameof(InvalidTagPattern);
 
+    /// <summary>Get-OciLayerItem, Get-OciImageFile, Expand-OciImage: a layer entry that would be written outside the destination or through a link.</summary>
+    public const string UnsafeLayerEntry = nameof(UnsafeLayerEntry);
+
+    /// <summary>The same cmdlets: a layer that is not a valid tar (or gzip/zstd) archive, or holds sparse files.</summary>
+    public const string LayerFormatInvalid = nameof(LayerFormatInvalid);
+
+    /// <summary>The same cmdlets: the layers expand past -MaximumSize, or hold more entries than allowed.</summary>
+    public const string LayerLimitExceeded = nameof(LayerLimitExceeded);
+
+    /// <summary>The same cmdlets: an encrypted layer, or a layer media type that is not a tar.</summary>
+    public const string UnsupportedLayerMediaType = nameof(UnsupportedLayerMediaType);
+
+    /// <summary>Expand-OciImage: a destination that is not empty (without -Force); Get-OciImageFile: a file already there.</summary>
+    public const string DestinationNotEmpty = nameof(DestinationNotEmpty);
+
+    /// <summary>Get-OciImageFile: a path the image's filesystem does not hold as a file.</summary>
+    public const string ImageFileNotFound = nameof(ImageFileNotFound);
+
+    /// <summary>Get-OciLayerItem: a -Layer that names no layer, or more than one.</summary>
+    public const string LayerSelectionInvalid = nameof(LayerSelectionInvalid);
+
+    /// <summary>The same cmdlets: a -LayoutPath or -Cache folder that is not a readable OCI layout, or lacks the image.</summary>
+    public const string LayoutInvalid = nameof(LayoutInvalid);
+
     /// <summary>Start-OciTestRegistry: a -Path layout that cannot be read.</summary>
     public const string LayoutUnreadable = nameof(LayoutUnreadable);
 

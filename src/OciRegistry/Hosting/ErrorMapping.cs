@@ -3,7 +3,10 @@ using System.IO;
 using System.Linq;
 using System.Management.Automation;
 using System.Net.Http;
+using OciRegistry.Commands;
 using OciRegistry.Core;
+using OciRegistry.Core.Extraction;
+using OciRegistry.Core.Layout;
 using OciRegistry.Core.Client;
 using OciRegistry.Core.LocalFiles;
 using OciRegistry.Core.Models;
@@ -105,6 +108,24 @@ public static class ErrorMapping
             "The registry is busy or failing; try again later."),
         RegistryResponseException => (ErrorIds.RegistryRequestFailed, ErrorCategory.InvalidOperation,
             "See the registry's message above."),
+        UnsafeEntryException => (ErrorIds.UnsafeLayerEntry, ErrorCategory.SecurityError,
+            "The image holds an entry that would land outside the destination or pass through a link; nothing of the image was kept. Pass -SkipUnsafeEntries to skip such entries with a warning."),
+        LayerFormatException => (ErrorIds.LayerFormatInvalid, ErrorCategory.InvalidData,
+            "The layer is not an archive this module reads (tar, tar+gzip or tar+zstd without sparse files); nothing of the image was kept."),
+        LayerLimitException { Raisable: true } => (ErrorIds.LayerLimitExceeded, ErrorCategory.LimitsExceeded,
+            "The layers expand to more than -MaximumSize allows (a decompression bomb looks like this); raise -MaximumSize if the image is really that large."),
+        LayerLimitException => (ErrorIds.LayerLimitExceeded, ErrorCategory.LimitsExceeded,
+            "The image holds more entries than any real image does; nothing of it was kept."),
+        UnsupportedLayerException => (ErrorIds.UnsupportedLayerMediaType, ErrorCategory.InvalidType,
+            "Only tar layers (plain, gzip or zstd) are filesystems; read other blobs with Save-OciBlob."),
+        DestinationNotEmptyException => (ErrorIds.DestinationNotEmpty, ErrorCategory.ResourceExists,
+            "Choose an empty or new folder, or pass -Force to merge into it (replacing what the image also has)."),
+        ImageFileNotFoundException => (ErrorIds.ImageFileNotFound, ErrorCategory.ObjectNotFound,
+            "Get-OciLayerItem -Flatten lists the image's files; pass -Recurse for a folder."),
+        LayerSelectionException => (ErrorIds.LayerSelectionInvalid, ErrorCategory.InvalidArgument,
+            "Get-OciManifest shows the image's layers; -Layer takes a position (0 is the base, -1 the top) or a digest."),
+        OciLayoutException => (ErrorIds.LayoutInvalid, ErrorCategory.InvalidData,
+            "Give the folder Save-OciImage (or skopeo copy oci:) wrote, holding oci-layout, index.json and blobs."),
         ContentVerificationException c => (ErrorIds.DigestMismatch(c.Kind), ErrorCategory.InvalidResult,
             "The registry sent content that does not match its digest; nothing was kept. Try again, or report it to the registry's owner."),
         FileWriteException => (ErrorIds.FileWriteFailed, ErrorCategory.WriteError,
