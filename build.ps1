@@ -8,7 +8,8 @@
              "Tests: N passed, N failed, N skipped" and a non-zero exit code when anything failed.
     Demo     Build, then starts the test registry with the built-in sample content and pulls from it.
     Bench    Build, then tests/Benchmarks: downloads timed side by side with curl and skopeo against docker-registry,
-             and the test registry's serving next to docker-registry's.
+             the test registry's serving next to docker-registry's, and Expand-OciImage next to umoci unpack and
+             tar on a 256 MiB gzip and zstd image; -Benchmark picks some of them.
     Pester   only the Pester suite, against the module a Build already put in out/ (nothing is built); with
              -PesterHost powershell it runs under Windows PowerShell 5.1 (powershell.exe) instead of pwsh.
              Ends with the same "Tests: ..." line and exit code as Test.
@@ -18,6 +19,8 @@
     dotnet tool restore; dotnet pwsh ./build.ps1 -Task Demo
 .EXAMPLE
     dotnet tool restore; dotnet pwsh ./build.ps1 -Task Test
+.EXAMPLE
+    dotnet pwsh ./build.ps1 -Task Bench -Benchmark Extract    # only Expand-OciImage next to umoci and tar
 .EXAMPLE
     dotnet pwsh ./build.ps1 -Task Pester -PesterHost powershell    # Windows, after a Build or Test
 #>
@@ -37,7 +40,11 @@ param(
 
     # The PowerShell the Pester suite runs in: pwsh (7.x, the local dotnet tool) or powershell (Windows PowerShell 5.1).
     [ValidateSet('pwsh', 'powershell')]
-    [string] $PesterHost = 'pwsh'
+    [string] $PesterHost = 'pwsh',
+
+    # Which benchmarks -Task Bench runs: Download (Invoke-Benchmarks.ps1), Registry, Extract; all by default.
+    [ValidateSet('Download', 'Registry', 'Extract')]
+    [string[]] $Benchmark = @('Download', 'Registry', 'Extract')
 )
 
 $ErrorActionPreference = 'Stop'
@@ -200,9 +207,12 @@ switch ($Task) {
     'Demo' { exit (Invoke-ChildScript 'src/Demo/Invoke-OciDemo.ps1' (Invoke-Build)) }
     'Bench' {
         $manifest = Invoke-Build
-        $downloads = Invoke-ChildScript 'tests/Benchmarks/Invoke-Benchmarks.ps1' $manifest
-        $registry = Invoke-ChildScript 'tests/Benchmarks/Invoke-RegistryBenchmarks.ps1' $manifest
-        exit [int]($downloads -ne 0 -or $registry -ne 0)
+        $scripts = [ordered]@{ Download = 'Invoke-Benchmarks.ps1'; Registry = 'Invoke-RegistryBenchmarks.ps1'; Extract = 'Invoke-ExtractBenchmarks.ps1' }
+        $failed = 0
+        foreach ($name in $scripts.Keys | Where-Object { $_ -in $Benchmark }) {
+            if ((Invoke-ChildScript "tests/Benchmarks/$($scripts[$name])" $manifest) -ne 0) { $failed = 1 }
+        }
+        exit $failed
     }
     'Test' {
         $manifest = Invoke-Build
