@@ -18,6 +18,7 @@
         'Get-OciLayerItem'
         'Get-OciImageFile'
         'Expand-OciImage'
+        'Copy-OciImage'
         'Start-OciTestRegistry'
         'Stop-OciTestRegistry'
         'Get-OciTestRegistry'

@@ -29,6 +29,7 @@ public sealed class ArchitectureTests
         ["Tls"] = ["Core", "LocalFiles"],
         ["Client"] = ["Core", "LocalFiles", "References", "Models", "Tls"],
         ["Transfer"] = ["Core", "LocalFiles", "References", "Models", "Layout", "Client", "Tls"],
+        ["Copy"] = ["Core", "LocalFiles", "References", "Models", "Layout", "Client", "Transfer", "Push"],
         ["Extraction"] = ["Core", "LocalFiles", "References", "Models", "Layout", "Client", "Transfer", "Archive"],
         ["TestRegistry"] = ["Core", "LocalFiles", "References", "Models", "Layout"],
         ["Archive"] = ["Core"],

@@ -113,6 +113,12 @@ public sealed class Reference
     /// <summary>The same repository with no tag and no digest.</summary>
     public Reference RepositoryOnly() => new(Registry, Repository, null, null);
 
+    /// <summary>The same repository at <paramref name="tag"/>, without a digest.</summary>
+    public Reference WithTag(string tag) => new(Registry, Repository, tag, null);
+
+    /// <summary>The same reference without its digest (a tag stays).</summary>
+    public Reference WithoutDigest() => new(Registry, Repository, Tag, null);
+
     /// <summary>The full, normalised text: <c>registry/repository[:tag][@digest]</c>.</summary>
     public override string ToString() =>
         Registry + "/" + Repository + (Tag is null ? string.Empty : ":" + Tag) + (Digest is null ? string.Empty : "@" + Digest);

@@ -197,6 +197,9 @@ public static class ErrorIds
     /// <summary>Get-OciTag: an -Include, -Exclude or -Match pattern that does not parse; no request was made.</summary>
     public const string InvalidTagPattern = nameof(InvalidTagPattern);
 
+    /// <summary>Copy-OciImage: a destination tag that names another manifest (without -Force); nothing was overwritten.</summary>
+    public const string DestinationTagConflict = nameof(DestinationTagConflict);
+
     /// <summary>Get-OciLayerItem, Get-OciImageFile, Expand-OciImage: a layer entry that would be written outside the destination or through a link.</summary>
     public const string UnsafeLayerEntry = nameof(UnsafeLayerEntry);
 

@@ -8,6 +8,7 @@ using OciRegistry.Core;
 using OciRegistry.Core.Extraction;
 using OciRegistry.Core.Layout;
 using OciRegistry.Core.Client;
+using OciRegistry.Core.Copy;
 using OciRegistry.Core.LocalFiles;
 using OciRegistry.Core.Models;
 using OciRegistry.Core.References;
@@ -108,6 +109,8 @@ public static class ErrorMapping
             "The registry is busy or failing; try again later."),
         RegistryResponseException => (ErrorIds.RegistryRequestFailed, ErrorCategory.InvalidOperation,
             "See the registry's message above."),
+        TagConflictException => (ErrorIds.DestinationTagConflict, ErrorCategory.ResourceExists,
+            "The destination tag names another image; pass -Force to move it, or copy to another tag."),
         UnsafeEntryException => (ErrorIds.UnsafeLayerEntry, ErrorCategory.SecurityError,
             "The image holds an entry that would land outside the destination or pass through a link; nothing of the image was kept. Pass -SkipUnsafeEntries to skip such entries with a warning."),
         LayerFormatException or Core.Archive.TarFormatException => (ErrorIds.LayerFormatInvalid, ErrorCategory.InvalidData,

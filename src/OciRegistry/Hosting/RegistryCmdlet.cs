@@ -193,13 +193,20 @@ public abstract class RegistryCmdlet : AsyncPSCmdlet
     }
 
     /// <summary>The client for <paramref name="registry"/>, created on first use.</summary>
-    protected RegistryClient ClientFor(string registry)
+    protected RegistryClient ClientFor(string registry) => ClientFor(registry, Credential);
+
+    /// <summary>
+    /// The client for <paramref name="registry"/> speaking with <paramref name="credential"/> (Copy-OciImage's source
+    /// and destination may need different ones); one per registry and credential for the cmdlet's lifetime.
+    /// </summary>
+    protected RegistryClient ClientFor(string registry, PSCredential? credential)
     {
+        var key = ReferenceEquals(credential, Credential) ? registry : registry + "\n" + credential?.UserName;
         lock (_clients)
         {
-            if (!_clients.TryGetValue(registry, out var client))
+            if (!_clients.TryGetValue(key, out var client))
             {
-                var options = Connection(AllowInsecure.IsPresent, SkipCertificateCheck.IsPresent, Credential);
+                var options = Connection(AllowInsecure.IsPresent, SkipCertificateCheck.IsPresent, credential);
                 options.Trace = e =>
                 {
                     if (e.Kind == HttpTraceKind.ErrorBody)
@@ -235,7 +242,7 @@ public abstract class RegistryCmdlet : AsyncPSCmdlet
                 options.ResponseTimeout = Seconds(ConnectionTimeoutSeconds);
                 options.IdleTimeout = Seconds(OperationTimeoutSeconds);
                 client = new RegistryClient(registry, options);
-                _clients[registry] = client;
+                _clients[key] = client;
                 if (client.ProxyAddress is { } proxy)
                 {
                     QueueVerbose($"{registry} is reached through the proxy {proxy}");
