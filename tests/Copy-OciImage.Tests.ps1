@@ -1,0 +1,85 @@
+# Copy-OciImage between test registries: digests unchanged, blobs skipped or mounted, tags guarded, faults survived,
+# referrers carried. Interop with two docker-registry instances is in Interop/Copy.Interop.Tests.ps1.
+Describe 'Copy-OciImage' {
+    BeforeAll {
+        Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+        Import-OciRegistryUnderTest
+        $script:id = { param($name) "$name,OciRegistry.Commands.CopyOciImageCommand" }
+        $script:source = Start-OciTestRegistry -SampleContent
+        $script:from = "$($source.Host)/samples/hello"
+        $script:requests = { param($registry, [string] $Method, [string] $Like = '*') @(Get-OciTestRegistryRequest $registry | Where-Object { $_.Method -eq $Method -and $_.Path -like $Like }) }
+    }
+
+    AfterAll { Stop-OciTestRegistry }
+
+    Context 'between two registries' {
+        BeforeEach { $script:target = Start-OciTestRegistry }
+        AfterEach { $target | Stop-OciTestRegistry }
+
+        It 'copies an index with every platform, byte for byte, then skips what is there' {
+            $result = Copy-OciImage "${from}:1.0" "$($target.Host)/mirror/hello:1.0"
+            $result.Digest | Should -Be (Get-OciManifest "${from}:1.0").Digest
+            $result.BlobsCopied | Should -BeGreaterThan 1
+            $sourceRaw = Get-OciManifest "${from}:1.0" -Raw
+            Get-OciManifest "$($target.Host)/mirror/hello:1.0" -Raw | Should -Be $sourceRaw
+            foreach ($entry in (Get-OciManifest "${from}:1.0").Manifests) {
+                Get-OciManifest "$($target.Host)/mirror/hello@$($entry.Digest)" -Raw | Should -Be (Get-OciManifest $entry.Reference -Raw)
+            }
+
+            Clear-OciTestRegistryRequest $target
+            $again = Copy-OciImage "${from}:1.0" "$($target.Host)/mirror/hello:1.0"
+            $again.BlobsCopied | Should -Be 0
+            (& $requests $target 'PUT').Count | Should -Be 0 -Because 'everything is already there'
+            (& $requests $target 'PATCH').Count | Should -Be 0
+        }
+
+        It 'copies a Docker manifest and a single platform, digests unchanged' {
+            (Copy-OciImage "${from}:docker" "$($target.Host)/d/hello").Digest | Should -Be (Get-OciManifest "${from}:docker").Digest
+            $arm = Get-OciManifest "${from}:1.0" -Platform linux/arm64
+            $copy = Copy-OciImage "${from}:1.0" "$($target.Host)/d/hello:arm" -Platform linux/arm64
+            $copy.Digest | Should -Be $arm.Digest
+            (Get-OciManifest $copy.Reference).MediaType | Should -Be $arm.MediaType
+        }
+
+        It 'refuses to move a tag that names another image, naming both digests, unless -Force' {
+            $null = Copy-OciImage "${from}:docker" "$($target.Host)/t/hello:x"
+            Copy-OciImage "${from}:1.0" "$($target.Host)/t/hello:x" -ErrorVariable failed -ErrorAction SilentlyContinue
+            $failed[0].FullyQualifiedErrorId | Should -Be (& $id 'DestinationTagConflict')
+            "$($failed[0])" | Should -Match ([regex]::Escape((Get-OciManifest "${from}:docker").Digest))
+            (Copy-OciImage "${from}:1.0" "$($target.Host)/t/hello:x" -Force).Digest | Should -Be (Get-OciManifest "${from}:1.0").Digest
+        }
+
+        It 'copies every tag with -AllTags, and writes nothing with -WhatIf' {
+            Copy-OciImage $from "$($target.Host)/all/hello" -AllTags -WhatIf
+            (& $requests $target 'PUT').Count | Should -Be 0
+            $copies = Copy-OciImage $from "$($target.Host)/all/hello" -AllTags
+            @($copies).Count | Should -Be @(Get-OciTag $from).Count
+            (Get-OciTag "$($target.Host)/all/hello").Name | Sort-Object | Should -Be ((Get-OciTag $from).Name | Sort-Object)
+        }
+
+        It 'takes tags piped from Get-OciTag' {
+            $copies = Get-OciTag $from | Copy-OciImage -Destination "$($target.Host)/piped/hello"
+            @($copies).Count | Should -Be @(Get-OciTag $from).Count
+        }
+
+        It 'survives a 503 on an upload and a 429 with Retry-After on the manifest PUT' {
+            New-OciTestRegistryFault Fail -StatusCode 503 -Method PATCH -Count 1 | Add-OciTestRegistryFault $target
+            New-OciTestRegistryFault Fail -StatusCode 503 -Method PUT -Path '*/blobs/uploads/*' -Count 1 | Add-OciTestRegistryFault $target
+            New-OciTestRegistryFault Fail -StatusCode 429 -RetryAfter 1 -Method PUT -Path '*/manifests/*' -Count 1 | Add-OciTestRegistryFault $target
+            $result = Copy-OciImage "${from}:1.0" "$($target.Host)/faults/hello:1.0" -RetryIntervalSec 0.05
+            $result.Digest | Should -Be (Get-OciManifest "${from}:1.0").Digest
+            (& $requests $target 'PUT' '*/manifests/*' | Where-Object StatusCode -eq 429).Count | Should -Be 1
+        }
+    }
+
+    Context 'within one registry' {
+        It 'mounts blobs from the source repository instead of uploading them' {
+            Clear-OciTestRegistryRequest $source
+            $result = Copy-OciImage "${from}:docker" "$($source.Host)/mounted/hello:docker"
+            $result.BlobsMounted | Should -BeGreaterThan 0
+            $result.BlobsCopied | Should -Be 0
+            (& $requests $source 'POST' '*/blobs/uploads/*' | Where-Object StatusCode -eq 201).Count | Should -Be $result.BlobsMounted
+            (& $requests $source 'PATCH').Count | Should -Be 0
+        }
+    }
+}
