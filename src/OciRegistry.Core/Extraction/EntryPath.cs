@@ -19,6 +19,12 @@ namespace OciRegistry.Core.Extraction;
 /// </remarks>
 public static class EntryPath
 {
+    /// <summary>
+    /// The most components a path may have. Real images stay under a few dozen; the bound keeps the per-entry work
+    /// on a path's ancestors (each looked up on its own) small, whatever a layer repeats.
+    /// </summary>
+    public const int MaximumComponents = 256;
+
     private static readonly HashSet<string> WindowsDevices = new(StringComparer.OrdinalIgnoreCase)
     {
         "CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$",
@@ -66,6 +72,11 @@ public static class EntryPath
             }
 
             parts.Add(part);
+            if (parts.Count > MaximumComponents)
+            {
+                reason = $"has more than {MaximumComponents} path components";
+                return false;
+            }
         }
 
         path = string.Join("/", parts);

@@ -32,7 +32,7 @@ public sealed class FolderFileSink : FileSink
             throw new DestinationNotEmptyException(final, "already exists and was left as it is");
         }
 
-        Directory.CreateDirectory(Path.GetDirectoryName(final)!);
+        CreateFolders(outputPath);
         var partial = Path.Combine(Path.GetDirectoryName(final)!, "." + Path.GetFileName(final) + ".partial-" + Guid.NewGuid().ToString("N").Substring(0, 12));
         try
         {
@@ -64,6 +64,34 @@ public sealed class FolderFileSink : FileSink
         return await AcceptAsync(item, outputPath, content, cancellationToken).ConfigureAwait(false);
     }
 
+    // Each folder between the root and the file is made here, never through a link: one already there must be a
+    // real folder (a link planted by an earlier extraction into the same place is refused, not followed).
+    private void CreateFolders(string outputPath)
+    {
+        Directory.CreateDirectory(_root);
+        var folder = _root;
+        var parts = outputPath.Split('/');
+        for (var i = 0; i < parts.Length - 1; i++)
+        {
+            folder = Path.Combine(folder, parts[i]);
+            switch (RegularFile.GetStatus(folder).Kind)
+            {
+                case FileKind.Missing:
+                    FileSystemEntry.CreateDirectory(folder);
+                    if (!IsWindows)
+                    {
+                        FileSystemEntry.SetMode(folder, 0x1ED);
+                    }
+
+                    break;
+                case FileKind.Directory:
+                    break;
+                default:
+                    throw new DestinationNotEmptyException(folder, "is a link or a file where a folder should be; it was left as it is");
+            }
+        }
+    }
+
     private static bool IsWindows => System.Runtime.InteropServices.RuntimeInformation.IsOSPlatform(System.Runtime.InteropServices.OSPlatform.Windows);
 
     /// <summary>A file written beside its final name.</summary>
@@ -86,7 +114,14 @@ public sealed class FolderFileSink : FileSink
         /// <inheritdoc/>
         public override void Commit()
         {
-            if (RegularFile.GetStatus(FullName).Kind != FileKind.Missing)
+            var existing = RegularFile.GetStatus(FullName).Kind;
+            if (existing == FileKind.Directory)
+            {
+                Discard();
+                throw new DestinationNotEmptyException(FullName, "is a folder; it was left as it is");
+            }
+
+            if (existing != FileKind.Missing)
             {
                 FileSystemEntry.Delete(FullName);
             }

@@ -174,6 +174,12 @@ public sealed class ImageExpander
             var toKind = RegularFile.GetStatus(to).Kind;
             if (fromKind == FileKind.Directory && toKind == FileKind.Directory)
             {
+                // The staging folder is emptied and deleted after: it may have the image's read-only mode by now.
+                if (!IsWindows)
+                {
+                    FileSystemEntry.SetMode(from, 0x1C0);
+                }
+
                 Merge(from, to);
                 continue;
             }
@@ -189,6 +195,8 @@ public sealed class ImageExpander
             }
         }
     }
+
+    private static bool IsWindows => System.Runtime.InteropServices.RuntimeInformation.IsOSPlatform(System.Runtime.InteropServices.OSPlatform.Windows);
 
     private static string RandomSuffix()
     {

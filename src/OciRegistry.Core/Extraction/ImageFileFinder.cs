@@ -101,8 +101,11 @@ public sealed class ImageFileFinder
                 continue;
             }
 
+            // An entry repeated in one layer is, as tar extracts it, its last occurrence: an earlier one is dropped.
+            var byPath = new Dictionary<string, PendingFile>(StringComparer.Ordinal);
+            var hardLinks = new Dictionary<string, (string Target, LayerItem Item, string Output)>(StringComparer.Ordinal);
             var taken = new List<PendingFile>();
-            var hardLinks = new List<(string Target, LayerItem Item, string Output)>();
+            var committed = new List<PendingFile>();
             try
             {
                 using (var layer = await OpenAsync(index, cancellationToken).ConfigureAwait(false))
@@ -115,6 +118,13 @@ public sealed class ImageFileFinder
                         }
 
                         upper.Add(entry);
+                        if (byPath.TryGetValue(entry.Path, out var earlier))
+                        {
+                            earlier.Discard();
+                            byPath.Remove(entry.Path);
+                        }
+
+                        hardLinks.Remove(entry.Path);
                         if (scan.OutputFor(entry, layer, upper) is not { } output)
                         {
                             continue;
@@ -124,10 +134,10 @@ public sealed class ImageFileFinder
                         switch (entry.Kind)
                         {
                             case LayerEntryKind.File:
-                                taken.Add(await _sink.AcceptAsync(item, output, layer.OpenData(), cancellationToken).ConfigureAwait(false));
+                                byPath[entry.Path] = await _sink.AcceptAsync(item, output, layer.OpenData(), cancellationToken).ConfigureAwait(false);
                                 break;
                             case LayerEntryKind.HardLink:
-                                hardLinks.Add((entry.LinkTarget, item, output));
+                                hardLinks[entry.Path] = (entry.LinkTarget, item, output);
                                 break;
                             case LayerEntryKind.SymbolicLink:
                                 _options.Warn($"Not copied: '/{entry.Path}' is a symbolic link to '{EntryPath.Printable(entry.LinkTarget)}'.");
@@ -139,19 +149,38 @@ public sealed class ImageFileFinder
                     BytesRead += layer.BytesRead;
                 }
 
+                taken.AddRange(byPath.Values);
                 if (hardLinks.Count > 0)
                 {
-                    taken.AddRange(await ReadHardLinksAsync(index, hardLinks, cancellationToken).ConfigureAwait(false));
+                    taken.AddRange(await ReadHardLinksAsync(index, hardLinks.Values.ToList(), cancellationToken).ConfigureAwait(false));
+                }
+
+                if (scan.Refusal is null)
+                {
+                    foreach (var file in taken)
+                    {
+                        file.Commit();
+                        committed.Add(file);
+                    }
                 }
             }
             catch
             {
-                taken.ForEach(file => file.Discard());
+                foreach (var file in byPath.Values.Concat(taken).Distinct().Except(committed))
+                {
+                    file.Discard();
+                }
+
                 throw;
             }
 
-            taken.ForEach(file => file.Commit());
-            files.AddRange(taken);
+            if (scan.Refusal is not null)
+            {
+                taken.ForEach(file => file.Discard());
+                return [];
+            }
+
+            files.AddRange(committed);
             upper.EndLayer();
             scan.EndLayer(taken.Count > 0);
         }
@@ -305,7 +334,7 @@ public sealed class ImageFileFinder
                     return null;
                 }
 
-                return _outputName + entry.Path.Substring(_target.Length);
+                return _target.Length == 0 ? _outputName + "/" + entry.Path : _outputName + entry.Path.Substring(_target.Length);
             }
 
             return null;

@@ -24,6 +24,7 @@ internal sealed class StagingTree
     private readonly Dictionary<string, Node> _nodes = new(StringComparer.Ordinal);
     private readonly HashSet<string> _rootChildren = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string>? _folded;
+    private readonly HashSet<string> _madeOpaque = new(StringComparer.Ordinal);
     private OpenLayer? _layer;
     private int _layerIndex;
     private int _devicesSkipped;
@@ -43,6 +44,7 @@ internal sealed class StagingTree
 
     public void BeginLayer(OpenLayer layer)
     {
+        _madeOpaque.Clear();
         _layer = layer;
         _layerIndex = layer.Name.Index;
     }
@@ -84,7 +86,12 @@ internal sealed class StagingTree
 
                 return;
             case LayerEntryKind.OpaqueWhiteout:
-                ClearLowerChildren(entry.Path);
+                // Once per folder and layer: a layer repeating the marker must not walk the folder again each time.
+                if (_madeOpaque.Add(entry.Path))
+                {
+                    ClearLowerChildren(entry.Path);
+                }
+
                 return;
         }
 

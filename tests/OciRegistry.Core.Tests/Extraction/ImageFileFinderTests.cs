@@ -1,7 +1,9 @@
 using System;
+using System.IO;
 using System.Linq;
 using System.Threading.Tasks;
 using OciRegistry.Core.Extraction;
+using OciRegistry.Core.LocalFiles;
 using OciRegistry.Core.References;
 using Xunit;
 
@@ -107,4 +109,81 @@ public sealed class ImageFileFinderTests
     }
 
     private static string Text(PendingFile file) => System.Text.Encoding.UTF8.GetString(((MemoryFileSink.InMemory)file).Content);
+}
+
+public sealed class ImageFileFinderHostileTests : IDisposable
+{
+    private readonly ExtractionFolder _folder = new();
+
+    public void Dispose() => _folder.Dispose();
+
+    [Fact]
+    public async Task Find_KeepsOnlyTheLastOfAnEntryRepeatedInOneLayer()
+    {
+        var image = new MemoryImage().Layer(new LayerTar().File("etc/motd", "first").File("etc/motd", "second").File("etc/motd", "last")).Build();
+        var sink = new MemoryFileSink(maximumTotalBytes: 100);
+        var files = await new ImageFileFinder(image, new ExtractionOptions(), sink).FindAsync(ImageFileQuery.Literal("etc/motd", false));
+
+        Assert.Equal("last", System.Text.Encoding.UTF8.GetString(((MemoryFileSink.InMemory)files.Single()).Content));
+    }
+
+    [Fact]
+    public async Task Find_BoundsWhatIsHeldInMemory_AcrossFiles()
+    {
+        var image = new MemoryImage().Layer(new LayerTar().File("a", new string('a', 60)).File("b", new string('b', 60))).Build();
+        var finder = new ImageFileFinder(image, new ExtractionOptions(), new MemoryFileSink(maximumTotalBytes: 100));
+
+        await Assert.ThrowsAsync<ContentTooLargeException>(() => finder.FindAsync(ImageFileQuery.Pattern("*", _ => true, false)));
+    }
+
+    [Fact]
+    public async Task Find_CommitsNothing_WhenAFileIsReplacedByAFolderInTheSameLayer()
+    {
+        var image = new MemoryImage().Layer(new LayerTar().File("etc/motd", "EVIL-FIRST").Dir("etc/motd")).Build();
+        var finder = new ImageFileFinder(image, new ExtractionOptions(), new FolderFileSink(_folder.Destination, overwrite: false));
+
+        await Assert.ThrowsAsync<ImageFileNotFoundException>(() => finder.FindAsync(ImageFileQuery.Literal("etc/motd", false)));
+
+        Assert.False(File.Exists(_folder.In("motd")));
+        Assert.Empty(Directory.Exists(_folder.Destination) ? Directory.GetFileSystemEntries(_folder.Destination) : []);
+    }
+
+    [Fact]
+    public async Task Find_NeverWritesThroughALinkAlreadyInTheDestination()
+    {
+        Directory.CreateDirectory(_folder.Destination);
+        FileSystemEntry.CreateSymbolicLink(_folder.In("etc"), _folder.Outside, targetIsDirectory: true);
+        var image = new MemoryImage().Layer(new LayerTar().File("etc/cron.d/evil", "owned")).Build();
+        var finder = new ImageFileFinder(image, new ExtractionOptions(), new FolderFileSink(_folder.Destination, overwrite: true));
+
+        await Assert.ThrowsAsync<DestinationNotEmptyException>(() => finder.FindAsync(ImageFileQuery.Literal("etc", recurse: true)));
+
+        _folder.AssertUntouched(destinationExists: true);
+        Assert.DoesNotContain(Directory.GetFileSystemEntries(_folder.Destination), entry => entry.Contains(".partial-", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Find_NamesTheFilesBelowALinkToTheRoot_UnderTheLinksName()
+    {
+        var image = new MemoryImage().Layer(new LayerTar().File("etc/passwd", "p").Symlink("root", "/")).Build();
+        var files = await new ImageFileFinder(image, new ExtractionOptions { SkipUnsafeEntries = true }, new MemoryFileSink())
+            .FindAsync(ImageFileQuery.Literal("root", recurse: true));
+
+        Assert.Contains(files, file => file.OutputPath == "root/etc/passwd");
+    }
+
+    [Fact]
+    public async Task Expand_RefusesAPathOfMoreThan256Components_AndRepeatedOpaqueMarkersStillWork()
+    {
+        var deep = string.Join("/", Enumerable.Repeat("a", EntryPath.MaximumComponents + 1));
+        var refused = new MemoryImage().Layer(new LayerTar().Dir(deep)).Build();
+        await Assert.ThrowsAsync<UnsafeEntryException>(() => new ImageExpander(refused, new ExtractionOptions()).ExpandAsync(_folder.Destination, merge: false));
+
+        var opaque = new MemoryImage()
+            .Layer(new LayerTar().File("d/old", "o"))
+            .Layer(new LayerTar().File("d/new", "n").Opaque("d").Opaque("d").Opaque("d"))
+            .Build();
+        await new ImageExpander(opaque, new ExtractionOptions()).ExpandAsync(_folder.Destination, merge: false);
+        Assert.Equal(["new"], Directory.GetFileSystemEntries(_folder.In("d")).Select(entry => Path.GetFileName(entry)!).ToArray());
+    }
 }
