@@ -62,8 +62,7 @@ Describe 'Copy-OciImage' {
             @($copies).Count | Should -Be @(Get-OciTag $from).Count
         }
 
-        It 'survives a 503 on an upload and a 429 with Retry-After on the manifest PUT' {
-            New-OciTestRegistryFault Fail -StatusCode 503 -Method PATCH -Count 1 | Add-OciTestRegistryFault $target
+        It 'survives a 503 on an upload PUT and a 429 with Retry-After on the manifest PUT' {
             New-OciTestRegistryFault Fail -StatusCode 503 -Method PUT -Path '*/blobs/uploads/*' -Count 1 | Add-OciTestRegistryFault $target
             New-OciTestRegistryFault Fail -StatusCode 429 -RetryAfter 1 -Method PUT -Path '*/manifests/*' -Count 1 | Add-OciTestRegistryFault $target
             $result = Copy-OciImage "${from}:1.0" "$($target.Host)/faults/hello:1.0" -RetryIntervalSec 0.05
