@@ -32,9 +32,12 @@ function Start-DockerRegistry {
     <#
     .SYNOPSIS
         Starts Debian's docker-registry (the reference distribution server) on a free loopback port,
-        optionally behind htpasswd Basic auth. Returns an object with Host, Process, Root and Stop().
+        optionally behind htpasswd Basic auth. Returns an object with Host, Process, Root and Stop(); with
+        -AccessLog its access log (one line per request, "METHOD /path") is written to Root/stdout.log, which
+        AccessLog() reads.
     #>
-    param([pscredential] $BasicAuth, [string] $TlsCertificate, [string] $TlsKey, [string] $ClientCa, [string] $ListenAddress = '127.0.0.1')
+    param([pscredential] $BasicAuth, [string] $TlsCertificate, [string] $TlsKey, [string] $ClientCa, [string] $ListenAddress = '127.0.0.1',
+        [switch] $AccessLog)
     $root = Join-Path ([System.IO.Path]::GetTempPath()) ("docker-registry-" + [guid]::NewGuid().ToString('n'))
     $null = New-Item -ItemType Directory -Path (Join-Path $root 'data')
     $port = Get-FreeTcpPort
@@ -50,7 +53,7 @@ version: 0.1
 log:
   level: error
   accesslog:
-    disabled: true
+    disabled: $(if ($AccessLog) { 'false' } else { 'true' })
 storage:
   filesystem:
     rootdirectory: $(Join-Path $root 'data')
@@ -79,6 +82,11 @@ $auth
         }
     }
     $registry = [pscustomobject]@{ Host = "127.0.0.1:$port"; Port = $port; Process = $process; Root = $root }
+    $registry | Add-Member -MemberType ScriptMethod -Name AccessLog -Value {
+        # Combined log format: the request line is the first quoted field.
+        @(Get-Content -LiteralPath (Join-Path $this.Root 'stdout.log') -ErrorAction Ignore | ForEach-Object {
+                if ($_ -match '"(GET|HEAD|PUT|POST|PATCH|DELETE) ([^ "]+)') { "$($Matches[1]) $($Matches[2])" } })
+    }
     $registry | Add-Member -MemberType ScriptMethod -Name Stop -Value {
         if (-not $this.Process.HasExited) { $this.Process.Kill(); $null = $this.Process.WaitForExit(5000) }
         Remove-Item -Recurse -Force $this.Root -ErrorAction Ignore
