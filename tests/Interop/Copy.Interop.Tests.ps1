@@ -56,13 +56,15 @@ Describe 'Copy-OciImage between two docker-registry instances' -Tag Interop -Ski
         Assert-SameBytes $Repository $Tag
     }
 
-    It 'asks for blobs the destination has and puts none of them again' {
+    It 'asks for blobs the destination has (HEAD) and uploads none of them again' {
         $null = Copy-OciImage "$($a.Host)/oci/hello:1.0" "$($b.Host)/again/hello:1.0"
         $before = @($b.AccessLog()).Count
-        $result = Copy-OciImage "$($a.Host)/oci/hello:1.0" "$($b.Host)/again/hello:1.0" -Force
-        $result.BlobsCopied | Should -Be 0
+        # skopeo's manifest list names other manifests, the same configs, and layers it compressed anew for v2s2.
+        $result = Copy-OciImage "$($a.Host)/list/hello:1.0" "$($b.Host)/again/hello:list"
+        $result.BlobsSkipped | Should -BeGreaterThan 0
         $log = @($b.AccessLog() | Select-Object -Skip $before)
-        @($log | Where-Object { $_ -like 'PUT *' -or $_ -like 'PATCH *' -or $_ -like 'POST *' }) | Should -BeNullOrEmpty
-        @($log | Where-Object { $_ -like 'HEAD */manifests/*' }).Count | Should -BeGreaterThan 0
+        @($log | Where-Object { $_ -like 'HEAD */blobs/*' }).Count | Should -Be ($result.BlobsSkipped + $result.BlobsCopied)
+        @($log | Where-Object { $_ -like 'POST */blobs/uploads/*' }).Count | Should -Be $result.BlobsCopied -Because 'only the blobs B lacks are uploaded'
+        @($log | Where-Object { $_ -like 'PUT */manifests/*' }).Count | Should -BeGreaterThan 0
     }
 }
