@@ -20,7 +20,7 @@ namespace OciRegistry.TestRegistry;
 /// </remarks>
 public sealed class RequestLogEntry
 {
-    /// <summary>How many characters of the path, the query, Range and Accept an entry keeps; the rest is cut off.</summary>
+    /// <summary>How many characters of the path, the query, Range, Content-Range and Accept an entry keeps; the rest is cut off.</summary>
     public const int MaxFieldLength = 2048;
 
     private readonly object _gate = new();
@@ -43,6 +43,7 @@ public sealed class RequestLogEntry
         Path = Cap(RequestPath)!;
         Query = Cap(RequestQuery);
         Range = Cap(request.Headers["Range"]);
+        ContentRange = Cap(request.Headers["Content-Range"]);
         Accept = Cap(request.Headers["Accept"]);
         var authorization = request.Headers["Authorization"];
         HasAuthorization = authorization is not null;
@@ -70,6 +71,9 @@ public sealed class RequestLogEntry
 
     /// <summary>The <c>Range</c> header, e.g. <c>bytes=1048576-</c>; null when absent.</summary>
     public string? Range { get; }
+
+    /// <summary>The <c>Content-Range</c> header of an upload chunk, e.g. <c>16777216-33554431</c>; null when absent.</summary>
+    public string? ContentRange { get; }
 
     /// <summary>The <c>Accept</c> header; null when absent.</summary>
     public string? Accept { get; }
