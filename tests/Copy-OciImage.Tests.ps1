@@ -54,7 +54,7 @@ Describe 'Copy-OciImage' {
             (& $requests $target 'PUT').Count | Should -Be 0
             $copies = Copy-OciImage $from "$($target.Host)/all/hello" -AllTags
             @($copies).Count | Should -Be @(Get-OciTag $from).Count
-            (Get-OciTag "$($target.Host)/all/hello").Name | Sort-Object | Should -Be ((Get-OciTag $from).Name | Sort-Object)
+            (Get-OciTag "$($target.Host)/all/hello").Tag | Sort-Object | Should -Be ((Get-OciTag $from).Tag | Sort-Object)
         }
 
         It 'takes tags piped from Get-OciTag' {
@@ -79,6 +79,41 @@ Describe 'Copy-OciImage' {
             $result.BlobsCopied | Should -Be 0
             (& $requests $source 'POST' '*/blobs/uploads/*' | Where-Object StatusCode -eq 201).Count | Should -Be $result.BlobsMounted
             (& $requests $source 'PATCH').Count | Should -Be 0
+        }
+    }
+
+    Context 'with referrers' {
+        It 'brings a signature and an SBOM along, through the referrers API and through its tag schema' {
+            $origin = Start-OciTestRegistry
+            $noApi = Start-OciTestRegistry -NoReferrersApi
+            $last = Start-OciTestRegistry -NoReferrersApi
+            try {
+                $null = Copy-OciImage "${from}:docker" "$($origin.Host)/app/hello:1.0"
+                $image = Get-OciManifest "$($origin.Host)/app/hello:1.0"
+                Set-Content -LiteralPath (Join-Path $TestDrive 'sbom.spdx.json') '{"spdxVersion":"SPDX-2.3"}' -NoNewline
+                Set-Content -LiteralPath (Join-Path $TestDrive 'image.sig') 'signature' -NoNewline
+                $null = $origin | Publish-OciTestArtifact -Repository app/hello -Path (Join-Path $TestDrive 'sbom.spdx.json') -ArtifactType application/spdx+json -Subject $image
+                $null = $origin | Publish-OciTestArtifact -Repository app/hello -Path (Join-Path $TestDrive 'image.sig') -ArtifactType application/vnd.dev.cosign.artifact.sig.v1+json -Subject $image
+                $types = @('application/spdx+json', 'application/vnd.dev.cosign.artifact.sig.v1+json')
+
+                # API to tag schema: the destination cannot index subjects, so the client writes sha256-<hex>.
+                (Copy-OciImage "$($origin.Host)/app/hello:1.0" "$($noApi.Host)/app/hello:1.0" -IncludeReferrers).Referrers | Should -Be 2
+                Get-OciTag "$($noApi.Host)/app/hello" | ForEach-Object Tag | Should -Contain ('sha256-' + $image.Digest.Substring(7))
+                (Get-OciReferrer "$($noApi.Host)/app/hello@$($image.Digest)").ArtifactType | Sort-Object | Should -Be $types
+
+                # Tag schema to tag schema, and only one artifact type.
+                (Copy-OciImage "$($noApi.Host)/app/hello:1.0" "$($last.Host)/app/hello:1.0" -IncludeReferrers -ArtifactType application/spdx+json).Referrers | Should -Be 1
+                (Get-OciReferrer "$($last.Host)/app/hello@$($image.Digest)").ArtifactType | Should -Be 'application/spdx+json'
+
+                # API to API.
+                $api = Start-OciTestRegistry
+                (Copy-OciImage "$($origin.Host)/app/hello:1.0" "$($api.Host)/app/hello:1.0" -IncludeReferrers).Referrers | Should -Be 2
+                (Get-OciReferrer "$($api.Host)/app/hello@$($image.Digest)").ArtifactType | Sort-Object | Should -Be $types
+                $api | Stop-OciTestRegistry
+            }
+            finally {
+                $origin, $noApi, $last | Stop-OciTestRegistry
+            }
         }
     }
 }

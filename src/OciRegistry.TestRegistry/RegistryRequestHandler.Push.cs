@@ -298,7 +298,8 @@ internal sealed partial class RegistryRequestHandler
         store.AddPushedManifest(name, document, content, tag);
         exchange.SetHeader("Location", $"/v2/{name}/manifests/{digest}");
         exchange.SetHeader("Docker-Content-Digest", digest.ToString());
-        if (document.Subject is { } subject)
+        // Only a registry with the referrers API indexes subjects, and says so; without it, clients keep the tag schema.
+        if (document.Subject is { } subject && referrersApi)
         {
             exchange.SetHeader("OCI-Subject", subject.Digest.ToString());
         }
