@@ -89,4 +89,21 @@ public static class Limits
 
     /// <summary>How many referrers pages a listing follows before it assumes the registry is looping.</summary>
     public const int MaxReferrersPages = 10_000;
+
+    /// <summary>
+    /// The smallest chunk a chunked upload sends (the last one excepted): Amazon ECR refuses parts under 5 MiB, as
+    /// S3 multipart uploads do.
+    /// </summary>
+    public const long MinUploadChunkBytes = 5L * 1024 * 1024;
+
+    /// <summary>
+    /// The largest chunk an upload holds in memory, and so the most a registry's <c>OCI-Chunk-Min-Length</c> may ask
+    /// for and the largest blob sent in one PUT.
+    /// </summary>
+    public const long MaxUploadChunkBytes = 256L * 1024 * 1024;
+
+    /// <summary>
+    /// How many times a referrers tag index is read and written again when another writer changed it meanwhile.
+    /// </summary>
+    public const int MaxReferrersTagAttempts = 5;
 }

@@ -27,11 +27,13 @@ public sealed class ArchitectureTests
         ["Models"] = ["Core", "References"],
         ["Layout"] = ["Core", "LocalFiles", "References", "Models"],
         ["Tls"] = ["Core", "LocalFiles"],
-        ["Client"] = ["Core", "LocalFiles", "References", "Models", "Tls"],
+        // Client's push partial returns Push's result record (ManifestPushResult): the one use that way round.
+        ["Client"] = ["Core", "LocalFiles", "References", "Models", "Tls", "Push"],
         ["Transfer"] = ["Core", "LocalFiles", "References", "Models", "Layout", "Client", "Tls"],
         ["Extraction"] = ["Core", "LocalFiles", "References", "Models", "Layout", "Client", "Transfer", "Archive"],
         ["TestRegistry"] = ["Core", "LocalFiles", "References", "Models", "Layout"],
         ["Archive"] = ["Core"],
+        ["Push"] = ["Core", "LocalFiles", "References", "Models", "Layout", "Client", "Transfer"],
     };
 
     private static readonly Assembly CoreAssembly = typeof(Reference).Assembly;

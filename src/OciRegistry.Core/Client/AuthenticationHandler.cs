@@ -51,6 +51,12 @@ internal sealed class AuthenticationHandler : DelegatingHandler
             Forget(scope, sentToken);
         }
 
+        if (!ReplayableContent.Allows(request.Content))
+        {
+            // The body was a stream, and is spent: the 401 goes to the caller rather than an empty request again.
+            return response;
+        }
+
         var challenges = response.Headers.TryGetValues("WWW-Authenticate", out var values)
             ? WwwAuthenticateParser.Parse(values)
             : Array.Empty<AuthChallenge>();
@@ -86,7 +92,13 @@ internal sealed class AuthenticationHandler : DelegatingHandler
         return response;
     }
 
-    /// <summary>The scope a request needs: <c>repository:&lt;name&gt;:pull</c> for repository paths.</summary>
+    /// <summary>
+    /// The scope a request needs (https://distribution.github.io/distribution/spec/auth/scope/):
+    /// <c>repository:&lt;name&gt;:pull</c> to read, <c>repository:&lt;name&gt;:pull,push</c> to write (POST, PUT,
+    /// PATCH: a pusher reads what is there too), <c>repository:&lt;name&gt;:delete</c> to delete (what distribution 2.8
+    /// and the test registry ask for), and for a cross-repository mount (<c>POST …/blobs/uploads/?mount=&amp;from=</c>)
+    /// also <c>repository:&lt;from&gt;:pull</c>, space-separated as the challenge of distribution names them.
+    /// </summary>
     internal static string ScopeFor(HttpRequestMessage request)
     {
         var path = request.RequestUri?.AbsolutePath ?? string.Empty;
@@ -101,11 +113,67 @@ internal sealed class AuthenticationHandler : DelegatingHandler
         if (at > 4 && path.StartsWith("/v2/", StringComparison.Ordinal))
         {
             var name = path.Substring(4, at - 4);
-            var write = request.Method != HttpMethod.Get && request.Method != HttpMethod.Head;
-            return "repository:" + name + (write ? ":pull,push" : ":pull");
+            if (request.Method == HttpMethod.Get || request.Method == HttpMethod.Head)
+            {
+                return "repository:" + name + ":pull";
+            }
+
+            if (request.Method == HttpMethod.Delete)
+            {
+                return "repository:" + name + ":delete";
+            }
+
+            var scope = "repository:" + name + ":pull,push";
+            return request.Method == HttpMethod.Post && path.EndsWith("/blobs/uploads/", StringComparison.Ordinal) &&
+                MountSource(request.RequestUri!) is { } from && from != name
+                ? scope + " repository:" + from + ":pull"
+                : scope;
         }
 
         return string.Empty;
+    }
+
+    /// <summary>The <c>from</c> of a mount request (one that also has <c>mount</c>) when it is a repository name.</summary>
+    private static string? MountSource(Uri url)
+    {
+        string? from = null;
+        var mount = false;
+        foreach (var pair in url.Query.TrimStart('?').Split('&'))
+        {
+            var equals = pair.IndexOf('=');
+            var key = equals < 0 ? pair : pair.Substring(0, equals);
+            var value = equals < 0 ? string.Empty : Uri.UnescapeDataString(pair.Substring(equals + 1).Replace('+', ' '));
+            if (key == "from")
+            {
+                from = value;
+            }
+            else if (key == "mount")
+            {
+                mount = true;
+            }
+        }
+
+        return mount && References.Reference.IsValidRepository(from) ? from : null;
+    }
+
+    /// <summary>
+    /// The scopes to ask the token service for. A read asks for what the challenge names (else the request's scope),
+    /// as one value. A write asks for the union of both, one scope each: a registry may name less than a mount
+    /// needs, or more (its own way of spelling delete), and either must be granted.
+    /// </summary>
+    private static IReadOnlyList<string> WantedScopes(HttpRequestMessage request, AuthChallenge challenge, string scope)
+    {
+        var read = request.Method == HttpMethod.Get || request.Method == HttpMethod.Head;
+        if (read)
+        {
+            return [string.IsNullOrEmpty(challenge.Scope) ? scope : challenge.Scope!];
+        }
+
+        return (challenge.Scope ?? string.Empty).Split(' ')
+            .Concat(scope.Split(' '))
+            .Where(s => s.Length > 0)
+            .Distinct(StringComparer.Ordinal)
+            .ToList();
     }
 
     private string? Attach(HttpRequestMessage request, string scope)
@@ -210,7 +278,7 @@ internal sealed class AuthenticationHandler : DelegatingHandler
 
     private async Task<string> FetchTokenAsync(HttpRequestMessage request, AuthChallenge challenge, string scope, CancellationToken cancellationToken)
     {
-        var wanted = string.IsNullOrEmpty(challenge.Scope) ? scope : challenge.Scope!;
+        var wanted = WantedScopes(request, challenge, scope);
         var registryUrl = request.RequestUri!;
         if (!Uri.TryCreate(challenge.Realm, UriKind.Absolute, out var realm) || (realm.Scheme != Uri.UriSchemeHttps && realm.Scheme != Uri.UriSchemeHttp))
         {
@@ -249,13 +317,26 @@ internal sealed class AuthenticationHandler : DelegatingHandler
         var margin = TimeSpan.FromTicks(Math.Min(TimeSpan.FromSeconds(10).Ticks, token.ExpiresIn.Ticks / 10));
         lock (_tokens)
         {
-            _tokens[scope] = (token.Token, _time.GetUtcNow() + token.ExpiresIn - margin);
+            var entry = (token.Token, _time.GetUtcNow() + token.ExpiresIn - margin);
+            _tokens[scope] = entry;
+
+            // A mount's token covers the destination's own pull,push too: the upload that follows a mount refused
+            // (202) then starts with a token, rather than meeting a 401 in the middle of sending a chunk.
+            var own = scope.IndexOf(' ');
+            if (own > 0 && !_tokens.ContainsKey(scope.Substring(0, own)))
+            {
+                _tokens[scope.Substring(0, own)] = entry;
+            }
         }
 
         return token.Token;
     }
 
-    private static HttpRequestMessage BuildTokenRequest(Uri realm, string? service, string scope, RegistryCredential? credential)
+    /// <summary>
+    /// The token request: a GET with one <c>scope</c> parameter a scope (as docker and distribution send them), or
+    /// for an identity token an OAuth2 POST with the scopes space-separated in one (RFC 6749 §3.3).
+    /// </summary>
+    private static HttpRequestMessage BuildTokenRequest(Uri realm, string? service, IReadOnlyList<string> scopes, RegistryCredential? credential)
     {
         if (credential is { IsIdentityToken: true })
         {
@@ -271,9 +352,10 @@ internal sealed class AuthenticationHandler : DelegatingHandler
                 form.Add(new("service", service!));
             }
 
-            if (scope.Length > 0)
+            var joined = string.Join(" ", scopes.Where(s => s.Length > 0));
+            if (joined.Length > 0)
             {
-                form.Add(new("scope", scope));
+                form.Add(new("scope", joined));
             }
 
             return new HttpRequestMessage(HttpMethod.Post, realm) { Content = new FormUrlEncodedContent(form) };
@@ -285,7 +367,7 @@ internal sealed class AuthenticationHandler : DelegatingHandler
             query.Add("service=" + Uri.EscapeDataString(service));
         }
 
-        if (scope.Length > 0)
+        foreach (var scope in scopes.Where(s => s.Length > 0))
         {
             query.Add("scope=" + Uri.EscapeDataString(scope));
         }

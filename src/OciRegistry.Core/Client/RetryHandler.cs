@@ -10,10 +10,13 @@ namespace OciRegistry.Core.Client;
 /// <summary>
 /// Retries transient failures (see <see cref="RetryClassifier"/>) with exponential, jittered, bounded backoff,
 /// waiting at least as long as <c>Retry-After</c> asks. A cancelled operation stops at once: Polly checks the
-/// token before each attempt and during each wait.
+/// token before each attempt and during each wait. A request whose body cannot be sent again
+/// (<see cref="ReplayableContent"/>), or whose sender keeps retries to itself (<see cref="LeaveToCaller"/>: an
+/// upload chunk, which resumes from the offset the registry reports instead), is sent once.
 /// </summary>
 internal sealed class RetryHandler : DelegatingHandler
 {
+    private const string LeftToCallerKey = "OciRegistry.Core.Client.RetryHandler.LeftToCaller";
     private static readonly ResiliencePropertyKey<HttpRequestMessage> RequestKey = new("OciRegistry.Request");
     private readonly ResiliencePipeline<HttpResponseMessage> _pipeline;
     private readonly Backoff _backoff;
@@ -53,8 +56,16 @@ internal sealed class RetryHandler : DelegatingHandler
         _pipeline = builder.Build();
     }
 
+    /// <summary>Marks <paramref name="request"/> as one this handler sends once: its sender retries it its own way.</summary>
+    internal static void LeaveToCaller(HttpRequestMessage request) => request.Properties[LeftToCallerKey] = true;
+
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
+        if (!ReplayableContent.Allows(request.Content) || request.Properties.ContainsKey(LeftToCallerKey))
+        {
+            return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+
         var context = ResilienceContextPool.Shared.Get(cancellationToken);
         context.Properties.Set(RequestKey, request);
         try

@@ -17,6 +17,9 @@ public enum TransferState
 
     /// <summary>Done and verified.</summary>
     Completed,
+
+    /// <summary>Sending bytes (a push); <see cref="TransferProgress.BytesDone"/> counts what the registry holds.</summary>
+    Uploading,
 }
 
 /// <summary>A progress report for one blob. The host decides how, and how often, to show it.</summary>
