@@ -298,7 +298,9 @@ internal sealed partial class RegistryRequestHandler
         store.AddPushedManifest(name, document, content, tag);
         exchange.SetHeader("Location", $"/v2/{name}/manifests/{digest}");
         exchange.SetHeader("Docker-Content-Digest", digest.ToString());
-        if (document.Subject is { } subject)
+        // OCI-Subject says "I indexed it under its subject": a registry without the referrers API (-NoReferrersApi)
+        // must not send it, so that clients fall back to the referrers tag schema as they would against one.
+        if (referrersApi && document.Subject is { } subject)
         {
             exchange.SetHeader("OCI-Subject", subject.Digest.ToString());
         }
