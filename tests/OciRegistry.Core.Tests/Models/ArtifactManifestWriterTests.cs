@@ -31,7 +31,8 @@ public sealed class ArtifactManifestWriterTests
         Assert.Equal("application/vnd.example+json", manifest.ArtifactType);
         Assert.Equal(MediaTypes.OciEmpty, manifest.Config.MediaType);
         Assert.Equal("sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a", manifest.Config.Digest.ToString());
-        Assert.Equal(["a.txt", "b.txt"], [manifest.Layers[0].Title, manifest.Layers[1].Title]);
+        Assert.Equal("a.txt", manifest.Layers[0].Title);
+        Assert.Equal("b.txt", manifest.Layers[1].Title);
         Assert.Equal(subject.Digest, manifest.Subject!.Digest);
         Assert.Equal(Digest.Compute(raw), manifest.Digest);
         var text = Encoding.UTF8.GetString(raw);
