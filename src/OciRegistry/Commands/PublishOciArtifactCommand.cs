@@ -149,7 +149,7 @@ public sealed class PublishOciArtifactCommand : RegistryCmdlet
         var publisher = new ArtifactPublisher(ClientFor(target.Registry), QueueVerbose, (activity, file) => style switch
         {
             ProgressStyle.Bars => new CallbackProgress<TransferProgress>(new TransferProgressView(activity, -1, $"Publishing {file.Title} ({activity} of {_files.Count})", QueueProgress).Report),
-            ProgressStyle.Lines => new CallbackProgress<TransferProgress>(new TransferLogView($"Publishing {file.Title}", QueueProgressLine).Report),
+            ProgressStyle.Lines => new CallbackProgress<TransferProgress>(new TransferLogView($"Publishing {file.Title}", QueueProgressLine, upload: true).Report),
             _ => null,
         });
         RunAsync(async ct =>
