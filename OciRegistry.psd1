@@ -39,6 +39,8 @@
         'New-OciCredential'
         'Get-OciRegistryConfig'
         'Set-OciRegistryConfig'
+        'Publish-OciArtifact'
+        'Remove-OciManifest'
     )
     FormatsToProcess     = @('OciRegistry.Format.ps1xml')
     FunctionsToExport    = @()

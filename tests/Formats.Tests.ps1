@@ -57,6 +57,11 @@ Describe 'Default views (OciRegistry.Format.ps1xml)' {
             'application/vnd.oci.image.index.v1+json', ($readme.Subject.Digest -replace ':', '-'))
         $script:referrers = @(Get-OciReferrer "$repo@$($readme.Subject.Digest)")
 
+        # An artifact Publish-OciArtifact pushed, with a subject.
+        $notes = Join-Path $TestDrive 'published-notes.txt'
+        Set-Content -Path $notes -Value 'notes' -NoNewline
+        $script:published = Publish-OciArtifact "${repo}:notes" -Path $notes -ArtifactType 'application/vnd.example.notes' -Subject $manifest
+
         # A registry of its own for the faults and the request log, so the counts the views show are known.
         $script:faulty = Start-OciTestRegistry -SampleContent
         New-OciTestRegistryFault Fail -StatusCode 429 -RetryAfter 1 -Count 1 -Path '/v2/samples/hello/manifests/*' -Method GET |
@@ -363,6 +368,23 @@ Describe 'Default views (OciRegistry.Format.ps1xml)' {
         }
     }
 
+    Context 'OciPublishedArtifact' {
+        It 'shows tag, short digest, file count, human size, whether it has a subject and the short artifact type' {
+            $text = & $render $published 80
+            & $headers $text | Should -Be @('Tag', 'Digest', 'Files', 'TotalSize', 'Subject', 'ArtifactType')
+            $text | Should -Match "Repository: $([regex]::Escape($repo))"
+            $row = ($text -split '\r?\n') | Where-Object { $_ -match '^notes\s' }
+            $row | Should -Match ([regex]::Escape((& $short $published.Digest)))
+            $row | Should -Match '\s1\s+7 B\s+yes\s+example\.notes\s*$'
+        }
+
+        It 'keeps the full digest and reference in Format-List *' {
+            $list = $published | Format-List * | Out-String -Width 200
+            $list | Should -Match ([regex]::Escape($published.Digest))
+            $list | Should -Match ([regex]::Escape($published.Reference))
+        }
+    }
+
     Context 'every view' {
         BeforeAll {
             $script:samples = [ordered]@{
@@ -378,6 +400,7 @@ Describe 'Default views (OciRegistry.Format.ps1xml)' {
                 OciTestRegistryRequest = $requests
                 OciRepository   = $repositories
                 Referrers       = $referrers
+                OciPublishedArtifact = $published
             }
         }
 
@@ -405,7 +428,8 @@ Describe 'Default views (OciRegistry.Format.ps1xml)' {
             'OciRegistry.Output.OciManifest', 'OciRegistry.Output.OciIndex', 'OciRegistry.Output.OciDescriptor',
             'OciRegistry.Output.OciTag', 'OciRegistry.Output.OciPlatform', 'OciRegistry.Output.OciSavedImage',
             'OciRegistry.SavedBlob', 'OciRegistry.Output.OciTestRegistry', 'OciRegistry.Output.OciTestRegistryFault',
-            'OciRegistry.Output.OciTestRegistryRequest', 'OciRegistry.Output.OciRepository'
+            'OciRegistry.Output.OciTestRegistryRequest', 'OciRegistry.Output.OciRepository',
+            'OciRegistry.Output.OciPublishedArtifact'
         ) {
             Get-FormatData -TypeName $_ | Should -Not -BeNullOrEmpty
         }

@@ -3,7 +3,6 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Management.Automation;
-using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
 using OciRegistry.Core.Client;
@@ -30,7 +29,7 @@ public sealed class SaveOciBlobCommand : RegistryCmdlet
 
     // Keyed by TargetKey: two names that one case-insensitive or normalising file system (Windows, macOS, SMB)
     // would take for one file are one target here, on every system.
-    private readonly Dictionary<string, Digest> _targets = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, Digest> _targets = new(FileNameKey.Comparer);
     private SemaphoreSlim? _throttle;
     private int _nextActivity = 1;
     private readonly OutputOrder _order = new();
@@ -282,7 +281,7 @@ public sealed class SaveOciBlobCommand : RegistryCmdlet
     /// Working names need no entry: no title may end with their suffixes (SafeFileName), so a working name is never
     /// another blob's target, and two targets' working names differ when the targets do.
     /// </summary>
-    private static string TargetKey(string file) => file.Normalize(NormalizationForm.FormC);
+    private static string TargetKey(string file) => FileNameKey.Of(file);
 
     private async Task SaveAsync(Reference repository, Digest digest, long? size, string? mediaType, string file, int activity, ProgressStyle style, int slot, object target, CancellationToken cancellationToken)
     {

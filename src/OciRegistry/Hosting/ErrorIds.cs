@@ -22,6 +22,9 @@ public static class ErrorIds
     /// <summary>The registry has no such manifest (MANIFEST_UNKNOWN, or a 404 for a manifest).</summary>
     public const string ManifestNotFound = nameof(ManifestNotFound);
 
+    /// <summary>Remove-OciManifest: the registry refuses to delete manifests (405, or UNSUPPORTED).</summary>
+    public const string ManifestDeleteRefused = nameof(ManifestDeleteRefused);
+
     /// <summary>The registry has no such repository (NAME_UNKNOWN, or a 404 while listing).</summary>
     public const string RepositoryNotFound = nameof(RepositoryNotFound);
 
@@ -182,8 +185,14 @@ public static class ErrorIds
     /// <summary>Save-OciBlob: two different blobs, one file name.</summary>
     public const string TargetConflict = nameof(TargetConflict);
 
-    /// <summary>Save-OciBlob: a title that is not a safe file name.</summary>
+    /// <summary>Save-OciBlob: a title that is not a safe file name; Publish-OciArtifact: a file whose name would be such a title.</summary>
     public const string UnsafeTitle = nameof(UnsafeTitle);
+
+    /// <summary>Publish-OciArtifact: two files whose names would be one title (also when they differ only in case or Unicode form).</summary>
+    public const string DuplicateTitle = nameof(DuplicateTitle);
+
+    /// <summary>Publish-OciArtifact: an -Annotation with an empty key.</summary>
+    public const string InvalidAnnotation = nameof(InvalidAnnotation);
 
     /// <summary>Save-OciBlob: -Path with more than one blob.</summary>
     public const string PathNeedsOneBlob = nameof(PathNeedsOneBlob);
@@ -257,13 +266,13 @@ public static class ErrorIds
     /// <summary>New-OciTestRegistryFault: a rule that does not validate.</summary>
     public const string InvalidFault = nameof(InvalidFault);
 
-    /// <summary>Publish-OciTestArtifact: -Path matched no file.</summary>
+    /// <summary>Publish-OciTestArtifact, Publish-OciArtifact: -Path (or -ConfigPath) matched no file.</summary>
     public const string NoFilesToPublish = nameof(NoFilesToPublish);
 
-    /// <summary>Publish-OciTestArtifact: -Path outside the file system.</summary>
+    /// <summary>Publish-OciTestArtifact, Publish-OciArtifact: -Path outside the file system.</summary>
     public const string NotAFileSystemPath = nameof(NotAFileSystemPath);
 
-    /// <summary>Publish-OciTestArtifact: a -Subject that names no manifest.</summary>
+    /// <summary>Publish-OciTestArtifact, Publish-OciArtifact: a -Subject that names no manifest (or, for Publish-OciArtifact, one in another repository).</summary>
     public const string SubjectNotFound = nameof(SubjectNotFound);
 
     /// <summary>Publish-OciTestArtifact: files, a repository or a tag it cannot publish.</summary>
@@ -281,7 +290,7 @@ public static class ErrorIds
     /// <summary>The id for a registry's "not found" when <paramref name="subject"/> was wanted and the registry named no code.</summary>
     internal static string NotFound(ErrorSubject subject) => subject switch
     {
-        ErrorSubject.Manifest => ManifestNotFound,
+        ErrorSubject.Manifest or ErrorSubject.ManifestDeletion => ManifestNotFound,
         ErrorSubject.Blob => BlobNotFound,
         ErrorSubject.Repository => RepositoryNotFound,
         _ => ContentNotFound,
@@ -308,6 +317,9 @@ public enum ErrorSubject
 {
     /// <summary>A manifest or index (Get-OciManifest, Save-OciImage, Get-OciReferrer's subject).</summary>
     Manifest,
+
+    /// <summary>A manifest to delete (Remove-OciManifest): a 405 or UNSUPPORTED is the registry refusing deletes.</summary>
+    ManifestDeletion,
 
     /// <summary>A blob (Get-OciBlob, Save-OciBlob).</summary>
     Blob,

@@ -23,12 +23,15 @@ internal sealed class TransferLogView
     private long _firstBytes = -1;
     private long _nextQuarter;
     private bool _started;
+    private readonly bool _upload;
     private bool _downloaded;
 
-    public TransferLogView(string label, Action<string> write)
+    /// <summary>A view of one transfer; <paramref name="upload"/> for a push, whose end is worded as such.</summary>
+    public TransferLogView(string label, Action<string> write, bool upload = false)
     {
         _label = label;
         _write = write;
+        _upload = upload;
     }
 
     /// <summary>Whether a transfer of <paramref name="bytes"/> gets lines; callers skip their own summary line too.</summary>
@@ -68,11 +71,19 @@ internal sealed class TransferLogView
                 return;
             case TransferState.Completed:
                 var seconds = Math.Max(now.TotalSeconds, 0.001);
-                _write(_downloaded
-                    ? $"{_label}: saved {Size.Format(progress.TotalBytes)} in {now.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s ({Size.Format((long)((progress.TotalBytes - Math.Max(_firstBytes, 0)) / seconds))}/s)"
-                    : $"{_label}: {Size.Format(progress.TotalBytes)} already there, verified");
+                var timing = $"{Size.Format(progress.TotalBytes)} in {now.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s ({Size.Format((long)((progress.TotalBytes - Math.Max(_firstBytes, 0)) / seconds))}/s)";
+
+                // An upload the registry needed no bytes for (it had the blob, or mounted it) also ends without
+                // progress in between; so does a small one sent in a single request: all the line can say is where it is.
+                _write((_downloaded, _upload) switch
+                {
+                    (true, false) => $"{_label}: saved {timing}",
+                    (true, true) => $"{_label}: uploaded {timing}",
+                    (false, false) => $"{_label}: {Size.Format(progress.TotalBytes)} already there, verified",
+                    (false, true) => $"{_label}: {Size.Format(progress.TotalBytes)} in the registry",
+                });
                 return;
-            case TransferState.Downloading:
+            case TransferState.Downloading or TransferState.Uploading:
                 if (!_downloaded)
                 {
                     _downloaded = true;

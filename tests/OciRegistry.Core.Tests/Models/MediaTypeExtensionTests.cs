@@ -32,4 +32,27 @@ public sealed class MediaTypeExtensionTests
     [InlineData("application/evil/../..")]
     public void For_NeverEchoesTheMediaType_OnlyAKnownExtension(string mediaType) =>
         Assert.DoesNotContain("/", MediaTypeExtension.For(mediaType), System.StringComparison.Ordinal);
+
+    [Theory]
+    [InlineData("notes.txt", "text/plain")]
+    [InlineData("README.MD", "text/markdown")]
+    [InlineData("rootfs.tar.gz", "application/vnd.oci.image.layer.v1.tar+gzip")]
+    [InlineData("rootfs.tar", "application/vnd.oci.image.layer.v1.tar")]
+    [InlineData("data.gz", "application/gzip")]
+    [InlineData("sbom.json", "application/json")]
+    [InlineData("chart.yaml", "application/yaml")]
+    [InlineData("tool", null)]
+    [InlineData("archive.7z", null)]
+    [InlineData(".txt", null)]
+    [InlineData("", null)]
+    [InlineData(null, null)]
+    public void MediaTypeFor_GivesTheTypeOfTheTableForTheLongestExtension(string? fileName, string? expected) =>
+        Assert.Equal(expected, MediaTypeExtension.MediaTypeFor(fileName));
+
+    [Theory]
+    [InlineData("notes.txt")]
+    [InlineData("rootfs.tar.gz")]
+    [InlineData("logo.svg")]
+    public void MediaTypeFor_RoundTripsThroughFor(string fileName) =>
+        Assert.EndsWith(MediaTypeExtension.For(MediaTypeExtension.MediaTypeFor(fileName)), fileName, System.StringComparison.Ordinal);
 }
