@@ -116,4 +116,41 @@ Describe 'Copy-OciImage' {
             }
         }
     }
+
+    Context 'across an air gap' {
+        It 'saves an image with its referrers to a folder, and restores both to a fresh registry' {
+            $origin = Start-OciTestRegistry
+            $inside = Start-OciTestRegistry
+            try {
+                $null = Copy-OciImage "${from}:1.0" "$($origin.Host)/app/hello:1.0"
+                $platform = Get-OciManifest "$($origin.Host)/app/hello:1.0" -Platform linux/amd64
+                $index = Get-OciManifest "$($origin.Host)/app/hello:1.0"
+                Set-Content -LiteralPath (Join-Path $TestDrive 'gap.spdx.json') '{"spdxVersion":"SPDX-2.3"}' -NoNewline
+                Set-Content -LiteralPath (Join-Path $TestDrive 'gap.sig') 'signature' -NoNewline
+                $null = $origin | Publish-OciTestArtifact -Repository app/hello -Path (Join-Path $TestDrive 'gap.spdx.json') -ArtifactType application/spdx+json -Subject $platform
+                $null = $origin | Publish-OciTestArtifact -Repository app/hello -Path (Join-Path $TestDrive 'gap.sig') -ArtifactType application/vnd.dev.cosign.artifact.sig.v1+json -Subject $index
+
+                $folder = Join-Path $TestDrive 'airgap'
+                (Save-OciImage "$($origin.Host)/app/hello:1.0" $folder -IncludeReferrers).Referrers | Should -Be 2
+                $restored = Copy-OciImage -SourceLayout $folder -Destination "$($inside.Host)/app/hello"
+                $restored.Digest | Should -Be $index.Digest
+                $restored.Referrers | Should -Be 2
+
+                foreach ($subject in $index, $platform) {
+                    $before = @(Get-OciReferrer "$($origin.Host)/app/hello@$($subject.Digest)" | ForEach-Object Digest | Sort-Object)
+                    $after = @(Get-OciReferrer "$($inside.Host)/app/hello@$($subject.Digest)" | ForEach-Object Digest | Sort-Object)
+                    $after | Should -Be $before
+                }
+
+                if (Get-Command skopeo -CommandType Application -ErrorAction Ignore) {
+                    $out = Join-Path $TestDrive 'skopeo-dir'
+                    Invoke-Skopeo copy --all "oci:${folder}:1.0" "dir:$out"
+                    Test-Path (Join-Path $out 'manifest.json') | Should -BeTrue
+                }
+            }
+            finally {
+                $origin, $inside | Stop-OciTestRegistry
+            }
+        }
+    }
 }

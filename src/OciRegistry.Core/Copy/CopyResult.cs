@@ -3,17 +3,17 @@ using OciRegistry.Core.References;
 
 namespace OciRegistry.Core.Copy;
 
-/// <summary>What one <see cref="ImageCopier.CopyAsync"/> did.</summary>
+/// <summary>What one copy of <see cref="ImageCopier"/> did.</summary>
 public sealed class CopyResult
 {
-    internal CopyResult(Reference source, Reference destination)
+    internal CopyResult(string source, Reference destination)
     {
         Source = source;
         Destination = destination;
     }
 
-    /// <summary>The source as given.</summary>
-    public Reference Source { get; }
+    /// <summary>The source as given (a reference, or a layout's folder and tag).</summary>
+    public string Source { get; }
 
     /// <summary>The destination as given.</summary>
     public Reference Destination { get; }

@@ -27,15 +27,21 @@ public sealed class ImageCopier
     private const int MaximumReferrerDepth = 4;
     private static readonly string[] CosignSuffixes = [".sig", ".att", ".sbom"];
 
-    private readonly RegistryClient _source;
+    private readonly CopySource _source;
     private readonly RegistryClient _destination;
     private readonly CopyOptions _options;
     private readonly BlobUploader _uploader;
     private readonly ConcurrentDictionary<Digest, Task> _blobs = new();
     private readonly HashSet<Digest> _written = [];
 
-    /// <summary>Creates the copier; the two clients may be one.</summary>
-    public ImageCopier(RegistryClient source, RegistryClient destination, CopyOptions? options = null)
+    /// <summary>Creates the copier from a repository of a registry; the two clients may be one.</summary>
+    public ImageCopier(RegistryClient source, Reference repository, RegistryClient destination, CopyOptions? options = null)
+        : this(new RegistryCopySource(source, repository), destination, options)
+    {
+    }
+
+    /// <summary>Creates the copier from any source: a registry's repository, or a layout.</summary>
+    public ImageCopier(CopySource source, RegistryClient destination, CopyOptions? options = null)
     {
         _source = source ?? throw new ArgumentNullException(nameof(source));
         _destination = destination ?? throw new ArgumentNullException(nameof(destination));
@@ -48,15 +54,19 @@ public sealed class ImageCopier
     /// the source's). A destination tag naming another manifest fails with <see cref="TagConflictException"/>
     /// unless <see cref="CopyOptions.Force"/>; one already naming the same manifest is left as it is.
     /// </summary>
-    public async Task<CopyResult> CopyAsync(Reference source, Reference destination, CancellationToken cancellationToken = default)
+    public Task<CopyResult> CopyAsync(Reference source, Reference destination, CancellationToken cancellationToken = default) =>
+        CopyAsync(source.ToString(), source.Tag, source.Digest, destination, cancellationToken);
+
+    /// <summary>As <see cref="CopyAsync(Reference, Reference, CancellationToken)"/>, for a tag or digest of any source (a layout's).</summary>
+    public async Task<CopyResult> CopyAsync(string name, string? tag, Digest? digest, Reference destination, CancellationToken cancellationToken = default)
     {
         var clock = Stopwatch.StartNew();
-        var result = new CopyResult(source, destination);
-        var document = await _source.GetManifestAsync(source, cancellationToken).ConfigureAwait(false);
+        var result = new CopyResult(name, destination);
+        var document = await _source.GetManifestAsync(tag, digest, cancellationToken).ConfigureAwait(false);
         if (_options.Platform is { } platform && document is ImageIndex index)
         {
             var entry = RegistryClient.SelectPlatform(index, platform);
-            document = await _source.GetManifestAsync(source.AtDigest(entry.Digest), cancellationToken).ConfigureAwait(false);
+            document = await _source.GetManifestAsync(null, entry.Digest, cancellationToken).ConfigureAwait(false);
         }
 
         result.Digest = document.Digest;
@@ -72,10 +82,10 @@ public sealed class ImageCopier
         }
 
         var target = destination.RepositoryOnly();
-        await CopyDocumentAsync(source.RepositoryOnly(), target, document, result, cancellationToken).ConfigureAwait(false);
+        await CopyDocumentAsync(target, document, result, cancellationToken).ConfigureAwait(false);
         if (_options.IncludeReferrers)
         {
-            await CopyReferrersAsync(source.RepositoryOnly(), target, document, result, depth: 1, cancellationToken).ConfigureAwait(false);
+            await CopyReferrersAsync(target, document, result, depth: 1, cancellationToken).ConfigureAwait(false);
         }
 
         if (destination.Tag is not null && current != document.Digest)
@@ -102,7 +112,7 @@ public sealed class ImageCopier
 
     // Children first (an index's manifests, a manifest's blobs), then the document itself, by digest.
     // Returns what the registry said of the write, or null when the destination already had the document.
-    private async Task<ManifestPushResult?> CopyDocumentAsync(Reference from, Reference to, ManifestDocument document, CopyResult result, CancellationToken cancellationToken)
+    private async Task<ManifestPushResult?> CopyDocumentAsync(Reference to, ManifestDocument document, CopyResult result, CancellationToken cancellationToken)
     {
         if (IsWritten(document.Digest))
         {
@@ -120,13 +130,13 @@ public sealed class ImageCopier
             case ImageIndex index:
                 foreach (var entry in index.Manifests)
                 {
-                    var child = await _source.GetManifestAsync(from.AtDigest(entry.Digest), cancellationToken).ConfigureAwait(false);
-                    await CopyDocumentAsync(from, to, child, result, cancellationToken).ConfigureAwait(false);
+                    var child = await _source.GetManifestAsync(null, entry.Digest, cancellationToken).ConfigureAwait(false);
+                    await CopyDocumentAsync(to, child, result, cancellationToken).ConfigureAwait(false);
                 }
 
                 break;
             case ImageManifest manifest:
-                await CopyBlobsAsync(from, to, new[] { manifest.Config }.Concat(manifest.Layers), result, cancellationToken).ConfigureAwait(false);
+                await CopyBlobsAsync(to, new[] { manifest.Config }.Concat(manifest.Layers), result, cancellationToken).ConfigureAwait(false);
                 break;
         }
 
@@ -148,7 +158,7 @@ public sealed class ImageCopier
         }
     }
 
-    private async Task CopyBlobsAsync(Reference from, Reference to, IEnumerable<Descriptor> blobs, CopyResult result, CancellationToken cancellationToken)
+    private async Task CopyBlobsAsync(Reference to, IEnumerable<Descriptor> blobs, CopyResult result, CancellationToken cancellationToken)
     {
         using var gate = new SemaphoreSlim(Math.Max(1, _options.ThrottleLimit));
         var copies = new List<Task>();
@@ -160,23 +170,23 @@ public sealed class ImageCopier
                 continue;
             }
 
-            copies.Add(_blobs.GetOrAdd(blob.Digest, _ => CopyBlobAsync(from, to, blob, gate, result, cancellationToken)));
+            copies.Add(_blobs.GetOrAdd(blob.Digest, _ => CopyBlobAsync(to, blob, gate, result, cancellationToken)));
         }
 
         await Task.WhenAll(copies).ConfigureAwait(false);
     }
 
-    private async Task CopyBlobAsync(Reference from, Reference to, Descriptor blob, SemaphoreSlim gate, CopyResult result, CancellationToken cancellationToken)
+    private async Task CopyBlobAsync(Reference to, Descriptor blob, SemaphoreSlim gate, CopyResult result, CancellationToken cancellationToken)
     {
         await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var sameRegistry = string.Equals(_source.Registry, _destination.Registry, StringComparison.OrdinalIgnoreCase) && from.Repository != to.Repository;
+            var sameRegistry = _source.Registry is not null && string.Equals(_source.Registry, _destination.Registry, StringComparison.OrdinalIgnoreCase) && _source.Repository != to.Repository;
             var uploaded = await _uploader.UploadAsync(
                 to,
                 blob,
-                (offset, ct) => OpenSourceAsync(from, blob, offset, ct),
-                sameRegistry ? from.Repository : null,
+                (offset, ct) => _source.OpenBlobAsync(blob, offset, ct),
+                sameRegistry ? _source.Repository : null,
                 _options.Progress,
                 cancellationToken).ConfigureAwait(false);
             lock (result)
@@ -203,24 +213,9 @@ public sealed class ImageCopier
         }
     }
 
-    private async Task<Stream> OpenSourceAsync(Reference from, Descriptor blob, long offset, CancellationToken cancellationToken)
-    {
-        var stream = new ResumingBlobStream(_source, from, blob.Digest, blob.Size, offset, onWait: null);
-        try
-        {
-            await stream.OpenAsync(cancellationToken).ConfigureAwait(false);
-            return stream;
-        }
-        catch
-        {
-            stream.Dispose();
-            throw;
-        }
-    }
-
     // What refers to the document (and, for an index, to each of its manifests): copied, then recorded in the
     // destination's referrers tag schema when it does not index subjects itself. Cosign's tags travel as tags.
-    private async Task CopyReferrersAsync(Reference from, Reference to, ManifestDocument document, CopyResult result, int depth, CancellationToken cancellationToken)
+    private async Task CopyReferrersAsync(Reference to, ManifestDocument document, CopyResult result, int depth, CancellationToken cancellationToken)
     {
         var subjects = new List<Digest> { document.Digest };
         if (document is ImageIndex index)
@@ -230,16 +225,10 @@ public sealed class ImageCopier
 
         foreach (var subject in subjects)
         {
-            var referrers = new List<Descriptor>();
-            await foreach (var referrer in _source.ListReferrersAsync(from.AtDigest(subject), _options.ArtifactType, cancellationToken).ConfigureAwait(false))
+            foreach (var referrer in await _source.ListReferrersAsync(subject, _options.ArtifactType, cancellationToken).ConfigureAwait(false))
             {
-                referrers.Add(referrer);
-            }
-
-            foreach (var referrer in referrers)
-            {
-                var manifest = await _source.GetManifestAsync(from.AtDigest(referrer.Digest), cancellationToken).ConfigureAwait(false);
-                if (await CopyDocumentAsync(from, to, manifest, result, cancellationToken).ConfigureAwait(false) is { } pushed)
+                var manifest = await _source.GetManifestAsync(null, referrer.Digest, cancellationToken).ConfigureAwait(false);
+                if (await CopyDocumentAsync(to, manifest, result, cancellationToken).ConfigureAwait(false) is { } pushed)
                 {
                     // A registry that did not index the subject itself (no OCI-Subject answer) has the tag schema.
                     if (!pushed.SubjectIndexed)
@@ -252,21 +241,21 @@ public sealed class ImageCopier
 
                 if (depth < MaximumReferrerDepth)
                 {
-                    await CopyReferrersAsync(from, to, manifest, result, depth + 1, cancellationToken).ConfigureAwait(false);
+                    await CopyReferrersAsync(to, manifest, result, depth + 1, cancellationToken).ConfigureAwait(false);
                 }
             }
 
             foreach (var suffix in CosignSuffixes)
             {
-                var tag = from.WithTag(ReferrersTag.For(subject) + suffix);
-                if (!await _source.ManifestExistsAsync(tag, cancellationToken: cancellationToken).ConfigureAwait(false))
+                var tag = ReferrersTag.For(subject) + suffix;
+                if (!await _source.HasTagAsync(tag, cancellationToken).ConfigureAwait(false))
                 {
                     continue;
                 }
 
-                var signature = await _source.GetManifestAsync(tag, cancellationToken).ConfigureAwait(false);
-                await CopyDocumentAsync(from, to, signature, result, cancellationToken).ConfigureAwait(false);
-                await _destination.PutManifestAsync(to.WithTag(tag.Tag!), signature.GetRawContent(), signature.MediaType, cancellationToken).ConfigureAwait(false);
+                var signature = await _source.GetManifestAsync(tag, null, cancellationToken).ConfigureAwait(false);
+                await CopyDocumentAsync(to, signature, result, cancellationToken).ConfigureAwait(false);
+                await _destination.PutManifestAsync(to.WithTag(tag), signature.GetRawContent(), signature.MediaType, cancellationToken).ConfigureAwait(false);
                 result.Referrers++;
             }
         }

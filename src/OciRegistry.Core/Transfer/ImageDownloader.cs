@@ -34,11 +34,26 @@ public sealed class ImageDownloader
     /// <param name="parallelism">How many blobs download at once.</param>
     /// <param name="progress">Per-blob progress.</param>
     /// <param name="cancellationToken">Stops the save; finished blobs stay, partial ones resume next time.</param>
-    public async Task<ImageSaveResult> SaveAsync(
+    public Task<ImageSaveResult> SaveAsync(
         Reference reference,
         string layoutPath,
         Platform? platform = null,
         int parallelism = 4,
+        IProgress<TransferProgress>? progress = null,
+        CancellationToken cancellationToken = default) =>
+        SaveAsync(reference, layoutPath, platform, parallelism, includeReferrers: false, progress, cancellationToken);
+
+    /// <summary>
+    /// As the overload without <paramref name="includeReferrers"/>; with it, what refers to each saved manifest
+    /// (signatures, SBOMs, attestations, found through the referrers API or its tag schema, a few levels deep) is
+    /// saved too and listed in <c>index.json</c> without a name, so an air-gapped copy keeps them.
+    /// </summary>
+    public async Task<ImageSaveResult> SaveAsync(
+        Reference reference,
+        string layoutPath,
+        Platform? platform,
+        int parallelism,
+        bool includeReferrers,
         IProgress<TransferProgress>? progress = null,
         CancellationToken cancellationToken = default)
     {
@@ -60,6 +75,11 @@ public sealed class ImageDownloader
 
         var manifests = new List<ManifestDocument>();
         await CollectAsync(top, reference, manifests, 0, cancellationToken).ConfigureAwait(false);
+        var referrers = new List<Descriptor>();
+        if (includeReferrers)
+        {
+            await CollectReferrersAsync(reference, manifests.ToList(), manifests, referrers, 1, cancellationToken).ConfigureAwait(false);
+        }
         var blobs = manifests.OfType<ImageManifest>()
             .SelectMany(m => new[] { m.Config }.Concat(m.Layers))
             .GroupBy(d => d.Digest)
@@ -88,6 +108,11 @@ public sealed class ImageDownloader
         }
 
         layout.SetReference(new Descriptor { MediaType = top.MediaType, Digest = top.Digest, Size = top.Size, Platform = topPlatform }, reference.Tag);
+        foreach (var referrer in referrers)
+        {
+            layout.SetReference(new Descriptor { MediaType = referrer.MediaType, Digest = referrer.Digest, Size = referrer.Size, ArtifactType = referrer.ArtifactType }, null);
+        }
+
         return new ImageSaveResult
         {
             Document = top,
@@ -96,9 +121,42 @@ public sealed class ImageDownloader
             Manifests = manifests.Count,
             Blobs = blobs.Count,
             BlobsReused = results.Count(r => r.AlreadyPresent),
+            Referrers = referrers.Count,
             BytesDownloaded = results.Sum(r => r.BytesDownloaded),
             Elapsed = clock.Elapsed,
         };
+    }
+
+    private const int MaximumReferrerDepth = 4;
+
+    // The referrers of each subject, their own content, and (a few levels down) what refers to them.
+    private async Task CollectReferrersAsync(Reference reference, List<ManifestDocument> subjects, List<ManifestDocument> into, List<Descriptor> referrers, int depth, CancellationToken cancellationToken)
+    {
+        var found = new List<ManifestDocument>();
+        foreach (var subject in subjects)
+        {
+            var listed = new List<Descriptor>();
+            await foreach (var referrer in _client.ListReferrersAsync(reference.AtDigest(subject.Digest), cancellationToken: cancellationToken).ConfigureAwait(false))
+            {
+                listed.Add(referrer);
+            }
+
+            foreach (var referrer in listed.Where(r => referrers.All(known => known.Digest != r.Digest)))
+            {
+                referrers.Add(referrer);
+                var document = await _client.GetManifestAsync(reference.AtDigest(referrer.Digest), cancellationToken).ConfigureAwait(false);
+                if (into.All(m => m.Digest != document.Digest))
+                {
+                    await CollectAsync(document, reference, into, 0, cancellationToken).ConfigureAwait(false);
+                    found.Add(document);
+                }
+            }
+        }
+
+        if (found.Count > 0 && depth < MaximumReferrerDepth)
+        {
+            await CollectReferrersAsync(reference, found, into, referrers, depth + 1, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     private async Task CollectAsync(ManifestDocument document, Reference reference, List<ManifestDocument> into, int depth, CancellationToken cancellationToken)

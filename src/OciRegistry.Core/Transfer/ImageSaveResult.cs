@@ -24,6 +24,9 @@ public sealed record ImageSaveResult
     /// <summary>Blobs already in the layout and verified, so not downloaded.</summary>
     public int BlobsReused { get; init; }
 
+    /// <summary>Referrers saved with the image (signatures, SBOMs, attestations).</summary>
+    public int Referrers { get; init; }
+
     /// <summary>Bytes received over the network for blobs.</summary>
     public long BytesDownloaded { get; init; }
 

@@ -19,21 +19,28 @@ namespace OciRegistry.Commands;
 /// from one repository to another, on one registry or between two, digests unchanged.
 /// </summary>
 /// <remarks>What users read about it is its help page, <c>src/Help/en-US/Copy-OciImage.md</c>.</remarks>
-[Cmdlet(VerbsCommon.Copy, "OciImage", SupportsShouldProcess = true)]
+[Cmdlet(VerbsCommon.Copy, "OciImage", SupportsShouldProcess = true, DefaultParameterSetName = RegistrySet)]
 [OutputType(typeof(OciCopiedImage))]
 public sealed class CopyOciImageCommand : RegistryCmdlet
 {
     private const int ParentActivity = 1;
+    private const string RegistrySet = "Registry";
+    private const string LayoutSet = "Layout";
 
-    /// <summary>What to copy: <c>registry/repository[:tag][@digest]</c>; with -AllTags or -Tag, a repository.</summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    /// <summary>
+    /// What to copy: <c>registry/repository[:tag][@digest]</c>; with -AllTags or -Tag, a repository; with
+    /// -SourceLayout, a tag or digest in the layout (every tag when left out).
+    /// </summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = RegistrySet)]
+    [Parameter(ParameterSetName = LayoutSet)]
     [Alias("Reference")]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(ReferenceCompleter))]
     public string Source { get; set; } = string.Empty;
 
     /// <summary>Where to: <c>registry/repository[:tag]</c>; without a tag, the source's tag.</summary>
-    [Parameter(Mandatory = true, Position = 1)]
+    [Parameter(Mandatory = true, Position = 1, ParameterSetName = RegistrySet)]
+    [Parameter(Mandatory = true, ParameterSetName = LayoutSet)]
     [ValidateNotNullOrEmpty]
     public string Destination { get; set; } = string.Empty;
 
@@ -42,12 +49,17 @@ public sealed class CopyOciImageCommand : RegistryCmdlet
     [ArgumentCompleter(typeof(PlatformCompleter))]
     public string? Platform { get; set; }
 
+    /// <summary>Restores an OCI layout (Save-OciImage's, with its referrers) to the destination repository.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = LayoutSet)]
+    [ValidateNotNullOrEmpty]
+    public string? SourceLayout { get; set; }
+
     /// <summary>Copies every tag of the source repository.</summary>
-    [Parameter]
+    [Parameter(ParameterSetName = RegistrySet)]
     public SwitchParameter AllTags { get; set; }
 
     /// <summary>Copies the source repository's tags that match these wildcards.</summary>
-    [Parameter]
+    [Parameter(ParameterSetName = RegistrySet)]
     [ValidateNotNullOrEmpty]
     public string[]? Tag { get; set; }
 
@@ -64,7 +76,7 @@ public sealed class CopyOciImageCommand : RegistryCmdlet
     public SwitchParameter Force { get; set; }
 
     /// <summary>Credentials for the source registry; -Credential is the destination's.</summary>
-    [Parameter]
+    [Parameter(ParameterSetName = RegistrySet)]
     [Credential]
     public PSCredential? SourceCredential { get; set; }
 
@@ -76,6 +88,12 @@ public sealed class CopyOciImageCommand : RegistryCmdlet
     /// <inheritdoc/>
     protected override void ProcessRecord()
     {
+        if (SourceLayout is not null)
+        {
+            RestoreLayout(GetUnresolvedProviderPathFromPSPath(SourceLayout));
+            return;
+        }
+
         Reference source;
         Reference destination;
         Core.Models.Platform? platform;
@@ -138,7 +156,7 @@ public sealed class CopyOciImageCommand : RegistryCmdlet
                             ? new CallbackProgress<TransferProgress>(p => views.GetOrAdd(p.Digest, d => new TransferProgressView(Interlocked.Increment(ref next), ParentActivity, $"Blob {d.Encoded.Substring(0, 12)}", QueueProgress)).Report(p))
                             : null,
                     };
-                    var result = await new ImageCopier(from, to, options).CopyAsync(fromRef, toRef, ct).ConfigureAwait(false);
+                    var result = await new ImageCopier(from, fromRef, to, options).CopyAsync(fromRef, toRef, ct).ConfigureAwait(false);
                     QueueVerbose($"Copied {fromRef} to {toRef}: {result.Manifests} manifest(s), {result.BlobsCopied} blob(s) uploaded, {result.BlobsMounted} mounted, {result.BlobsSkipped} already there, {Size.Format(result.BytesUploaded)}.");
                     QueueObject(new OciCopiedImage(result));
                 }
@@ -146,6 +164,52 @@ public sealed class CopyOciImageCommand : RegistryCmdlet
             catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
             {
                 QueueFailure(e, target, ErrorSubject.Manifest);
+            }
+        });
+    }
+
+    // Every tag of the layout (or the one asked for) to the destination repository, with everything that refers to them.
+    private void RestoreLayout(string folder)
+    {
+        Reference destination;
+        Core.Models.Platform? platform;
+        try
+        {
+            destination = Reference.ParseRepository(Destination);
+            platform = string.IsNullOrEmpty(Platform) ? null : Core.Models.Platform.Parse(Platform!);
+        }
+        catch (Exception e) when (e is InvalidReferenceException or Core.Models.InvalidPlatformException)
+        {
+            WriteError(ErrorMapping.ToErrorRecord(e, Destination, ErrorSubject.Manifest));
+            return;
+        }
+
+        RunAsync(async ct =>
+        {
+            try
+            {
+                var source = new LayoutCopySource(Core.Layout.OciLayoutReader.Read(folder));
+                var to = ClientFor(destination.Registry);
+                var wanted = string.IsNullOrEmpty(Source) ? source.Tags : [Source];
+                foreach (var name in wanted)
+                {
+                    var digest = Digest.TryParse(name, out var parsed, out _) ? parsed : null;
+                    var target = digest is not null
+                        ? (destination.Tag is null ? destination.AtDigest(digest) : destination)
+                        : destination.Tag is null ? destination.WithTag(name) : destination;
+                    if (!await AskAsync(target, $"Restore {folder}:{name}").ConfigureAwait(false))
+                    {
+                        continue;
+                    }
+
+                    var options = new CopyOptions { Platform = platform, IncludeReferrers = true, ArtifactType = ArtifactType, Force = Force, ThrottleLimit = ThrottleLimit, Warning = QueueWarning };
+                    var result = await new ImageCopier(source, to, options).CopyAsync($"{folder}:{name}", digest is null ? name : null, digest, target, ct).ConfigureAwait(false);
+                    QueueObject(new OciCopiedImage(result));
+                }
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+            {
+                QueueFailure(e, folder, ErrorSubject.Manifest);
             }
         });
     }

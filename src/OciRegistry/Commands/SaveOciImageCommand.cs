@@ -42,6 +42,10 @@ public sealed class SaveOciImageCommand : RegistryCmdlet
     [ArgumentCompleter(typeof(PlatformCompleter))]
     public string? Platform { get; set; }
 
+    /// <summary>Also saves the signatures, SBOMs and attestations that refer to the image, for an air-gapped copy.</summary>
+    [Parameter]
+    public SwitchParameter IncludeReferrers { get; set; }
+
     /// <summary>How many blobs download at once.</summary>
     [Parameter]
     [ValidateRange(1, 64)]
@@ -89,7 +93,7 @@ public sealed class SaveOciImageCommand : RegistryCmdlet
                     QueueProgress(new ProgressRecord(ParentActivity, $"Saving {reference}", $"into {layout}"));
                 }
 
-                var result = await new ImageDownloader(ClientFor(reference.Registry)).SaveAsync(reference, layout, platform, ThrottleLimit, progress, ct).ConfigureAwait(false);
+                var result = await new ImageDownloader(ClientFor(reference.Registry)).SaveAsync(reference, layout, platform, ThrottleLimit, IncludeReferrers, progress, ct).ConfigureAwait(false);
                 if (showProgress)
                 {
                     QueueProgress(new ProgressRecord(ParentActivity, $"Saving {reference}", "done") { RecordType = ProgressRecordType.Completed });

@@ -8,7 +8,7 @@ public sealed class OciCopiedImage
 {
     internal OciCopiedImage(CopyResult result)
     {
-        Source = result.Source.ToString();
+        Source = result.Source;
         Destination = result.Destination.ToString();
         Digest = result.Digest?.ToString();
         Reference = result.Digest is null ? Destination : result.Destination.WithoutDigest().WithDigest(result.Digest).ToString();

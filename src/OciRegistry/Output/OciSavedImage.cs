@@ -17,6 +17,7 @@ public sealed class OciSavedImage
         Manifests = result.Manifests;
         Blobs = result.Blobs;
         BlobsReused = result.BlobsReused;
+        Referrers = result.Referrers;
         BytesDownloaded = result.BytesDownloaded;
         Elapsed = result.Elapsed;
     }
@@ -44,6 +45,9 @@ public sealed class OciSavedImage
 
     /// <summary>Blobs already in the layout and verified, so not downloaded.</summary>
     public int BlobsReused { get; }
+
+    /// <summary>Referrers saved with the image (with -IncludeReferrers).</summary>
+    public int Referrers { get; }
 
     /// <summary>Bytes downloaded.</summary>
     public long BytesDownloaded { get; }
