@@ -153,4 +153,36 @@ Describe 'Copy-OciImage' {
             }
         }
     }
+
+    Context 'a large layer against a failing destination' {
+        BeforeAll {
+            Import-Module (Join-Path $PSScriptRoot 'LayerImages.psm1') -Force
+            $spec = @{ tag = 'big'; layers = @(@{ compression = 'none'; entries = @(@{ path = 'blob.bin'; size = 40MB }) }) }
+            $script:bigLayout = New-LayerImage $spec -Path (Join-Path $TestDrive 'big')
+        }
+
+        It 'resumes a chunked upload from the offset the registry reports, and waits out a 429 on the manifest' {
+            $origin = Start-OciTestRegistry -Path $bigLayout -Repository big/image
+            $target = Start-OciTestRegistry
+            try {
+                New-OciTestRegistryFault Fail -StatusCode 503 -Method PATCH -Count 1 | Add-OciTestRegistryFault $target
+                New-OciTestRegistryFault Fail -StatusCode 429 -RetryAfter 1 -Method PUT -Path '*/manifests/*' -Count 1 | Add-OciTestRegistryFault $target
+                $result = Copy-OciImage "$($origin.Host)/big/image:big" "$($target.Host)/big/image:big" -RetryIntervalSec 0.05
+                $result.Digest | Should -Be (Get-OciManifest "$($origin.Host)/big/image:big").Digest
+                $layer = (Get-OciManifest "$($origin.Host)/big/image:big").Layers[0]
+                $patches = @(Get-OciTestRegistryRequest $target | Where-Object Method -eq PATCH)
+                ($patches | Where-Object StatusCode -eq 503).Count | Should -Be 1
+                @(Get-OciTestRegistryRequest $target | Where-Object { $_.Method -eq 'GET' -and $_.Path -like '*/blobs/uploads/*' }).Count | Should -BeGreaterThan 0 -Because 'the client asks the registry where the upload stands'
+                $starts = @($patches | Where-Object StatusCode -eq 202 | ForEach-Object { [long] ($_.ContentRange -split '-')[0] })
+                $starts[0] | Should -Be 0
+                ($starts | Sort-Object -Unique).Count | Should -Be $starts.Count -Because 'no chunk is sent twice once accepted: the upload resumed, it did not restart'
+                $result.BytesUploaded | Should -BeLessThan (2 * $layer.Size)
+                (Get-OciTestRegistryRequest $target | Where-Object { $_.Method -eq 'PUT' -and $_.Path -like '*/manifests/*' }).StatusCode | Should -Contain 429
+                (Get-OciBlob "$($target.Host)/big/image@$($layer.Digest)" -MaxSize 64MB -AsByteArray).Length | Should -Be $layer.Size
+            }
+            finally {
+                $origin, $target | Stop-OciTestRegistry
+            }
+        }
+    }
 }

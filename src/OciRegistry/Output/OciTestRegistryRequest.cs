@@ -19,6 +19,7 @@ public sealed class OciTestRegistryRequest
         Path = entry.Path;
         Query = entry.Query;
         Range = entry.Range;
+        ContentRange = entry.ContentRange;
         Accept = entry.Accept;
         HasAuthorization = entry.HasAuthorization;
         AuthorizationScheme = entry.AuthorizationScheme;
@@ -49,6 +50,9 @@ public sealed class OciTestRegistryRequest
 
     /// <summary>The Accept header.</summary>
     public string? Accept { get; }
+
+    /// <summary>The request's Content-Range header (the offset of an upload chunk), if it had one.</summary>
+    public string? ContentRange { get; }
 
     /// <summary>Whether an Authorization header came with the request.</summary>
     public bool HasAuthorization { get; }
