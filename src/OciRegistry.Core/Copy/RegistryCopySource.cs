@@ -33,20 +33,8 @@ public sealed class RegistryCopySource : CopySource
         _client.GetManifestAsync(digest is not null ? _repository.AtDigest(digest) : _repository.WithTag(tag ?? "latest"), cancellationToken);
 
     /// <inheritdoc/>
-    public override async Task<Stream> OpenBlobAsync(Descriptor blob, long offset, CancellationToken cancellationToken)
-    {
-        var stream = new ResumingBlobStream(_client, _repository, blob.Digest, blob.Size, offset, onWait: null);
-        try
-        {
-            await stream.OpenAsync(cancellationToken).ConfigureAwait(false);
-            return stream;
-        }
-        catch
-        {
-            stream.Dispose();
-            throw;
-        }
-    }
+    public override async Task<Stream> OpenBlobAsync(Descriptor blob, long offset, CancellationToken cancellationToken) =>
+        await ResumingBlobStream.OpenAtAsync(_client, _repository, blob.Digest, blob.Size, offset, cancellationToken).ConfigureAwait(false);
 
     /// <inheritdoc/>
     public override async Task<IReadOnlyList<Descriptor>> ListReferrersAsync(Digest subject, string? artifactType, CancellationToken cancellationToken)

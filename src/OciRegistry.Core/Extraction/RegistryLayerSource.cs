@@ -22,18 +22,6 @@ public sealed class RegistryLayerSource : LayerSource
     }
 
     /// <inheritdoc/>
-    public override async Task<Stream> OpenAsync(Descriptor layer, CancellationToken cancellationToken = default)
-    {
-        var stream = new ResumingBlobStream(_client, _repository, layer.Digest, layer.Size, position: 0, onWait: null);
-        try
-        {
-            await stream.OpenAsync(cancellationToken).ConfigureAwait(false);
-            return stream;
-        }
-        catch
-        {
-            stream.Dispose();
-            throw;
-        }
-    }
+    public override async Task<Stream> OpenAsync(Descriptor layer, CancellationToken cancellationToken = default) =>
+        await ResumingBlobStream.OpenAtAsync(_client, _repository, layer.Digest, layer.Size, 0, cancellationToken).ConfigureAwait(false);
 }

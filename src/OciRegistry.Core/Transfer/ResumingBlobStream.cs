@@ -91,6 +91,22 @@ internal sealed class ResumingBlobStream : ReadOnlyStream
     /// Makes the first request now, so that what fails for good (a refusal, a missing blob, a refused range, a size
     /// that is not the descriptor's) fails before the caller creates anything on disk.
     /// </summary>
+    /// <summary>A stream over the blob from <paramref name="position"/>, its first request made (see <see cref="OpenAsync"/>).</summary>
+    public static async Task<ResumingBlobStream> OpenAtAsync(RegistryClient client, Reference repository, Digest digest, long size, long position, CancellationToken cancellationToken)
+    {
+        var stream = new ResumingBlobStream(client, repository, digest, size, position, onWait: null);
+        try
+        {
+            await stream.OpenAsync(cancellationToken).ConfigureAwait(false);
+            return stream;
+        }
+        catch
+        {
+            stream.Dispose();
+            throw;
+        }
+    }
+
     public async Task OpenAsync(CancellationToken cancellationToken)
     {
         if (_body is null && _position < _size)
