@@ -113,6 +113,7 @@ public sealed class CopyOciImageCommand : RegistryCmdlet
         var target = Source;
         var style = Progress();
         var views = new ConcurrentDictionary<Digest, TransferProgressView>();
+        var lines = new ConcurrentDictionary<Digest, TransferLogView>();
         var next = ParentActivity;
         RunAsync(async ct =>
         {
@@ -152,9 +153,12 @@ public sealed class CopyOciImageCommand : RegistryCmdlet
                         Force = Force,
                         ThrottleLimit = ThrottleLimit,
                         Warning = QueueWarning,
-                        Progress = style == ProgressStyle.Bars
-                            ? new CallbackProgress<TransferProgress>(p => views.GetOrAdd(p.Digest, d => new TransferProgressView(Interlocked.Increment(ref next), ParentActivity, $"Blob {d.Encoded.Substring(0, 12)}", QueueProgress)).Report(p))
-                            : null,
+                        Progress = style switch
+                        {
+                            ProgressStyle.Bars => new CallbackProgress<TransferProgress>(p => views.GetOrAdd(p.Digest, d => new TransferProgressView(Interlocked.Increment(ref next), ParentActivity, $"Blob {d.Encoded.Substring(0, 12)}", QueueProgress)).Report(p)),
+                            ProgressStyle.Lines => new CallbackProgress<TransferProgress>(p => lines.GetOrAdd(p.Digest, d => new TransferLogView($"Blob {d.Encoded.Substring(0, 12)} to {toRef}", QueueProgressLine)).Report(p)),
+                            _ => null,
+                        },
                     };
                     var result = await new ImageCopier(from, fromRef, to, options).CopyAsync(fromRef, toRef, ct).ConfigureAwait(false);
                     QueueVerbose($"Copied {fromRef} to {toRef}: {result.Manifests} manifest(s), {result.BlobsCopied} blob(s) uploaded, {result.BlobsMounted} mounted, {result.BlobsSkipped} already there, {Size.Format(result.BytesUploaded)}.");
