@@ -9,7 +9,8 @@
     Demo     Build, then starts the test registry with the built-in sample content and pulls from it.
     Bench    Build, then tests/Benchmarks: downloads timed side by side with curl and skopeo against docker-registry,
              the test registry's serving next to docker-registry's, and Expand-OciImage next to umoci unpack and
-             tar on a 256 MiB gzip and zstd image; -Benchmark picks some of them.
+             tar on a 256 MiB gzip and zstd image, and Copy-OciImage next to skopeo copy between two docker-registry
+             instances; -Benchmark picks some of them.
     Pester   only the Pester suite, against the module a Build already put in out/ (nothing is built); with
              -PesterHost powershell it runs under Windows PowerShell 5.1 (powershell.exe) instead of pwsh.
              Ends with the same "Tests: ..." line and exit code as Test.
@@ -42,9 +43,9 @@ param(
     [ValidateSet('pwsh', 'powershell')]
     [string] $PesterHost = 'pwsh',
 
-    # Which benchmarks -Task Bench runs: Download (Invoke-Benchmarks.ps1), Registry, Extract; all by default.
-    [ValidateSet('Download', 'Registry', 'Extract')]
-    [string[]] $Benchmark = @('Download', 'Registry', 'Extract')
+    # Which benchmarks -Task Bench runs: Download (Invoke-Benchmarks.ps1), Registry, Extract, Copy; all by default.
+    [ValidateSet('Download', 'Registry', 'Extract', 'Copy')]
+    [string[]] $Benchmark = @('Download', 'Registry', 'Extract', 'Copy')
 )
 
 $ErrorActionPreference = 'Stop'
@@ -207,7 +208,7 @@ switch ($Task) {
     'Demo' { exit (Invoke-ChildScript 'src/Demo/Invoke-OciDemo.ps1' (Invoke-Build)) }
     'Bench' {
         $manifest = Invoke-Build
-        $scripts = [ordered]@{ Download = 'Invoke-Benchmarks.ps1'; Registry = 'Invoke-RegistryBenchmarks.ps1'; Extract = 'Invoke-ExtractBenchmarks.ps1' }
+        $scripts = [ordered]@{ Download = 'Invoke-Benchmarks.ps1'; Registry = 'Invoke-RegistryBenchmarks.ps1'; Extract = 'Invoke-ExtractBenchmarks.ps1'; Copy = 'Invoke-CopyBenchmarks.ps1' }
         $failed = 0
         foreach ($name in $scripts.Keys | Where-Object { $_ -in $Benchmark }) {
             if ((Invoke-ChildScript "tests/Benchmarks/$($scripts[$name])" $manifest) -ne 0) { $failed = 1 }
