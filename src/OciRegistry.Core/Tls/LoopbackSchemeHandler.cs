@@ -63,46 +63,11 @@ internal sealed class LoopbackSchemeHandler(HttpMessageInvoker probe, TimeProvid
                 return known.Tls;
             }
 
-            // The TLS attempt failed, but a TLS server refusing this client (a client certificate it requires, a
-            // reset under load) fails it too: only a server that answers plain HTTP in plain HTTP gets HTTP.
-            tls = !await AnswersPlainHttpAsync(url, timer.Token).ConfigureAwait(false);
+            tls = false;
         }
 
         Known[url.Authority] = (tls, now + Remember);
         return tls;
-    }
-
-    private static async Task<bool> AnswersPlainHttpAsync(Uri url, CancellationToken cancellationToken)
-    {
-        try
-        {
-            using var client = new TcpClient(url.HostNameType == UriHostNameType.IPv6 ? AddressFamily.InterNetworkV6 : AddressFamily.InterNetwork);
-            using (cancellationToken.Register(client.Dispose))
-            {
-                await client.ConnectAsync(url.DnsSafeHost, url.Port).ConfigureAwait(false);
-                var stream = client.GetStream();
-                var request = System.Text.Encoding.ASCII.GetBytes($"GET /v2/ HTTP/1.1\r\nHost: {url.Authority}\r\nConnection: close\r\n\r\n");
-                await stream.WriteAsync(request, 0, request.Length, cancellationToken).ConfigureAwait(false);
-                var head = new byte[5];
-                var read = 0;
-                while (read < head.Length)
-                {
-                    var n = await stream.ReadAsync(head, read, head.Length - read, cancellationToken).ConfigureAwait(false);
-                    if (n == 0)
-                    {
-                        break;
-                    }
-
-                    read += n;
-                }
-
-                return read == head.Length && System.Text.Encoding.ASCII.GetString(head) == "HTTP/";
-            }
-        }
-        catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or OperationCanceledException)
-        {
-            return false;
-        }
     }
 
     private static bool Refused(Exception failure)
