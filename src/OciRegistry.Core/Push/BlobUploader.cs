@@ -195,14 +195,12 @@ public sealed class BlobUploader
     }
 
     /// <summary>
-    /// One chunked upload: the chunk in memory (<c>_buffer[0.._count]</c> holds the blob's bytes from
-    /// <c>_start</c>), the source positioned just after it, and what the registry holds.
+    /// One chunked upload, streamed: each PATCH body is read from the source as it is sent, so downloading and
+    /// uploading overlap and no chunk is held in memory. After a failure the registry is asked where the upload
+    /// stands and the source is opened again at that offset.
     /// </summary>
     private sealed class ChunkedUpload(BlobUploader owner, Reference repository, Descriptor blob, Func<long, CancellationToken, Task<Stream>> open, IProgress<TransferProgress>? progress)
     {
-        private byte[] _buffer = [];
-        private int _count;
-        private long _start;
         private Stream? _source;
         private long _held;
         private long _sent;
@@ -216,22 +214,20 @@ public sealed class BlobUploader
             {
                 session ??= await client.StartUploadAsync(repository, null, null, cancellationToken).ConfigureAwait(false);
                 var location = session.Location!;
-                _buffer = new byte[ChunkLength(session.ChunkMinLength)];
+                var chunk = ChunkLength(session.ChunkMinLength);
                 _source = await open(0, cancellationToken).ConfigureAwait(false);
                 var failures = 0;
                 var heldAtLastFailure = -1L;
                 while (_held < blob.Size)
                 {
-                    var wanted = (int)Math.Min(_buffer.Length, blob.Size - _start);
-                    await FillAsync(_source, _buffer, _count, wanted - _count, blob, _start + _count, cancellationToken).ConfigureAwait(false);
-                    _count = wanted;
+                    var count = (int)Math.Min(chunk, blob.Size - _held);
                     Exception? failure;
                     try
                     {
-                        _sent += _count;
-                        var state = await client.SendChunkAsync(location, _start, _buffer, _count, cancellationToken).ConfigureAwait(false);
+                        _sent += count;
+                        var state = await client.SendChunkAsync(location, _held, _source, count, blob, cancellationToken).ConfigureAwait(false);
                         location = state.Location!;
-                        await MoveToAsync(state.Offset, cancellationToken).ConfigureAwait(false);
+                        await MoveToAsync(state.Offset, _held + count, cancellationToken).ConfigureAwait(false);
                         progress?.Report(new TransferProgress(blob.Digest, TransferState.Uploading, _held, blob.Size, _resumedFrom));
                         continue;
                     }
@@ -261,7 +257,7 @@ public sealed class BlobUploader
                     location = status.Location!;
                     _resumes++;
                     _resumedFrom = status.Offset;
-                    await MoveToAsync(status.Offset, cancellationToken).ConfigureAwait(false);
+                    await MoveToAsync(status.Offset, positioned: -1, cancellationToken).ConfigureAwait(false);
                 }
 
                 await FinishAsync(location, cancellationToken).ConfigureAwait(false);
@@ -274,43 +270,35 @@ public sealed class BlobUploader
         }
 
         /// <summary>The chunk size: the configured one, or the registry's minimum when that is larger (within the cap).</summary>
-        private int ChunkLength(long? registryMinimum)
+        private long ChunkLength(long? registryMinimum)
         {
             var length = Math.Max(owner._chunkSize, registryMinimum ?? 0);
             if (length > Limits.MaxUploadChunkBytes)
             {
-                throw new OciException($"the registry asks for chunks of at least {registryMinimum} bytes (OCI-Chunk-Min-Length), more than the {Limits.MaxUploadChunkBytes} an upload holds in memory");
+                throw new OciException($"the registry asks for chunks of at least {registryMinimum} bytes (OCI-Chunk-Min-Length), more than the {Limits.MaxUploadChunkBytes} an upload sends at once");
             }
 
-            return (int)Math.Min(length, blob.Size);
+            return Math.Min(length, blob.Size);
         }
 
         /// <summary>
-        /// Goes on from <paramref name="held"/>, the bytes the registry says it holds: the rest of the chunk in memory
-        /// when it starts inside it, else the source opened again there.
+        /// Goes on from <paramref name="held"/>, the bytes the registry says it holds: the source as it is when it
+        /// stands there (<paramref name="positioned"/>), else opened again at that offset.
         /// </summary>
-        private async Task MoveToAsync(long held, CancellationToken cancellationToken)
+        private async Task MoveToAsync(long held, long positioned, CancellationToken cancellationToken)
         {
             if (held < 0 || held > blob.Size)
             {
                 throw new OciException($"the registry says the upload of {blob.Digest} holds {held} bytes, but the blob has {blob.Size}");
             }
 
-            if (held >= _start && held <= _start + _count)
-            {
-                var skip = (int)(held - _start);
-                Buffer.BlockCopy(_buffer, skip, _buffer, 0, _count - skip);
-                _count -= skip;
-            }
-            else
+            if (held != positioned && held < blob.Size)
             {
                 _source?.Dispose();
                 _source = null;
                 _source = await open(held, cancellationToken).ConfigureAwait(false);
-                _count = 0;
             }
 
-            _start = held;
             _held = held;
         }
 
