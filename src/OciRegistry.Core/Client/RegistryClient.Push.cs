@@ -215,20 +215,13 @@ public sealed partial class RegistryClient
     }
 
     /// <summary>
-    /// Sends one chunk (<c>PATCH</c> with <c>Content-Range: start-end</c>), from memory. Not retried by the client:
-    /// a chunk broken off may have been stored in part, so the uploader asks where the upload stands and goes on
-    /// from there.
+    /// Sends one chunk (<c>PATCH</c> with <c>Content-Range: start-end</c>), its body read from
+    /// <paramref name="source"/> as it is sent. Not retried by the client: a chunk broken off may have been stored
+    /// in part, so the uploader asks where the upload stands and goes on from there.
     /// </summary>
-    internal Task<UploadState> SendChunkAsync(Uri location, long offset, byte[] buffer, int count, CancellationToken cancellationToken) =>
-        SendChunkAsync(location, offset, new ByteArrayContent(buffer, 0, count), count, cancellationToken);
-
-    /// <summary>As the overload with a buffer, the body read from <paramref name="source"/> as it is sent (never re-sent by the client).</summary>
-    internal Task<UploadState> SendChunkAsync(Uri location, long offset, Stream source, int count, Descriptor blob, CancellationToken cancellationToken) =>
-        SendChunkAsync(location, offset, new BoundedStreamContent(source, count, blob), count, cancellationToken);
-
-    private async Task<UploadState> SendChunkAsync(Uri location, long offset, HttpContent content, int count, CancellationToken cancellationToken)
+    internal async Task<UploadState> SendChunkAsync(Uri location, long offset, Stream source, int count, Descriptor blob, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(new HttpMethod("PATCH"), location) { Content = content };
+        using var request = new HttpRequestMessage(new HttpMethod("PATCH"), location) { Content = new BoundedStreamContent(source, count, blob) };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue(OctetStream);
         request.Content.Headers.TryAddWithoutValidation("Content-Range", ChunkRange(offset, count));
         RetryHandler.LeaveToCaller(request);

@@ -341,7 +341,7 @@ internal sealed class StagingTree
             return;
         }
 
-        foreach (var child in Children(directory).ToList())
+        foreach (var child in ChildrenOf(directory).ToList())
         {
             var childNode = _nodes[child];
             if (childNode.Touched != _layerIndex)
@@ -354,8 +354,6 @@ internal sealed class StagingTree
             }
         }
     }
-
-    private IEnumerable<string> Children(string directory) => ChildrenOf(directory);
 
     private void Remove(string path)
     {

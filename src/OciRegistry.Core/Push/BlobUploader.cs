@@ -21,11 +21,10 @@ namespace OciRegistry.Core.Push;
 /// <item>a large one in PATCH chunks of <see cref="UploadOptions.ChunkSize"/> (at least 5 MiB, ECR's minimum, and
 /// at least the registry's <c>OCI-Chunk-Min-Length</c>), then a PUT without body.</item>
 /// </list>
-/// The bytes stream from the source; one chunk at a time is held in memory (so that a request can be sent again
-/// after a 401 challenge). When a chunk fails (a reset, a 5xx, a 429, a 416), the uploader waits under the client's
-/// backoff policy, asks the registry where the upload stands (GET on the upload URL, its <c>Range: 0-N</c>) and
-/// goes on from there: from the chunk in memory when the offset falls inside it, else by opening the source again at
-/// that offset. The count of failures in a row resets whenever the registry took bytes since the last one.
+/// Each PATCH body streams from the source as it is sent, so nothing but a small copy buffer is held. When a chunk
+/// fails (a reset, a 5xx, a 429, a 416), the uploader waits under the client's backoff policy, asks the registry
+/// where the upload stands (GET on the upload URL, its <c>Range: 0-N</c>) and goes on from there by opening the
+/// source again at that offset. The count of failures in a row resets whenever the registry took bytes since the last one.
 /// The registry checks the digest at the final <c>PUT ?digest=</c>; a mismatch is its 400 <c>DIGEST_INVALID</c>,
 /// thrown as a <see cref="RegistryResponseException"/> (not retried: the bytes are wrong, not the network).
 /// </summary>
@@ -61,8 +60,8 @@ public sealed class BlobUploader
     /// <param name="blob">The blob: digest and size (the media type is not needed).</param>
     /// <param name="open">
     /// Opens the blob's bytes from an offset: a <c>ResumingBlobStream</c> at that offset for a registry source, a
-    /// seeked <see cref="FileStream"/> for a file. Called once, and again on a resume the chunk in memory does not
-    /// cover; the uploader disposes each stream.
+    /// seeked <see cref="FileStream"/> for a file. Called once, and again at the registry's offset after a failed
+    /// chunk; the uploader disposes each stream.
     /// </param>
     /// <param name="mountFrom">A repository of the same registry that has the blob, to mount from; null for none.</param>
     /// <param name="progress">Receives progress: bytes the registry holds, waits before retries.</param>

@@ -11,7 +11,7 @@ public sealed class UploadOptions
     public long MonolithicLimit { get; set; } = 8L * 1024 * 1024;
 
     /// <summary>
-    /// The size of each PATCH of a chunked upload (the last one may be shorter), held in memory once. 16 MiB by
+    /// The size of each PATCH of a chunked upload (the last one may be shorter), streamed from the source. 16 MiB by
     /// default; at least <see cref="Limits.MinUploadChunkBytes"/> (ECR refuses smaller chunks), at most
     /// <see cref="Limits.MaxUploadChunkBytes"/>, and raised to the registry's <c>OCI-Chunk-Min-Length</c> when it
     /// asks for more.

@@ -186,4 +186,18 @@ public sealed class ImageFileFinderHostileTests : IDisposable
         await new ImageExpander(opaque, new ExtractionOptions()).ExpandAsync(_folder.Destination, merge: false);
         Assert.Equal(["new"], Directory.GetFileSystemEntries(_folder.In("d")).Select(entry => Path.GetFileName(entry)!).ToArray());
     }
+
+    [Fact]
+    public async Task Find_NeverReplacesAFolderWithAFile_EvenWhenReplacingIsAllowed()
+    {
+        Directory.CreateDirectory(_folder.In("motd"));
+        File.WriteAllText(_folder.In("motd/keep"), "mine");
+        var image = new MemoryImage().Layer(new LayerTar().File("etc/motd", "image")).Build();
+        var finder = new ImageFileFinder(image, new ExtractionOptions(), new FolderFileSink(_folder.Destination, overwrite: true));
+
+        await Assert.ThrowsAsync<DestinationNotEmptyException>(() => finder.FindAsync(ImageFileQuery.Literal("etc/motd", false)));
+
+        Assert.Equal("mine", File.ReadAllText(_folder.In("motd/keep")));
+        Assert.DoesNotContain(Directory.GetFileSystemEntries(_folder.Destination), entry => entry.Contains(".partial-", StringComparison.Ordinal));
+    }
 }
