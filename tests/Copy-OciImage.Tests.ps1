@@ -57,6 +57,22 @@ Describe 'Copy-OciImage' {
             (Get-OciTag "$($target.Host)/all/hello").Tag | Sort-Object | Should -Be ((Get-OciTag $from).Tag | Sort-Object)
         }
 
+        It 'speaks to the source with -SourceCredential and to the destination with -Credential' {
+            $sourceCred = [pscredential]::new('reader', (ConvertTo-SecureString 'read-secret' -AsPlainText -Force))
+            $targetCred = [pscredential]::new('writer', (ConvertTo-SecureString 'write-secret' -AsPlainText -Force))
+            $locked = Start-OciTestRegistry -SampleContent -Credential $sourceCred
+            $guarded = Start-OciTestRegistry -Credential $targetCred
+            try {
+                $result = Copy-OciImage "$($locked.Host)/samples/hello:docker" "$($guarded.Host)/c/hello:docker" -SourceCredential $sourceCred -Credential $targetCred
+                $result.Digest | Should -Be (Get-OciManifest "$($locked.Host)/samples/hello:docker" -Credential $sourceCred).Digest
+                Copy-OciImage "$($locked.Host)/samples/hello:docker" "$($guarded.Host)/c/hello:x" -Credential $targetCred -ErrorVariable failed -ErrorAction SilentlyContinue
+                $failed[0].FullyQualifiedErrorId | Should -Be (& $id 'RegistryAuthenticationFailed') -Because 'the destination credentials are not the source''s'
+            }
+            finally {
+                $locked, $guarded | Stop-OciTestRegistry
+            }
+        }
+
         It 'takes tags piped from Get-OciTag' {
             $copies = Get-OciTag $from | Copy-OciImage -Destination "$($target.Host)/piped/hello"
             @($copies).Count | Should -Be @(Get-OciTag $from).Count
