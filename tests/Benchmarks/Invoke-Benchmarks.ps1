@@ -21,6 +21,7 @@ param(
 
 $ErrorActionPreference = 'Stop'
 Import-Module (Join-Path $PSScriptRoot '../TestHelpers.psm1') -Force
+Import-Module (Join-Path $PSScriptRoot 'BenchmarkRuns.psm1') -Force
 foreach ($tool in 'docker-registry', 'skopeo', 'curl', '/usr/bin/time') {
     if (-not (Get-Command $tool -ErrorAction Ignore)) { throw "The benchmarks need $tool (apt-get install -y docker-registry skopeo curl time)." }
 }
@@ -44,36 +45,6 @@ function Clear-Output {
     Start-Sleep -Seconds 2
 }
 
-function Invoke-Peer([string] $Command) {
-    $timing = & /usr/bin/time -f '%e %M' sh -c $Command 2>&1 | Select-Object -Last 1
-    if ($LASTEXITCODE -ne 0) { throw "'$Command' failed: $timing" }
-    $seconds, $kib = $timing -split ' '
-    [pscustomobject]@{ Seconds = [double]$seconds; Memory = [math]::Round([double]$kib / 1024, 1) }
-}
-
-function Invoke-Ours([string] $Script, [string] $WarmUp) {
-    # One child pwsh per measurement, the module imported first. With $WarmUp, that script runs first in the
-    # same session and the runtime is given a moment to finish compiling what it found hot (a session that has
-    # saved something before); without it, the measured command is the first real work after Import-Module.
-    $child = @"
-`$ErrorActionPreference = 'Stop'
-`$ProgressPreference = 'SilentlyContinue'
-Import-Module '$ModuleManifest'
-`$null = Get-OciTag '$($registry.Host)/bench/big' -ErrorAction Ignore
-$(if ($WarmUp) { "$WarmUp`nStart-Sleep -Seconds 2" })
-[GC]::Collect()
-`$process = [Diagnostics.Process]::GetCurrentProcess()
-`$process.Refresh(); `$idle = `$process.PeakWorkingSet64
-`$elapsed = Measure-Command { $Script }
-`$process.Refresh()
-'{0} {1}' -f `$elapsed.TotalSeconds, ((`$process.PeakWorkingSet64 - `$idle) / 1MB)
-"@
-    $line = & dotnet pwsh -NoProfile -NonInteractive -Command $child | Select-Object -Last 1
-    if ($LASTEXITCODE -ne 0) { throw "'$Script' failed: $line" }
-    $seconds, $growth = $line -split ' '
-    [pscustomobject]@{ Seconds = [double]$seconds; Memory = [math]::Round([double]$growth, 1) }
-}
-
 function Measure-Work([string] $Work, [object[]] $Contenders) {
     # Round-robin: run 1 of every tool, then run 2 of every tool..., so that a slow spell of the machine falls on
     # all of them alike; each figure is a tool's best run.
@@ -81,7 +52,12 @@ function Measure-Work([string] $Work, [object[]] $Contenders) {
     foreach ($run in 1..$Runs) {
         foreach ($contender in $Contenders) {
             Clear-Output
-            $measured = if ($contender.Ours) { Invoke-Ours $contender.Command $contender.WarmUp } else { Invoke-Peer $contender.Command }
+            # With a warm-up, that script runs first in the same session and the runtime is given a moment to finish
+            # compiling what it found hot (a session that has saved something before); without it, the measured
+            # command is the first real work after Import-Module.
+            $prelude = "`$null = Get-OciTag '$($registry.Host)/bench/big' -ErrorAction Ignore"
+            if ($contender.WarmUp) { $prelude += "`n$($contender.WarmUp)`nStart-Sleep -Seconds 2" }
+            $measured = if ($contender.Ours) { Invoke-Ours $ModuleManifest $contender.Command $prelude } else { Invoke-Peer $contender.Command }
             if (-not $best[$contender.Tool] -or $measured.Seconds -lt $best[$contender.Tool].Seconds) { $best[$contender.Tool] = $measured }
         }
     }

@@ -25,6 +25,7 @@ $ErrorActionPreference = 'Stop'
 # The children import it by this string: a relative path would be looked up as a module name.
 $ModuleManifest = (Resolve-Path $ModuleManifest).Path
 Import-Module (Join-Path $PSScriptRoot '../TestHelpers.psm1') -Force
+Import-Module (Join-Path $PSScriptRoot 'BenchmarkRuns.psm1') -Force
 foreach ($tool in 'docker-registry', 'skopeo', 'sha256sum', '/usr/bin/time') {
     if (-not (Get-Command $tool -ErrorAction Ignore)) { throw "The copy benchmark needs $tool (apt-get install -y docker-registry skopeo coreutils time)." }
 }
@@ -77,35 +78,6 @@ function Get-ManifestDigest([string] $Registry) {
     return 'sha256:' + ($line -split ' ')[0]
 }
 
-function Invoke-Peer([string] $Command) {
-    $timing = & /usr/bin/time -f '%e %M' sh -c $Command 2>&1 | Select-Object -Last 1
-    if ($LASTEXITCODE -ne 0) { throw "'$Command' failed: $timing" }
-    $seconds, $kib = $timing -split ' '
-    [pscustomobject]@{ Seconds = [double]$seconds; Memory = [math]::Round([double]$kib / 1024, 1) }
-}
-
-function Invoke-Ours([string] $Script) {
-    # One child pwsh per measurement, the module imported first and both registries spoken to once before the clock
-    # starts (a tag listing, as the download benchmark does; the destination answers it with 404).
-    $child = @"
-`$ErrorActionPreference = 'Stop'
-`$ProgressPreference = 'SilentlyContinue'
-Import-Module '$ModuleManifest'
-`$null = Get-OciTag '$($source.Host)/bench' -ErrorAction Ignore
-`$null = Get-OciTag '$($destination.Host)/bench' -ErrorAction Ignore
-[GC]::Collect()
-`$process = [Diagnostics.Process]::GetCurrentProcess()
-`$process.Refresh(); `$idle = `$process.PeakWorkingSet64
-`$elapsed = Measure-Command { $Script }
-`$process.Refresh()
-'{0} {1}' -f `$elapsed.TotalSeconds, ((`$process.PeakWorkingSet64 - `$idle) / 1MB)
-"@
-    $line = & dotnet pwsh -NoProfile -NonInteractive -Command $child | Select-Object -Last 1
-    if ($LASTEXITCODE -ne 0) { throw "'$Script' failed: $line" }
-    $seconds, $growth = $line -split ' '
-    [pscustomobject]@{ Seconds = [double]$seconds; Memory = [math]::Round([double]$growth, 1) }
-}
-
 function Measure-Work([string] $Work, [object[]] $Contenders, [string] $Expected) {
     # Round-robin: run 1 of every tool, then run 2 of every tool..., so that a slow spell of the machine falls on
     # all of them alike; each figure is a tool's best run. Every run is checked: a fast copy of the wrong bytes
@@ -114,7 +86,10 @@ function Measure-Work([string] $Work, [object[]] $Contenders, [string] $Expected
     foreach ($run in 1..$Runs) {
         foreach ($contender in $Contenders) {
             Reset-Destination
-            $measured = if ($contender.Ours) { Invoke-Ours $contender.Command } else { Invoke-Peer $contender.Command }
+            # Both registries are spoken to once before the clock starts (a tag listing, as the download benchmark
+            # does; the destination answers it with 404).
+            $prelude = "`$null = Get-OciTag '$($source.Host)/bench' -ErrorAction Ignore`n`$null = Get-OciTag '$($destination.Host)/bench' -ErrorAction Ignore"
+            $measured = if ($contender.Ours) { Invoke-Ours $ModuleManifest $contender.Command $prelude } else { Invoke-Peer $contender.Command }
             $copied = Get-ManifestDigest $destination.Host
             if ($copied -ne $Expected) { throw "$($contender.Tool) left $copied at the destination, not the source's $Expected." }
             Write-Host ('  run {0}: {1}: {2:0.00} s, {3} MiB' -f $run, $contender.Tool, $measured.Seconds, $measured.Memory)
