@@ -46,7 +46,9 @@ Describe 'Add-OciTestRegistryFault' {
         New-OciTestRegistryFault Trickle -BytesPerSecond 4096 -Path '*/blobs/*' | Add-OciTestRegistryFault $registry
         $file = $layer | Save-OciBlob -Destination $folder
         $file.Length | Should -Be $layer.Size
-        $entry = Get-OciTestRegistryRequest $registry -Path $blobPath
+        # The client can have the last byte before the server has finished the request and timed it.
+        $deadline = [DateTime]::UtcNow.AddSeconds(5)
+        do { $entry = Get-OciTestRegistryRequest $registry -Path $blobPath } while ($null -eq $entry.Duration -and [DateTime]::UtcNow -lt $deadline -and -not (Start-Sleep -Milliseconds 20))
         $entry.Faults | Should -Be @('Trickle')
         $entry.Duration.TotalSeconds | Should -BeGreaterOrEqual 0.3
     }

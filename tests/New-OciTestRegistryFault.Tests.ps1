@@ -35,6 +35,18 @@ Describe 'New-OciTestRegistryFault' {
         (New-OciTestRegistryFault Redirect -Origin Registry).Origin | Should -Be 'Registry'
     }
 
+    It 'describes a cut upload and a fault that skips requests' {
+        $cut = New-OciTestRegistryFault CutUpload -Method PATCH -Offset 20MB -Skip 1 -Count 1
+        $cut.Kind | Should -Be 'CutUpload'
+        $cut.Offset | Should -Be 20MB
+        $cut.Skip | Should -Be 1
+        "$cut" | Should -Be 'CutUpload at byte 20971520 on PATCH (after 1, first 1)'
+        (New-OciTestRegistryFault CutUpload).Description | Should -Be 'CutUpload halfway through a chunk'
+        ($cut | Out-String -Width 80) | Should -Match 'CutUpload\s+PATCH\s+\*\s+1 after 1\s+cut upload at byte 20971520'
+        { New-OciTestRegistryFault Fail -Skip 1 -Count 1 -EachPath -ErrorAction Stop } | Should -Throw -ErrorId (& $id 'InvalidFault')
+        { New-OciTestRegistryFault Fail -Skip -1 } | Should -Throw -ErrorId 'ParameterArgumentValidationError,OciRegistry.Commands.NewOciTestRegistryFaultCommand'
+    }
+
     It 'returns the Unreliable preset as separate faults' {
         (New-OciTestRegistryFault -Preset Unreliable).Kind | Should -Be @('Fail', 'Redirect', 'CutBody')
     }

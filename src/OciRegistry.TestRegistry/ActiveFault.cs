@@ -23,6 +23,7 @@ internal sealed class ActiveFault
     private readonly LinkedList<PathCount> _recent = new(); // most recently seen last
     private readonly object _gate = new();
     private int _fired;
+    private int _skipped;
 
     public ActiveFault(FaultRule rule)
     {
@@ -51,9 +52,21 @@ internal sealed class ActiveFault
         (Rule.Method is null || string.Equals(Rule.Method, method, StringComparison.OrdinalIgnoreCase)) &&
         (_path is null || _path.IsMatch(path));
 
-    /// <summary>Takes one of the rule's requests for <paramref name="path"/>; false once they are used up.</summary>
+    /// <summary>Takes one of the rule's requests for <paramref name="path"/>; false while it skips requests and once they are used up.</summary>
     public bool TryTake(string path)
     {
+        if (Rule.Skip > 0)
+        {
+            lock (_gate)
+            {
+                if (_skipped < Rule.Skip)
+                {
+                    _skipped++;
+                    return false;
+                }
+            }
+        }
+
         if (Rule.Count is not { } limit)
         {
             return true;

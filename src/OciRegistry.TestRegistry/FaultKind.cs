@@ -26,4 +26,11 @@ public enum FaultKind
 
     /// <summary>Redirects a GET or HEAD of a manifest, blob or tag list to the CDN origin with a signed URL.</summary>
     Redirect,
+
+    /// <summary>
+    /// Reads the body of a blob upload's PATCH or PUT up to <see cref="FaultRule.Offset"/> (counted from the start of
+    /// the upload; by default half the chunk), keeps those bytes in the upload, as a registry that stores what it
+    /// received does, and drops the connection without an answer: a reset mid-chunk.
+    /// </summary>
+    CutUpload,
 }

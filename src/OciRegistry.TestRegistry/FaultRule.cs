@@ -19,7 +19,8 @@ namespace OciRegistry.TestRegistry;
 /// Faults act in this order: <see cref="FaultKind.Delay"/>, <see cref="FaultKind.Fail"/>, authentication,
 /// <see cref="FaultKind.Redirect"/>, <see cref="FaultKind.IgnoreRange"/>, then the body faults
 /// (<see cref="FaultKind.Stall"/>, <see cref="FaultKind.CutBody"/>, <see cref="FaultKind.CorruptByte"/>,
-/// <see cref="FaultKind.Trickle"/>), which only touch the body of a successful GET. A rule counts a request only
+/// <see cref="FaultKind.Trickle"/>), which only touch the body of a successful GET; <see cref="FaultKind.CutUpload"/>
+/// acts on an upload's body once its Content-Range has been checked. A rule counts a request only
 /// when it actually changed it: a cut at byte 1000 does not count a ranged request starting past it.
 /// When several rules of one kind match, the first one added that still has requests left fires.
 /// </remarks>
@@ -53,6 +54,12 @@ public sealed record FaultRule
     public int? Count { get; init; }
 
     /// <summary>
+    /// How many requests the rule would change it lets pass untouched first; <see cref="Count"/> counts from there.
+    /// "Fail the second PATCH" is <c>Method = "PATCH", Skip = 1, Count = 1</c>. Not with <see cref="CountEachPath"/>.
+    /// </summary>
+    public int Skip { get; init; }
+
+    /// <summary>
     /// Counts <see cref="Count"/> for each distinct path: "fail every path once" is <c>Count = 1, CountEachPath = true</c>.
     /// The rule remembers the last 4096 distinct paths it saw (least recently seen forgotten first), so memory stays
     /// bounded however many paths a client walks; a forgotten path is counted afresh when it comes back.
@@ -82,7 +89,8 @@ public sealed record FaultRule
 
     /// <summary>
     /// Where in the content a body fault acts, counted from the start of the blob or manifest (so a ranged request
-    /// that starts past it is left alone). <see cref="FaultKind.CutBody"/>: drop the connection before this byte
+    /// that starts past it is left alone; for <see cref="FaultKind.CutUpload"/>, from the start of the upload, so a
+    /// chunk that does not reach it is left alone). <see cref="FaultKind.CutBody"/>: drop the connection before this byte
     /// (default: half the content; a ranged request resuming at this very byte is not cut again). <see cref="FaultKind.CorruptByte"/>: flip this byte (default: the middle one).
     /// <see cref="FaultKind.Stall"/>: stop sending before this byte (default: right after the headers).
     /// </summary>
@@ -119,6 +127,16 @@ public sealed record FaultRule
             throw new ArgumentException($"the count of a fault must be at least 1 (or null for every request), not {Count}");
         }
 
+        if (Skip < 0)
+        {
+            throw new ArgumentException($"a fault cannot skip {Skip} requests");
+        }
+
+        if (Skip > 0 && CountEachPath)
+        {
+            throw new ArgumentException("skipping requests counts them all together, not each path separately");
+        }
+
         if (CountEachPath && Count is null)
         {
             throw new ArgumentException("counting each path separately needs a count");
@@ -148,7 +166,7 @@ public sealed record FaultRule
             FaultKind.Fail when ContentType is not null && Body is null => "a content type needs a body",
             FaultKind.Delay when Delay < TimeSpan.Zero => "a delay cannot be negative",
             FaultKind.Trickle when BytesPerSecond < 1 => "a trickle needs at least 1 byte per second",
-            FaultKind.CutBody or FaultKind.CorruptByte or FaultKind.Stall when Offset < 0 => "an offset cannot be negative",
+            FaultKind.CutBody or FaultKind.CorruptByte or FaultKind.Stall or FaultKind.CutUpload when Offset < 0 => "an offset cannot be negative",
             _ when !Enum.IsDefined(typeof(FaultKind), Kind) => $"{Kind} is not a fault kind",
             _ => null,
         };
@@ -191,6 +209,7 @@ public sealed record FaultRule
             FaultKind.Delay => $"Delay {Delay.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s",
             FaultKind.Trickle => $"Trickle {BytesPerSecond} B/s",
             FaultKind.CutBody => "CutBody " + (Offset is { } cut ? $"at byte {cut}" : "halfway"),
+            FaultKind.CutUpload => "CutUpload " + (Offset is { } upload ? $"at byte {upload}" : "halfway through a chunk"),
             FaultKind.CorruptByte => "CorruptByte " + (Offset is { } flip ? $"at byte {flip}" : "in the middle"),
             FaultKind.Stall => "Stall" + (Offset is { } stall ? $" at byte {stall}" : " after the headers"),
             _ => Kind.ToString(),
@@ -210,6 +229,11 @@ public sealed record FaultRule
         if (Origin is { } origin)
         {
             notes.Add(origin == TestRegistryOrigin.Cdn ? "CDN only" : "registry only");
+        }
+
+        if (Skip > 0)
+        {
+            notes.Add($"after {Skip}");
         }
 
         if (Count is { } count)

@@ -52,6 +52,9 @@ internal sealed class RegistryExchange
     /// <summary>What the request log records about this exchange.</summary>
     public RequestLogEntry Entry { get; }
 
+    /// <summary>Fires the first rule of <paramref name="kind"/> that matches this request and <paramref name="applies"/> to it; null when none does.</summary>
+    public FaultRule? TryFire(FaultKind kind, Func<FaultRule, bool> applies) => _faults.TryFire(kind, Entry, applies);
+
     /// <summary>Whether a <see cref="FaultKind.IgnoreRange"/> fault fired: serve the whole blob whatever Range says.</summary>
     public bool IgnoreRange { get; set; }
 

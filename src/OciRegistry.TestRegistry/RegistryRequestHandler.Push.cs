@@ -7,6 +7,7 @@ using System.Net;
 using System.Threading;
 using System.Threading.Tasks;
 using OciRegistry.TestRegistry.Http;
+using OciRegistry.Core;
 using OciRegistry.Core.Models;
 using OciRegistry.Core.References;
 
@@ -187,6 +188,16 @@ internal sealed partial class RegistryRequestHandler
         }
 
         var before = session.Size;
+        var length = exchange.Request.ContentLength64;
+        if (length > 0 && exchange.TryFire(FaultKind.CutUpload, rule => CutsWithin(rule, before, length)) is { } cut)
+        {
+            // A reset mid-chunk at a registry that keeps what it received: the client must ask where the upload
+            // stands (GET, Range) and go on from there.
+            await session.AppendAsync(new CutStream(exchange.Request.InputStream, CutPoint(cut, before, length) - before), uploads.MaximumUploadSize, cancellationToken).ConfigureAwait(false);
+            exchange.Abort();
+            return false;
+        }
+
         if (await session.AppendAsync(exchange.Request.InputStream, uploads.MaximumUploadSize, cancellationToken).ConfigureAwait(false) is not { } appended)
         {
             await RefuseTooLargeAsync(exchange, session, cancellationToken).ConfigureAwait(false);
@@ -202,6 +213,16 @@ internal sealed partial class RegistryRequestHandler
         }
 
         return true;
+    }
+
+    // Where a CutUpload cuts a chunk of length bytes that starts at byte start of the upload: its offset, else halfway.
+    private static long CutPoint(FaultRule rule, long start, long length) => rule.Offset ?? start + (length / 2);
+
+    // A cut acts only inside the chunk: after its first byte, before its last one is read.
+    private static bool CutsWithin(FaultRule rule, long start, long length)
+    {
+        var at = CutPoint(rule, start, length);
+        return at > start && at < start + length;
     }
 
     private async Task FinishUploadAsync(RegistryExchange exchange, UploadSession session, Digest digest, CancellationToken cancellationToken)
@@ -443,6 +464,27 @@ internal sealed partial class RegistryRequestHandler
         }
         catch (UnauthorizedAccessException)
         {
+        }
+    }
+
+    /// <summary>Reads at most the first bytes of a request body, then reports its end: what a cut connection delivered.</summary>
+    private sealed class CutStream(Stream inner, long limit) : ReadOnlyStream
+    {
+        private long _left = limit;
+
+        public override int Read(byte[] buffer, int offset, int count) =>
+            ReadAsync(buffer, offset, count, CancellationToken.None).GetAwaiter().GetResult();
+
+        public override async Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
+        {
+            if (_left <= 0)
+            {
+                return 0;
+            }
+
+            var read = await inner.ReadAsync(buffer, offset, (int)Math.Min(count, _left), cancellationToken).ConfigureAwait(false);
+            _left -= read;
+            return read;
         }
     }
 }

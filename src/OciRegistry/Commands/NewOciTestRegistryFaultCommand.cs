@@ -11,7 +11,7 @@ namespace OciRegistry.Commands;
 
 /// <summary>
 /// New-OciTestRegistryFault: describes a fault for a test registry to inject: fail, delay, stall, trickle, cut or
-/// corrupt a body, ignore Range, or redirect to the CDN origin.
+/// corrupt a body, ignore Range, redirect to the CDN origin, or cut an upload mid-chunk.
 /// </summary>
 /// <remarks>What users read about it is its help page, <c>src/Help/en-US/New-OciTestRegistryFault.md</c>.</remarks>
 [Cmdlet(VerbsCommon.New, "OciTestRegistryFault", DefaultParameterSetName = KindSet)]
@@ -31,7 +31,7 @@ public sealed class NewOciTestRegistryFaultCommand : PSCmdlet
         [nameof(Header)] = [FaultKind.Fail],
         [nameof(Delay)] = [FaultKind.Delay],
         [nameof(BytesPerSecond)] = [FaultKind.Trickle],
-        [nameof(Offset)] = [FaultKind.CutBody, FaultKind.CorruptByte, FaultKind.Stall],
+        [nameof(Offset)] = [FaultKind.CutBody, FaultKind.CorruptByte, FaultKind.Stall, FaultKind.CutUpload],
     };
 
     /// <summary>
@@ -39,10 +39,11 @@ public sealed class NewOciTestRegistryFaultCommand : PSCmdlet
     /// (and the body up to -Offset), then nothing. Trickle: send the body at -BytesPerSecond. CutBody: drop the
     /// connection at -Offset (default: halfway). CorruptByte: flip the byte at -Offset (default: the middle one).
     /// IgnoreRange: answer a ranged blob request with 200 and the whole blob. Redirect: send GET/HEAD of
-    /// manifests, blobs and tag lists to the CDN origin with a signed URL.
+    /// manifests, blobs and tag lists to the CDN origin with a signed URL. CutUpload: take an upload's PATCH or PUT body
+    /// up to -Offset (from the upload's start; default: half the chunk), keep it, and drop the connection.
     /// </summary>
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = KindSet)]
-    [ValidateSet("Fail", "Delay", "Stall", "Trickle", "CutBody", "CorruptByte", "IgnoreRange", "Redirect")]
+    [ValidateSet("Fail", "Delay", "Stall", "Trickle", "CutBody", "CorruptByte", "IgnoreRange", "Redirect", "CutUpload")]
     public string Kind { get; set; } = string.Empty;
 
     /// <summary>A ready-made set of faults instead of one. Unreliable: every path fails once with 503, everything is redirected to the CDN origin, and each blob's first download is cut halfway.</summary>
@@ -76,6 +77,11 @@ public sealed class NewOciTestRegistryFaultCommand : PSCmdlet
     [ValidateRange(1, int.MaxValue)]
     public int? Count { get; set; }
 
+    /// <summary>Let this many matching requests pass untouched first (-Skip 1 -Count 1: only the second one); not with -EachPath.</summary>
+    [Parameter(ParameterSetName = KindSet)]
+    [ValidateRange(0, int.MaxValue)]
+    public int Skip { get; set; }
+
     /// <summary>Count -Count for each distinct path: -Count 1 -EachPath fails every path once.</summary>
     [Parameter(ParameterSetName = KindSet)]
     public SwitchParameter EachPath { get; set; }
@@ -108,7 +114,7 @@ public sealed class NewOciTestRegistryFaultCommand : PSCmdlet
     [ValidateNotNull]
     public Hashtable? Header { get; set; }
 
-    /// <summary>The byte of the blob or manifest where CutBody, CorruptByte or Stall act, counted from its start.</summary>
+    /// <summary>The byte of the blob or manifest where CutBody, CorruptByte or Stall act, counted from its start; for CutUpload, the byte of the upload.</summary>
     [Parameter(ParameterSetName = KindSet)]
     [ValidateRange(0, long.MaxValue)]
     public long? Offset { get; set; }
@@ -153,6 +159,7 @@ public sealed class NewOciTestRegistryFaultCommand : PSCmdlet
             Origin = Origin is null ? null : (TestRegistryOrigin)Enum.Parse(typeof(TestRegistryOrigin), Origin, ignoreCase: true),
             Count = Count,
             CountEachPath = EachPath.IsPresent,
+            Skip = Skip,
             RetryAfter = RetryAfter,
             Offset = Offset,
             Body = Body,

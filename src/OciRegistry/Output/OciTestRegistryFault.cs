@@ -32,6 +32,9 @@ public sealed class OciTestRegistryFault
     /// <summary>How many requests it changes; null for every one.</summary>
     public int? Count => Rule.Count;
 
+    /// <summary>How many matching requests it lets pass before it acts.</summary>
+    public int Skip => Rule.Skip;
+
     /// <summary>Whether <see cref="Count"/> is counted for each distinct path.</summary>
     public bool EachPath => Rule.CountEachPath;
 
@@ -41,7 +44,7 @@ public sealed class OciTestRegistryFault
     /// <summary>The Retry-After a Fail sends.</summary>
     public TimeSpan? RetryAfter => Rule.Kind == FaultKind.Fail ? Rule.RetryAfter : null;
 
-    /// <summary>Where in the content CutBody, CorruptByte or Stall act; null for their default.</summary>
+    /// <summary>Where in the content CutBody, CorruptByte or Stall act (in the upload, for CutUpload); null for their default.</summary>
     public long? Offset => Rule.Offset;
 
     /// <summary>How long a Delay waits.</summary>

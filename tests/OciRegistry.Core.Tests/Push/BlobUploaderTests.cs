@@ -98,6 +98,27 @@ public sealed class BlobUploaderTests
     }
 
     [Fact]
+    public async Task UploadAsync_ConnectionResetMidChunk_GoesOnFromTheBytesTheRegistryKept()
+    {
+        await using var registry = await PushRegistry.StartAsync();
+        var repository = registry.Repository("team/app");
+        var content = PushRegistry.RandomBytes(40 * MiB, 5);
+        var opens = new List<long>();
+        registry.Server.Faults.Add(new FaultRule(FaultKind.CutUpload) { Method = "PATCH", Offset = 20 * MiB, Count = 1 });
+
+        var result = await new BlobUploader(registry.Client, new UploadOptions { ChunkSize = 16 * MiB })
+            .UploadAsync(repository, PushRegistry.Describe(content), PushRegistry.Source(content, opens));
+
+        Assert.Equal((BlobUploadOutcome.Uploaded, 1), (result.Outcome, result.Resumes));
+        var log = registry.Log.Where(r => r.Method is "PATCH" or "GET").Select(r => $"{r.Method} {(r.Aborted ? "aborted" : r.StatusCode.ToString())} {r.ContentRange}").ToList();
+        Assert.Equal(
+            ["PATCH 202 0-16777215", "PATCH aborted 16777216-33554431", "GET 204 ", "PATCH 202 20971520-37748735", "PATCH 202 37748736-41943039"],
+            log);
+        Assert.Equal([0L, 20L * MiB], opens);
+        Assert.Equal(content, await registry.Client.ReadBlobAsync(repository, result.Digest, 64 * MiB));
+    }
+
+    [Fact]
     public async Task UploadAsync_MountFromAnotherRepository_NeedsNoUpload()
     {
         await using var registry = await PushRegistry.StartAsync();
