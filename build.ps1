@@ -3,7 +3,8 @@
 .SYNOPSIS
     Builds, tests, demonstrates and packages the OciRegistry module.
 .DESCRIPTION
-    Build    publishes both projects and assembles out/OciRegistry/<version>/ (module root plus dependencies/).
+    Build    publishes both projects and assembles out/OciRegistry/<version>/ (module root plus dependencies/), with
+             the dependencies precompiled (ReadyToRun) for this machine in dependencies/ready-to-run/<rid>.
     Test     Build, then the xunit suite, then Pester in a child pwsh against out/; ends with one line
              "Tests: N passed, N failed, N skipped" and a non-zero exit code when anything failed.
     Demo     Build, then starts the test registry with the built-in sample content and pulls from it.
@@ -14,7 +15,8 @@
     Pester   only the Pester suite, against the module a Build already put in out/ (nothing is built); with
              -PesterHost powershell it runs under Windows PowerShell 5.1 (powershell.exe) instead of pwsh.
              Ends with the same "Tests: ..." line and exit code as Test.
-    Package  Build, then out/packages/OciRegistry.<version>.nupkg for a PowerShell repository (Install-PSResource).
+    Package  Build (precompiled for linux-x64, linux-arm64, win-x64 and osx-arm64), then
+             out/packages/OciRegistry.<version>.nupkg for a PowerShell repository (Install-PSResource).
     Clean    removes out/ and the projects' bin/ and obj/.
 .EXAMPLE
     dotnet tool restore; dotnet pwsh ./build.ps1 -Task Demo
@@ -45,7 +47,12 @@ param(
 
     # Which benchmarks -Task Bench runs: Download (Invoke-Benchmarks.ps1), Registry, Extract, Copy; all by default.
     [ValidateSet('Download', 'Registry', 'Extract', 'Copy')]
-    [string[]] $Benchmark = @('Download', 'Registry', 'Extract', 'Copy')
+    [string[]] $Benchmark = @('Download', 'Registry', 'Extract', 'Copy'),
+
+    # The runtimes the dependencies are precompiled for (dependencies/ready-to-run/<rid>, used by PowerShell 7 on
+    # .NET 10): by default this machine's, and for -Task Package every one the module ships for. None: IL only.
+    [ValidateSet('linux-x64', 'linux-arm64', 'win-x64', 'osx-arm64', 'None')]
+    [string[]] $ReadyToRun
 )
 
 $ErrorActionPreference = 'Stop'
@@ -64,6 +71,30 @@ function Invoke-Native {
 function Get-ModuleVersion {
     [xml] $props = Get-Content -Raw (Join-Path $root 'src/Directory.Build.props')
     return ($props.Project.PropertyGroup | Where-Object { $_['VersionPrefix'] } | Select-Object -First 1).VersionPrefix
+}
+
+function Get-ReadyToRunTargets {
+    if ($ReadyToRun) { return @($ReadyToRun | Where-Object { $_ -ne 'None' }) }
+    if ($Task -eq 'Package') { return @('linux-x64', 'linux-arm64', 'win-x64', 'osx-arm64') }
+    $os = if ($IsWindows) { 'win' } elseif ($IsMacOS) { 'osx' } else { 'linux' }
+    $current = "$os-$("$([System.Runtime.InteropServices.RuntimeInformation]::ProcessArchitecture)".ToLowerInvariant())"
+    return @(@('linux-x64', 'linux-arm64', 'win-x64', 'osx-arm64') | Where-Object { $_ -eq $current })
+}
+
+function Invoke-ReadyToRun([string] $ModuleDir) {
+    # The SDK's PublishReadyToRun compiles every assembly src/OciRegistry.ReadyToRun pulls in (the same IL the module
+    # ships, plus the net8.0 builds of Polly and ZstdSharp and the facades that go with them) for one runtime.
+    foreach ($runtime in Get-ReadyToRunTargets) {
+        $published = Join-Path $out "ready-to-run/$runtime"
+        Remove-Item -Recurse -Force $published -ErrorAction Ignore
+        Invoke-Native dotnet @('publish', (Join-Path $root 'src/OciRegistry.ReadyToRun/OciRegistry.ReadyToRun.csproj'), '-c', $Configuration, '-r', $runtime, '-o', $published, '--nologo', '-v', 'q')
+        $target = Join-Path $ModuleDir "dependencies/ready-to-run/$runtime"
+        $null = New-Item -ItemType Directory -Force $target
+        Get-ChildItem $published -File -Filter '*.dll' | Where-Object Name -ne 'OciRegistry.ReadyToRun.dll' | Copy-Item -Destination $target
+        foreach ($required in 'OciRegistry.Core.dll', 'OciRegistry.TestRegistry.dll', 'Polly.Core.dll', 'ZstdSharp.dll') {
+            if (-not (Test-Path (Join-Path $target $required))) { throw "The ready-to-run output for $runtime lacks $required" }
+        }
+    }
 }
 
 function Invoke-Build {
@@ -86,6 +117,8 @@ function Invoke-Build {
     foreach ($required in @('OciRegistry.dll', 'dependencies/OciRegistry.Core.dll', 'dependencies/OciRegistry.TestRegistry.dll', 'dependencies/Polly.Core.dll', 'dependencies/ZstdSharp.dll', 'dependencies/OciRegistry.LoadContext.dll')) {
         if (-not (Test-Path (Join-Path $moduleDir $required))) { throw "The publish output lacks $required" }
     }
+
+    Invoke-ReadyToRun $moduleDir
 
     # LICENSE travels with the module (and so in the .nupkg); the top level of the repository has no room for it.
     Copy-Item (Join-Path $root 'OciRegistry.psm1'), (Join-Path $root 'src/OciRegistry/OciRegistry.Format.ps1xml'), (Join-Path $root 'src/LICENSE') $moduleDir

@@ -77,6 +77,55 @@ try { @(Get-OciTag "`$(`$registry.Host)/samples/hello").Count } finally { `$regi
         [int]($output | Select-Object -Last 1) | Should -Be 4
     }
 
+    Context 'precompiled dependencies' {
+        BeforeAll {
+            # What a child pwsh loaded: where each dependency came from, and whether that file carries native code
+            # (a ReadyToRun image has a managed native header; plain IL has none).
+            $script:probe = @"
+`$ErrorActionPreference = 'Stop'
+Import-Module '{0}'
+`$registry = Start-OciTestRegistry -SampleContent
+try {{ 'digest=' + (Get-OciManifest "`$(`$registry.Host)/samples/hello:1.0" -Platform linux/amd64).Digest }} finally {{ `$registry.Stop() }}
+foreach (`$a in [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object {{ `$_.GetName().Name -in 'OciRegistry.Core', 'OciRegistry.TestRegistry', 'Polly.Core' }}) {{
+    `$pe = [Reflection.PortableExecutable.PEReader]::new([IO.File]::OpenRead(`$a.Location))
+    try {{ `$native = `$pe.PEHeaders.CorHeader.ManagedNativeHeaderDirectory.Size -gt 0 }} finally {{ `$pe.Dispose() }}
+    '{{0}}|{{1}}|{{2}}' -f `$a.GetName().Name, [IO.Path]::GetRelativePath('{1}', `$a.Location).Replace('\', '/'), `$(if (`$native) {{ 'native' }} else {{ 'il' }})
+}}
+"@
+            $os = if ($IsWindows) { 'win' } elseif ($IsMacOS) { 'osx' } else { 'linux' }
+            $script:runtime = "$os-$("$([Runtime.InteropServices.RuntimeInformation]::ProcessArchitecture)".ToLowerInvariant())"
+        }
+
+        BeforeDiscovery {
+            # The module ships native code for these runtimes; the children run in the same pwsh as this one.
+            $os = if ($IsWindows) { 'win' } elseif ($IsMacOS) { 'osx' } else { 'linux' }
+            $current = "$os-$("$([Runtime.InteropServices.RuntimeInformation]::ProcessArchitecture)".ToLowerInvariant())"
+            $script:shipped = $current -in 'linux-x64', 'linux-arm64', 'win-x64', 'osx-arm64' -and [Environment]::Version.Major -ge 10
+        }
+
+        It 'loads the copies precompiled for this platform on .NET 10' -Skip:(-not $shipped) {
+            $moduleBase = Split-Path $manifest
+            Test-Path (Join-Path $moduleBase "dependencies/ready-to-run/$runtime/OciRegistry.Core.dll") | Should -BeTrue -Because 'the build precompiles for the machine it runs on'
+            $output = Invoke-ChildPwsh ($probe -f $manifest, $moduleBase)
+            ($output | Where-Object { $_ -like 'digest=*' }) | Should -Match 'digest=sha256:[0-9a-f]{64}'
+            $lines = $output | Where-Object { $_ -like '*|*|*' }
+            $lines | Should -Contain "OciRegistry.Core|dependencies/ready-to-run/$runtime/OciRegistry.Core.dll|native"
+            $lines | Should -Contain "OciRegistry.TestRegistry|dependencies/ready-to-run/$runtime/OciRegistry.TestRegistry.dll|native"
+            $lines | Should -Contain "Polly.Core|dependencies/ready-to-run/$runtime/Polly.Core.dll|native"
+        }
+
+        It 'loads the plain IL copies when the module carries no precompiled ones' {
+            $copy = Join-Path $TestDrive 'OciRegistry'
+            Copy-Item -Recurse (Split-Path $manifest) $copy
+            Remove-Item -Recurse -Force (Join-Path $copy 'dependencies/ready-to-run') -ErrorAction Ignore
+            $output = Invoke-ChildPwsh ($probe -f (Join-Path $copy 'OciRegistry.psd1'), $copy)
+            ($output | Where-Object { $_ -like 'digest=*' }) | Should -Match 'digest=sha256:[0-9a-f]{64}'
+            $lines = $output | Where-Object { $_ -like '*|*|*' }
+            $lines | Should -Contain 'OciRegistry.Core|dependencies/OciRegistry.Core.dll|il'
+            $lines | Should -Contain 'Polly.Core|dependencies/Polly.Core.dll|il'
+        }
+    }
+
     It 'imports quickly' {
         $output = Invoke-ChildPwsh "(Measure-Command { Import-Module '$manifest' }).TotalMilliseconds"
         [double]($output | Select-Object -Last 1) | Should -BeLessThan 1500 -Because 'import does no network or heavy work (the 300 ms budget is shown by the benchmark, not asserted here)'

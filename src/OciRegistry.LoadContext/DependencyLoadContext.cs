@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Reflection;
+using System.Runtime.InteropServices;
 using System.Runtime.Loader;
 
 namespace OciRegistry.LoadContext;
@@ -14,7 +15,13 @@ namespace OciRegistry.LoadContext;
 /// Microsoft.Bcl.AsyncInterfaces) resolve from the host: a second copy of a type that crosses into PowerShell
 /// would be a different type.
 /// </summary>
-/// <remarks>After PSResourceGet's ModuleInitAndCleanup and PSToml's LoadContext.</remarks>
+/// <remarks>
+/// After PSResourceGet's ModuleInitAndCleanup and PSToml's LoadContext. On .NET 10 or later, an assembly that
+/// <c>ready-to-run/&lt;rid&gt;/</c> beside the dependencies holds for this operating system and processor (say
+/// <c>linux-x64</c>) is loaded from there: the same IL with native code compiled ahead of time, so a fresh pwsh
+/// spends less of its first command in the JIT. Any other runtime, or a platform without such a folder, loads the
+/// plain copy; the runtime itself falls back to the IL when it cannot use the native code.
+/// </remarks>
 public sealed class DependencyLoadContext : AssemblyLoadContext
 {
     /// <summary>The assemblies the cmdlets reference by name; the default context is sent here for these only.</summary>
@@ -24,13 +31,58 @@ public sealed class DependencyLoadContext : AssemblyLoadContext
     private static DependencyLoadContext? _instance;
     private static bool _hooked;
     private readonly string _folder;
+    private readonly string? _precompiledFolder;
     private readonly HashSet<string> _hostAssemblies;
 
     private DependencyLoadContext(string folder)
         : base("OciRegistry", isCollectible: false)
     {
         _folder = folder;
+        _precompiledFolder = PrecompiledFolder(folder);
         _hostAssemblies = HostAssemblies();
+    }
+
+    /// <summary>
+    /// The runtime identifier whose precompiled assemblies this process can use (<c>linux-x64</c>, <c>win-arm64</c>,
+    /// <c>osx-arm64</c>…), or null: they were compiled against .NET 10, so an older runtime takes the IL.
+    /// </summary>
+    public static string? PrecompiledRuntime()
+    {
+        if (Environment.Version.Major < 10)
+        {
+            return null;
+        }
+
+        var os = OperatingSystem.IsWindows() ? "win" : OperatingSystem.IsMacOS() ? "osx" : OperatingSystem.IsLinux() ? "linux" : null;
+        var architecture = RuntimeInformation.ProcessArchitecture switch
+        {
+            Architecture.X64 => "x64",
+            Architecture.Arm64 => "arm64",
+            _ => null,
+        };
+        return os is null || architecture is null ? null : os + "-" + architecture;
+    }
+
+    private static string? PrecompiledFolder(string folder)
+    {
+        var runtime = PrecompiledRuntime();
+        var path = runtime is null ? null : Path.Combine(folder, "ready-to-run", runtime);
+        return path is not null && Directory.Exists(path) ? path : null;
+    }
+
+    // The precompiled copy when there is one, else the plain one.
+    private string PathOf(string name)
+    {
+        if (_precompiledFolder is not null)
+        {
+            var precompiled = Path.Combine(_precompiledFolder, name + ".dll");
+            if (File.Exists(precompiled))
+            {
+                return precompiled;
+            }
+        }
+
+        return Path.Combine(_folder, name + ".dll");
     }
 
     /// <summary>
@@ -71,7 +123,7 @@ public sealed class DependencyLoadContext : AssemblyLoadContext
             return null;
         }
 
-        var path = Path.Combine(_folder, name + ".dll");
+        var path = PathOf(name);
         return File.Exists(path) ? LoadFromAssemblyPath(path) : null;
     }
 
@@ -83,7 +135,7 @@ public sealed class DependencyLoadContext : AssemblyLoadContext
         }
 
         var instance = _instance!;
-        return instance.LoadFromAssemblyPath(Path.Combine(instance._folder, name.Name + ".dll"));
+        return instance.LoadFromAssemblyPath(instance.PathOf(name.Name!));
     }
 
     private static HashSet<string> HostAssemblies()
