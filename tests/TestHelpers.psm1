@@ -257,4 +257,4 @@ function Get-Sha256Digest([byte[]] $Bytes) {
     return 'sha256:' + ([System.BitConverter]::ToString($hash) -replace '-', '').ToLowerInvariant()
 }
 
-Export-ModuleMember -Function Start-TinyProxy, New-TestCertificates, New-OciTestLayout, Import-OciRegistryUnderTest, Get-FreeTcpPort, Test-PeerTool, Invoke-Skopeo, Start-DockerRegistry, Get-Sha256Digest, Invoke-ChildPwsh, Invoke-ChildPwshOnTerminal, Test-UtilLinuxScript
+Export-ModuleMember -Function Start-TinyProxy, New-TestCertificates, New-OciTestLayout, Import-OciRegistryUnderTest, Get-FreeTcpPort, Test-PeerTool, Invoke-Skopeo, Start-DockerRegistry, Get-Sha256Digest, Invoke-ChildPwsh, Get-PwshCommand, Invoke-ChildPwshOnTerminal, Test-UtilLinuxScript

@@ -11,15 +11,26 @@
     Runs go round-robin over the tools and each figure is a tool's best of -Runs. Before every run the
     output is deleted, synced and left to settle for 2 s; the registry's files stay in the page cache for
     every tool alike.
+
+    Then the whole-process rows, what a CI step pays: every tool, ours included, is one process timed by GNU time
+    from start to exit, ours a fresh `pwsh -NoProfile -EncodedCommand "Import-Module ...; <command>"` (the pwsh
+    running this script, started as it was). -ProcessRuns rounds (at least 5), each running every tool once in
+    turn; a figure is a tool's median, a ratio the median of the per-round ratios (paired run by run), and the
+    module's fixed cost the median of (Get-OciManifest -Raw minus pwsh -c 1) per round.
 #>
 param(
     [Parameter(Mandatory)] [string] $ModuleManifest,
     [int] $Runs = 3,
     # Also measure a 4 GiB blob (memory must stay flat); takes a few minutes more.
-    [switch] $Large
+    [switch] $Large,
+    # Rounds of the whole-process rows; their figures are medians.
+    [ValidateRange(5, 100)]
+    [int] $ProcessRuns = 5
 )
 
 $ErrorActionPreference = 'Stop'
+# The children import it by this string: a relative path would be looked up as a module name.
+$ModuleManifest = (Resolve-Path $ModuleManifest).Path
 Import-Module (Join-Path $PSScriptRoot '../TestHelpers.psm1') -Force
 Import-Module (Join-Path $PSScriptRoot 'BenchmarkRuns.psm1') -Force
 foreach ($tool in 'docker-registry', 'skopeo', 'curl', '/usr/bin/time') {
@@ -72,6 +83,44 @@ function Measure-Work([string] $Work, [object[]] $Contenders) {
             How = if ($contender.Ours) { 'Measure-Command in a child pwsh; peak working set growth' } else { 'GNU time: wall clock, max RSS' }
         })
     }
+}
+
+function Measure-WholeProcess([string] $Work, [object[]] $Contenders) {
+    # Every contender is one process under GNU time; ours starts pwsh, imports the module and runs the command.
+    # Round-robin over -ProcessRuns rounds; the rounds are kept, so that ratios can be paired run by run.
+    $pwsh = @(Get-PwshCommand) | ForEach-Object { "'$_'" }
+    $rounds = foreach ($run in 1..$ProcessRuns) {
+        $round = @{}
+        foreach ($contender in $Contenders) {
+            Clear-Output
+            $command = $contender.Command
+            if ($contender.Ours) {
+                $script = if ($contender.Command -eq '1') { '1' } else { "`$ErrorActionPreference = 'Stop'; `$ProgressPreference = 'SilentlyContinue'; Import-Module '$ModuleManifest'; `$null = $($contender.Command)" }
+                $encoded = [Convert]::ToBase64String([Text.Encoding]::Unicode.GetBytes($script))
+                $command = "$($pwsh -join ' ') -NoProfile -NonInteractive -EncodedCommand $encoded > /dev/null"
+            }
+            $round[$contender.Tool] = Invoke-Peer $command
+        }
+        $round
+    }
+    foreach ($contender in $Contenders) {
+        $seconds = @($rounds | ForEach-Object { $_[$contender.Tool].Seconds } | Sort-Object)
+        $memory = @($rounds | ForEach-Object { $_[$contender.Tool].Memory } | Sort-Object)
+        $results.Add([pscustomobject]@{
+            Work = $Work
+            Tool = $contender.Tool
+            Seconds = [math]::Round($seconds[[int][math]::Floor($seconds.Count / 2)], 2)
+            'Peak memory MiB' = "$($memory[[int][math]::Floor($memory.Count / 2)]) max RSS"
+            How = "whole process, GNU time; median of $ProcessRuns ($(($seconds | ForEach-Object { $_.ToString('0.00', [cultureinfo]::InvariantCulture) }) -join ' '))"
+        })
+    }
+    return , $rounds
+}
+
+function Get-PairedMedian([object[]] $Rounds, [scriptblock] $Pair) {
+    # The median over rounds of a figure made from one round's runs, e.g. ours minus the floor, or ours over a peer.
+    $values = @($Rounds | ForEach-Object { & $Pair $_ } | Sort-Object)
+    return $values[[int][math]::Floor($values.Count / 2)]
 }
 
 function Ours([string] $Tool, [string] $Command, [string] $WarmUp) { @{ Ours = $true; Tool = $Tool; Command = $Command; WarmUp = $WarmUp } }
@@ -128,6 +177,38 @@ try {
             (Peer 'curl -o FILE && sync FILE (no verification)' "curl -sf -o '$out/huge.bin' 'http://$($registry.Host)/v2/bench/huge/blobs/$($hugeImage.Layers[0].digest)' && sync '$out/huge.bin'"))
     }
 
+    Write-Host "Measuring whole processes ($ProcessRuns rounds)..."
+    # A small index for the cheap question: the test registry's two-platform sample, copied as it is.
+    Import-Module $ModuleManifest
+    $samples = Start-OciTestRegistry -SampleContent
+    try { $null = Copy-OciImage "$($samples.Host)/samples/hello:1.0" "$($registry.Host)/bench/hello:1.0" } finally { $samples.Stop() }
+    $index = "$($registry.Host)/bench/hello:1.0"
+    $floor = 'pwsh -NoProfile -c 1'
+    $manifestRounds = Measure-WholeProcess 'a two-platform index, raw (fresh process)' @(
+        (Ours $floor '1')
+        (Ours 'Get-OciManifest -Raw' "Get-OciManifest '$index' -Raw")
+        (Peer 'skopeo inspect --raw' "skopeo inspect --raw --tls-verify=false docker://$index > /dev/null"))
+    $imageRounds = Measure-WholeProcess '32 x 16 MiB image (fresh process)' @(
+        (Ours 'Save-OciImage' $saveMany)
+        (Peer 'skopeo copy ... oci:' "skopeo copy --quiet --src-tls-verify=false --dest-oci-accept-uncompressed-layers docker://$($registry.Host)/bench/many:1 oci:$out/layout:1")
+        (Peer 'curl, blob after blob, then sync' "$curlAll && sync"))
+    $blobRounds = Measure-WholeProcess '1 GiB blob (fresh process)' @(
+        (Ours 'Save-OciBlob' $saveBig)
+        (Peer 'curl -o FILE && sync FILE' "curl -sf -o '$out/big.bin' '$bigUrl' && sync '$out/big.bin'"))
+    # The hash alone, on the file a run just wrote (in the page cache): what verifying 1 GiB costs one core.
+    & sh -c "curl -sf -o '$out/big.bin' '$bigUrl'"
+    $hash = foreach ($run in 1..$ProcessRuns) { (Invoke-Peer "openssl dgst -sha256 '$out/big.bin' > /dev/null").Seconds }
+    $hash = @($hash | Sort-Object)
+    $results.Add([pscustomobject]@{ Work = '1 GiB blob (fresh process)'; Tool = 'openssl dgst -sha256 (the file, cached)'; Seconds = [math]::Round($hash[[int][math]::Floor($hash.Count / 2)], 2); 'Peak memory MiB' = ''; How = "GNU time; median of $ProcessRuns" })
+    $fixedCost = Get-PairedMedian $manifestRounds { param($r) $r['Get-OciManifest -Raw'].Seconds - $r[$floor].Seconds }
+    $imageRatio = Get-PairedMedian $imageRounds { param($r) $r['Save-OciImage'].Seconds / $r['skopeo copy ... oci:'].Seconds }
+    $blobRatio = Get-PairedMedian $blobRounds { param($r) $r['Save-OciBlob'].Seconds / $r['curl -o FILE && sync FILE'].Seconds }
+    $verdicts = @(
+        ('The module''s fixed cost (Get-OciManifest -Raw minus pwsh -c 1, paired): {0:0.00} s (target: at most 0.20 s)' -f $fixedCost)
+        ('Save-OciImage as a whole process takes {0:0.00}x skopeo copy''s time, paired (target: at most 0.80x)' -f $imageRatio)
+        ('Save-OciBlob of 1 GiB as a whole process takes {0:0.00}x curl -o && sync''s time, paired (target: at most 1.00x)' -f $blobRatio)
+    )
+
     Write-Host 'Measuring Import-Module...'
     $imports = foreach ($run in 1..5) {
         [double](& dotnet pwsh -NoProfile -NonInteractive -Command "(Measure-Command { Import-Module '$ModuleManifest' }).TotalMilliseconds" | Select-Object -Last 1)
@@ -135,13 +216,14 @@ try {
     $results.Add([pscustomobject]@{ Work = 'Import-Module'; Tool = 'OciRegistry'; Seconds = [math]::Round(($imports | Measure-Object -Minimum).Minimum / 1000, 3); 'Peak memory MiB' = ''; How = "best of 5 in a fresh pwsh; median $([math]::Round(($imports | Sort-Object)[2])) ms (target: under 300 ms)" })
 
     $results | Format-Table -AutoSize -Wrap | Out-String -Width 200 | Write-Host
-    foreach ($group in $results | Where-Object Work -ne 'Import-Module' | Group-Object Work) {
+    foreach ($group in $results | Where-Object { $_.Work -ne 'Import-Module' -and $_.Work -notlike '*(fresh process)' } | Group-Object Work) {
         foreach ($ours in $group.Group | Where-Object Tool -like 'Save-*') {
             foreach ($peer in $group.Group | Where-Object Tool -notlike 'Save-*') {
                 Write-Host ('{0}: {1} takes {2:0.00}x the time of {3}' -f $group.Name, $ours.Tool, ($ours.Seconds / $peer.Seconds), $peer.Tool)
             }
         }
     }
+    $verdicts | Write-Host
 }
 finally {
     $registry.Stop()
