@@ -174,6 +174,29 @@ public static class RegularFile
         using var created = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.ReadWrite, 1);
     }
 
+    /// <summary>How long a writer waits for another's lock on the same file before calling it in use.</summary>
+    internal static readonly TimeSpan LockWait = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Takes the writer's exclusive lock, waiting up to <see cref="LockWait"/> for a holder to let go. A lock can
+    /// outlive its holder's close for a moment: a process this one forks (any Process.Start, on any thread) holds a
+    /// copy of every descriptor, and so the locks on them, until it executes its program, which closes them. A
+    /// download cancelled and started again at once would otherwise meet its own, closed file "in use".
+    /// </summary>
+    private static void LockOrWait(string path, SafeFileHandle handle)
+    {
+        var deadline = DateTime.UtcNow + LockWait;
+        while (!UnixFile.TryLockExclusive(handle))
+        {
+            if (DateTime.UtcNow >= deadline)
+            {
+                throw new IOException($"'{path}' is in use by another process");
+            }
+
+            System.Threading.Thread.Sleep(20);
+        }
+    }
+
     private static FileStream Checked(string path, SafeFileHandle handle, bool write, bool allowHardLinks)
     {
         try
@@ -194,9 +217,9 @@ public static class RegularFile
                 throw new FileLinkRefusedException(path, status.LinkCount);
             }
 
-            if (write && !IsWindows && !UnixFile.TryLockExclusive(handle))
+            if (write && !IsWindows)
             {
-                throw new IOException($"'{path}' is in use by another process");
+                LockOrWait(path, handle);
             }
 
             return write

@@ -72,6 +72,41 @@ public sealed class RegularFileTests : IDisposable
         Assert.Throws<FileNotFoundException>(() => RegularFile.OpenWrite(Path.Combine(_folder, "absent"), FileMode.Open));
     }
 
+    [UnixFact]
+    public async Task OpenWrite_LockReleasedMomentsLater_WaitsForItInsteadOfCallingTheFileInUse()
+    {
+        // Another holder of the lock (as a forked child holds a copy of the descriptor until it executes) lets go
+        // 200 ms after the second writer asks.
+        var path = Path.Combine(_folder, "held");
+        var first = RegularFile.OpenWrite(path, FileMode.CreateNew);
+        var release = Task.Run(async () =>
+        {
+            await Task.Delay(200);
+            first.Dispose();
+        });
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        using (var second = RegularFile.OpenWrite(path, FileMode.Open))
+        {
+            Assert.True(clock.Elapsed < RegularFile.LockWait, $"took {clock.Elapsed}");
+        }
+
+        await release;
+    }
+
+    [UnixFact]
+    public void OpenWrite_LockHeldThroughout_IsInUseAfterTheWait()
+    {
+        var path = Path.Combine(_folder, "kept");
+        using var first = RegularFile.OpenWrite(path, FileMode.CreateNew);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        var error = Assert.ThrowsAny<IOException>(() => RegularFile.OpenWrite(path, FileMode.Open));
+
+        Assert.Contains("in use", error.Message, StringComparison.Ordinal);
+        Assert.True(clock.Elapsed >= RegularFile.LockWait, $"gave up after {clock.Elapsed}");
+    }
+
     [Fact]
     public void Identity_SurvivesARenameAndTellsFilesApart()
     {
