@@ -82,18 +82,23 @@ function Get-ReadyToRunTargets {
 }
 
 function Invoke-ReadyToRun([string] $ModuleDir) {
-    # The SDK's PublishReadyToRun compiles every assembly src/OciRegistry.ReadyToRun pulls in (the same IL the module
-    # ships, plus the net8.0 builds of Polly and ZstdSharp and the facades that go with them) for one runtime.
+    # The SDK's PublishReadyToRun compiles every assembly src/OciRegistry.ReadyToRun pulls in for one runtime: ours
+    # from the same IL the module ships, Polly and ZstdSharp in their newest builds (net10.0, net9.0), and the
+    # facades those go with (Microsoft.Bcl.TimeProvider forwarding to the runtime's TimeProvider).
     foreach ($runtime in Get-ReadyToRunTargets) {
         $published = Join-Path $out "ready-to-run/$runtime"
         Remove-Item -Recurse -Force $published -ErrorAction Ignore
         Invoke-Native dotnet @('publish', (Join-Path $root 'src/OciRegistry.ReadyToRun/OciRegistry.ReadyToRun.csproj'), '-c', $Configuration, '-r', $runtime, '-o', $published, '--nologo', '-v', 'q')
         $target = Join-Path $ModuleDir "dependencies/ready-to-run/$runtime"
         $null = New-Item -ItemType Directory -Force $target
-        Get-ChildItem $published -File -Filter '*.dll' | Where-Object Name -ne 'OciRegistry.ReadyToRun.dll' | Copy-Item -Destination $target
-        foreach ($required in 'OciRegistry.Core.dll', 'OciRegistry.TestRegistry.dll', 'Polly.Core.dll', 'ZstdSharp.dll') {
-            if (-not (Test-Path (Join-Path $target $required))) { throw "The ready-to-run output for $runtime lacks $required" }
+        $files = @(Get-ChildItem $published -File -Filter '*.dll' | Where-Object Name -ne 'OciRegistry.ReadyToRun.dll')
+        $files | Copy-Item -Destination $target
+        foreach ($required in 'OciRegistry.Core.dll', 'OciRegistry.TestRegistry.dll', 'Polly.Core.dll', 'ZstdSharp.dll', 'Microsoft.Bcl.TimeProvider.dll') {
+            if ($required -notin $files.Name) { throw "The ready-to-run output for $runtime lacks $required" }
         }
+        # The load context uses the folder only when every file this list names is there: its builds must not mix
+        # with the plain ones.
+        Set-Content -Path (Join-Path $target 'contents.txt') -Value ($files.Name | Sort-Object)
     }
 }
 

@@ -114,6 +114,20 @@ foreach (`$a in [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object {{ `$_
             $lines | Should -Contain "Polly.Core|dependencies/ready-to-run/$runtime/Polly.Core.dll|native"
         }
 
+        It 'uses none of the precompiled copies when one its list names is missing' -Skip:(-not $shipped) {
+            # Those copies are other builds (Polly's net10.0 build takes the runtime's TimeProvider): mixing them with
+            # the plain ones would break every network command.
+            $copy = Join-Path $TestDrive 'Partial'
+            Copy-Item -Recurse (Split-Path $manifest) $copy
+            Test-Path (Join-Path $copy "dependencies/ready-to-run/$runtime/contents.txt") | Should -BeTrue
+            Remove-Item (Join-Path $copy "dependencies/ready-to-run/$runtime/Microsoft.Bcl.TimeProvider.dll")
+            $output = Invoke-ChildPwsh ($probe -f (Join-Path $copy 'OciRegistry.psd1'), $copy)
+            ($output | Where-Object { $_ -like 'digest=*' }) | Should -Match 'digest=sha256:[0-9a-f]{64}'
+            $lines = $output | Where-Object { $_ -like '*|*|*' }
+            $lines | Should -Contain 'OciRegistry.Core|dependencies/OciRegistry.Core.dll|il'
+            $lines | Should -Contain 'Polly.Core|dependencies/Polly.Core.dll|il'
+        }
+
         It 'loads the plain IL copies when the module carries no precompiled ones' {
             $copy = Join-Path $TestDrive 'OciRegistry'
             Copy-Item -Recurse (Split-Path $manifest) $copy

@@ -42,7 +42,7 @@ Describe 'New-OciTestRegistryFault' {
         $cut.Skip | Should -Be 1
         "$cut" | Should -Be 'CutUpload at byte 20971520 on PATCH (after 1, first 1)'
         (New-OciTestRegistryFault CutUpload).Description | Should -Be 'CutUpload halfway through a chunk'
-        ($cut | Out-String -Width 80) | Should -Match 'CutUpload\s+PATCH\s+\*\s+1 after 1\s+cut upload at byte 20971520'
+        ($cut | Out-String -Width 80) | Should -Match 'CutUpload\s+PATCH\s+\*\s+1 after 1\s+cut upload at 20971520'
         { New-OciTestRegistryFault Fail -Skip 1 -Count 1 -EachPath -ErrorAction Stop } | Should -Throw -ErrorId (& $id 'InvalidFault')
         { New-OciTestRegistryFault Fail -Skip -1 } | Should -Throw -ErrorId 'ParameterArgumentValidationError,OciRegistry.Commands.NewOciTestRegistryFaultCommand'
     }

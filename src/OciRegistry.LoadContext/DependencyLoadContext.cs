@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 using System.Reflection;
 using System.Runtime.InteropServices;
 using System.Runtime.Loader;
@@ -16,11 +17,12 @@ namespace OciRegistry.LoadContext;
 /// would be a different type.
 /// </summary>
 /// <remarks>
-/// After PSResourceGet's ModuleInitAndCleanup and PSToml's LoadContext. On .NET 10 or later, an assembly that
+/// After PSResourceGet's ModuleInitAndCleanup and PSToml's LoadContext. On .NET 10 or later, the assemblies that
 /// <c>ready-to-run/&lt;rid&gt;/</c> beside the dependencies holds for this operating system and processor (say
-/// <c>linux-x64</c>) is loaded from there: the same IL with native code compiled ahead of time, so a fresh pwsh
-/// spends less of its first command in the JIT. Any other runtime, or a platform without such a folder, loads the
-/// plain copy; the runtime itself falls back to the IL when it cannot use the native code.
+/// <c>linux-x64</c>) are loaded from there: compiled ahead of time to native code (our own from the same IL,
+/// Polly and ZstdSharp in their newest builds, with the facades those go with), so a fresh pwsh spends less of its
+/// first command in the JIT. Any other runtime, a platform without such a folder, or a folder missing a file its
+/// list names, loads the plain copies; the runtime itself falls back to the IL when it cannot use the native code.
 /// </remarks>
 public sealed class DependencyLoadContext : AssemblyLoadContext
 {
@@ -63,11 +65,33 @@ public sealed class DependencyLoadContext : AssemblyLoadContext
         return os is null || architecture is null ? null : os + "-" + architecture;
     }
 
+    /// <summary>The list the build writes into each precompiled folder: one file name a line, every file it put there.</summary>
+    public const string ContentsFile = "contents.txt";
+
+    /// <summary>
+    /// The precompiled folder for this runtime, whole or not at all: its copies are other builds than the plain ones
+    /// (Polly's net10.0 build takes the runtime's TimeProvider, the plain one the package's), so a folder missing
+    /// one of the files its list names must not mix with the plain copies. Then none of it is used.
+    /// </summary>
     private static string? PrecompiledFolder(string folder)
     {
         var runtime = PrecompiledRuntime();
-        var path = runtime is null ? null : Path.Combine(folder, "ready-to-run", runtime);
-        return path is not null && Directory.Exists(path) ? path : null;
+        if (runtime is null)
+        {
+            return null;
+        }
+
+        var path = Path.Combine(folder, "ready-to-run", runtime);
+        var list = Path.Combine(path, ContentsFile);
+        if (!File.Exists(list))
+        {
+            return null;
+        }
+
+        var names = File.ReadAllLines(list).Select(line => line.Trim()).Where(line => line.Length > 0).ToList();
+        return names.Count > 0 && names.All(name => name.EndsWith(".dll", StringComparison.OrdinalIgnoreCase) && Path.GetFileName(name) == name && File.Exists(Path.Combine(path, name)))
+            ? path
+            : null;
     }
 
     // The precompiled copy when there is one, else the plain one.

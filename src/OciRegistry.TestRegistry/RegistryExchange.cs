@@ -175,6 +175,10 @@ internal sealed class RegistryExchange
     {
         HeadersSent = true;
         Entry.MarkAborted();
+
+        // Logged before the connection drops, as an answer is logged before it is sent: a client that reacts to the
+        // reset at once (a status GET after a cut upload) must find this request before its own in the log.
+        _log.Publish(Entry);
         Abort(Context);
     }
 
