@@ -96,6 +96,24 @@ Describe 'Start-OciTestRegistry -Tls' {
         finally { $redirecting | Stop-OciTestRegistry }
     }
 
+    It 'speaks TLS to a TLS registry that now listens on the port of a plain one this session spoke to' {
+        # Ports come back: a plain registry's port, once freed, may be the next TLS registry's. What the session
+        # learnt about the old server must not send the new one plain HTTP.
+        $before = Start-OciTestRegistry -SampleContent
+        $port = $before.Port
+        (Get-OciManifest "$($before.Host)/samples/hello:1.0").Digest | Should -Be $expected
+        $before | Stop-OciTestRegistry
+        $after = Start-OciTestRegistry -SampleContent -Tls -Port $port
+        try {
+            (Get-OciManifest "$($after.Host)/samples/hello:1.0" -CertificateAuthority $after.CertificateAuthority).Digest | Should -Be $expected
+            { Get-OciManifest "$($after.Host)/samples/hello:1.0" -ErrorAction Stop } | Should -Throw -ErrorId (& $id 'RegistryCertificateUntrusted')
+        }
+        finally { $after | Stop-OciTestRegistry }
+        $again = Start-OciTestRegistry -SampleContent -Port $port
+        try { (Get-OciManifest "$($again.Host)/samples/hello:1.0").Digest | Should -Be $expected }
+        finally { $again | Stop-OciTestRegistry }
+    }
+
     It 'deletes its certificate folder on stop' {
         $short = Start-OciTestRegistry -Tls
         $folder = Split-Path $short.CertificateAuthorityPath

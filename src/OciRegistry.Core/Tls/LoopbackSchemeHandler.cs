@@ -12,13 +12,15 @@ namespace OciRegistry.Core.Tls;
 /// HTTPS first for this machine's addresses, as docker and go-containerregistry do: a TLS registry reached through
 /// <c>localhost</c> (a kubectl port-forward, an SSH tunnel) is spoken to over TLS, a plain one (the test registry,
 /// a local docker-registry) over HTTP. The first request to an endpoint is preceded by a TLS attempt on
-/// <c>/v2/</c>; its answer is remembered for the process for a few minutes. A certificate the check refuses is
+/// <c>/v2/</c>; its answer is remembered by this client (one command) for a few minutes, never by the process:
+/// a port on this machine is soon another server's (a stopped registry's port handed to the next one started), and
+/// what was learnt of the old one must not send the new one plain HTTP. A certificate the check refuses is
 /// reported as the certificate error it is and never downgraded to HTTP; only a server that does not speak TLS
 /// at all (its answer is not a TLS record) gets HTTP.
 /// </summary>
 internal sealed class LoopbackSchemeHandler(HttpMessageInvoker probe, TimeProvider time) : DelegatingHandler
 {
-    private static readonly ConcurrentDictionary<string, (bool Tls, DateTimeOffset Until)> Known = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<string, (bool Tls, DateTimeOffset Until)> _known = new(StringComparer.OrdinalIgnoreCase);
     private static readonly TimeSpan Remember = TimeSpan.FromMinutes(5);
     private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(5);
 
@@ -35,7 +37,7 @@ internal sealed class LoopbackSchemeHandler(HttpMessageInvoker probe, TimeProvid
     private async Task<bool> SpeaksTlsAsync(Uri url, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        if (Known.TryGetValue(url.Authority, out var known) && known.Until > now)
+        if (_known.TryGetValue(url.Authority, out var known) && known.Until > now)
         {
             return known.Tls;
         }
@@ -66,7 +68,7 @@ internal sealed class LoopbackSchemeHandler(HttpMessageInvoker probe, TimeProvid
             tls = false;
         }
 
-        Known[url.Authority] = (tls, now + Remember);
+        _known[url.Authority] = (tls, now + Remember);
         return tls;
     }
 

@@ -53,4 +53,17 @@ public sealed class LoopbackSchemeHandlerTests
         Assert.Equal("http", await SchemeOfNextRequestAsync(handler, $"http://127.0.0.1:{port}/v2/"));
         Assert.Equal("https", await SchemeOfNextRequestAsync(handler, $"https://registry.example/v2/"));
     }
+
+    [Fact]
+    public async Task WhatOneClientLearnt_DoesNotDecideForTheNext_AsThePortMayBeAnotherServersNow()
+    {
+        var url = $"http://127.0.0.1:{40000 + Random.Shared.Next(20000)}/v2/";
+        using var plainProbe = new HttpMessageInvoker(new Scripted(_ => throw new HttpRequestException("ssl", new IOException("not a TLS record"))));
+        using var tlsProbe = new HttpMessageInvoker(new Scripted(_ => new HttpResponseMessage(HttpStatusCode.Unauthorized)));
+        using var before = new LoopbackSchemeHandler(plainProbe, new ManualTimeProvider()) { InnerHandler = new Scripted(r => new HttpResponseMessage(HttpStatusCode.OK) { RequestMessage = r }) };
+        using var after = new LoopbackSchemeHandler(tlsProbe, new ManualTimeProvider()) { InnerHandler = new Scripted(r => new HttpResponseMessage(HttpStatusCode.OK) { RequestMessage = r }) };
+
+        Assert.Equal("http", await SchemeOfNextRequestAsync(before, url));
+        Assert.Equal("https", await SchemeOfNextRequestAsync(after, url));
+    }
 }
