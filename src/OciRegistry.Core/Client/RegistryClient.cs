@@ -412,14 +412,33 @@ public sealed partial class RegistryClient : IDisposable
     /// <param name="offset">The first byte wanted.</param>
     /// <param name="onRetryWait">Hears of each wait before a retry of this request (a 429's Retry-After, a 503's backoff).</param>
     /// <param name="cancellationToken">Stops the request, and any wait.</param>
-    public async Task<HttpResponseMessage> OpenBlobAsync(Reference repository, Digest digest, long offset, Action<TimeSpan>? onRetryWait = null, CancellationToken cancellationToken = default)
+    public Task<HttpResponseMessage> OpenBlobAsync(Reference repository, Digest digest, long offset, Action<TimeSpan>? onRetryWait = null, CancellationToken cancellationToken = default) =>
+        OpenBlobRangeAsync(repository, digest, offset, end: null, onRetryWait, cancellationToken);
+
+    /// <summary>
+    /// Opens the bytes from <paramref name="offset"/> up to, not including, <paramref name="end"/> of a blob
+    /// (<c>Range: bytes=offset-(end-1)</c>; to the blob's end when <paramref name="end"/> is null). As with
+    /// <see cref="OpenBlobAsync"/>, a registry that ignores ranges answers 200 with the whole blob, and the caller checks.
+    /// </summary>
+    /// <param name="repository">The repository holding the blob.</param>
+    /// <param name="digest">The blob.</param>
+    /// <param name="offset">The first byte wanted.</param>
+    /// <param name="end">The byte after the last one wanted; null for the blob's end.</param>
+    /// <param name="onRetryWait">Hears of each wait before a retry of this request (a 429's Retry-After, a 503's backoff).</param>
+    /// <param name="cancellationToken">Stops the request, and any wait.</param>
+    public async Task<HttpResponseMessage> OpenBlobRangeAsync(Reference repository, Digest digest, long offset, long? end, Action<TimeSpan>? onRetryWait = null, CancellationToken cancellationToken = default)
     {
         CheckRegistry(repository);
+        if (end is { } last && last <= offset)
+        {
+            throw new ArgumentOutOfRangeException(nameof(end), end, "The end of a range must be past its start.");
+        }
+
         var request = new HttpRequestMessage(HttpMethod.Get, Url(repository.Repository, "blobs/" + digest));
         Backoff.ObserveWaits(request, onRetryWait);
-        if (offset > 0)
+        if (offset > 0 || end is not null)
         {
-            request.Headers.Range = new RangeHeaderValue(offset, null);
+            request.Headers.Range = new RangeHeaderValue(offset, end - 1);
         }
 
         var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);

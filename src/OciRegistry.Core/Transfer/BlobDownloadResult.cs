@@ -30,6 +30,9 @@ public sealed record BlobDownloadResult
     /// <summary>Connections made, the first included; more than one means the transfer resumed within the run.</summary>
     public int Attempts { get; init; }
 
+    /// <summary>How many connections fetched parts of the blob at once; 1 for a download in order.</summary>
+    public int Ranges { get; init; } = 1;
+
     /// <summary>Wall-clock time of the transfer.</summary>
     public TimeSpan Elapsed { get; init; }
 }

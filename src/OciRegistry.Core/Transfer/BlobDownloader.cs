@@ -31,6 +31,14 @@ public sealed class BlobDownloader
         _client = client ?? throw new ArgumentNullException(nameof(client));
     }
 
+    /// <summary>
+    /// How many connections may fetch parts of one blob at once (1, the default: one connection, in order). Above
+    /// 1, a blob of at least 2 MiB is split into that many parts when the registry answers a ranged request with
+    /// 206; one that answers with the whole blob gets one connection. A partial file that parallel ranges left is
+    /// resumed part by part whatever this says.
+    /// </summary>
+    public int ParallelRanges { get; init; } = 1;
+
     /// <summary>Downloads <paramref name="digest"/> from <paramref name="repository"/> to <paramref name="targetPath"/>.</summary>
     /// <param name="repository">Where the blob lives (tag and digest of the reference are ignored).</param>
     /// <param name="digest">The blob's digest; the file is verified against it.</param>
@@ -88,13 +96,27 @@ public sealed class BlobDownloader
 
         var partial = new PartialDownload(target);
         partial.RefusePlantedFiles();
+        var belongs = partial.TryRead(digest, size, out var parts);
+        if (parts is not null || (ParallelRanges > 1 && RangedBlobDownload.Worthwhile(size)))
+        {
+            var ranged = await new RangedBlobDownload(_client, repository, digest, size, partial, progress)
+                .RunAsync(target, parts, belongs, Math.Max(1, ParallelRanges), clock, cancellationToken).ConfigureAwait(false);
+            if (ranged is not null)
+            {
+                return ranged;
+            }
+
+            // The registry does not serve ranges: what was complete from the start is now a partial file in order.
+            belongs = partial.TryRead(digest, size, out parts);
+        }
+
         var hash = digest.CreateHash();
         FileStream? file = null;
         ResumingBlobStream? network = null;
         long resumedFrom = 0;
         try
         {
-            if (partial.BelongsTo(digest, size))
+            if (belongs && parts is null)
             {
                 file = OpenExclusive(partial.DataPath, FileMode.Open);
                 resumedFrom = await HashExistingAsync(file, hash, digest, size, progress, cancellationToken).ConfigureAwait(false);
@@ -316,7 +338,7 @@ public sealed class BlobDownloader
     /// Reads until the buffer is full or the stream ends, so disk writes stay large. A failure after some bytes
     /// arrived is returned beside them rather than thrown, so that the caller can keep those bytes first.
     /// </summary>
-    private static async Task<(int Read, ExceptionDispatchInfo? Interruption)> FillAsync(Stream source, byte[] buffer, int offset, int length, CancellationToken cancellationToken)
+    internal static async Task<(int Read, ExceptionDispatchInfo? Interruption)> FillAsync(Stream source, byte[] buffer, int offset, int length, CancellationToken cancellationToken)
     {
         var filled = 0;
         try
@@ -347,7 +369,7 @@ public sealed class BlobDownloader
     /// the target hold other bytes under this digest (the bytes were hashed as they were written to this very
     /// file, opened exclusively with one link; re-reading a large blob to hash it again would double the cost).
     /// </summary>
-    private static void MoveIntoPlace(PartialDownload partial, string target, (ulong, ulong) written, Digest digest, long size)
+    internal static void MoveIntoPlace(PartialDownload partial, string target, (ulong, ulong) written, Digest digest, long size)
     {
         if (!IsTheFileWritten(RegularFile.GetStatus(partial.DataPath), written, size))
         {
@@ -378,7 +400,7 @@ public sealed class BlobDownloader
     /// bytes the disk refused would throw again on close, hiding the <see cref="FileWriteException"/>. Only a regular
     /// file with one link is opened, never through a link (<see cref="RegularFile.OpenWrite"/>).
     /// </summary>
-    private static FileStream OpenExclusive(string path, FileMode mode)
+    internal static FileStream OpenExclusive(string path, FileMode mode)
     {
         try
         {

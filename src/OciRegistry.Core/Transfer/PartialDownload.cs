@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
 using System.Text;
 using System.Text.Json;
@@ -49,8 +50,16 @@ internal sealed class PartialDownload
     }
 
     /// <summary>Whether a partial file for exactly this blob is there to resume.</summary>
-    public bool BelongsTo(Digest digest, long size)
+    public bool BelongsTo(Digest digest, long size) => TryRead(digest, size, out _);
+
+    /// <summary>
+    /// Whether a partial file for exactly this blob is there to resume, and, for one that parallel ranges wrote, the
+    /// parts of the blob and how far each got (null for one written in order, whose length says how far it got).
+    /// Parts that do not tile the blob exactly, in order, are not trusted: the partial file is not this blob's then.
+    /// </summary>
+    public bool TryRead(Digest digest, long size, out List<BlobPart>? parts)
     {
+        parts = null;
         if (RegularFile.GetStatus(DataPath).Kind != FileKind.Regular || RegularFile.GetStatus(SidecarPath).Kind != FileKind.Regular)
         {
             return false;
@@ -60,9 +69,20 @@ internal sealed class PartialDownload
         {
             using var document = JsonDocument.Parse(RegularFile.ReadAllBytesCapped(SidecarPath, Limits.SidecarBytes, ContentKind.Blob));
             var root = document.RootElement;
-            return root.ValueKind == JsonValueKind.Object &&
+            if (!(root.ValueKind == JsonValueKind.Object &&
                 root.TryGetProperty("digest", out var d) && d.ValueKind == JsonValueKind.String && d.GetString() == digest.ToString() &&
-                root.TryGetProperty("size", out var s) && s.ValueKind == JsonValueKind.Number && s.TryGetInt64(out var n) && n == size;
+                root.TryGetProperty("size", out var s) && s.ValueKind == JsonValueKind.Number && s.TryGetInt64(out var n) && n == size))
+            {
+                return false;
+            }
+
+            if (!root.TryGetProperty("parts", out var list))
+            {
+                return true;
+            }
+
+            parts = ReadParts(list, size);
+            return parts is not null;
         }
         catch (Exception e) when (e is IOException or JsonException or UnauthorizedAccessException or ContentTooLargeException)
         {
@@ -73,6 +93,42 @@ internal sealed class PartialDownload
     /// <summary>Writes the sidecar before the first byte, so a partial file never exists without it.</summary>
     public void WriteSidecar(Digest digest, long size, string source)
     {
+        var bytes = SidecarText(digest, size, source, parts: null);
+
+        // CreateNew after Delete: whatever appears at the name in between fails the open rather than being written through.
+        using var file = RegularFile.OpenWrite(SidecarPath, FileMode.CreateNew);
+        file.Write(bytes, 0, bytes.Length);
+    }
+
+    /// <summary>
+    /// The sidecar of a download by parts, open for <see cref="RewriteSidecar"/>: created (after <see cref="Delete"/>)
+    /// when <paramref name="create"/>, else the one <see cref="TryRead"/> read.
+    /// </summary>
+    public FileStream OpenSidecar(bool create) => RegularFile.OpenWrite(SidecarPath, create ? FileMode.CreateNew : FileMode.Open);
+
+    /// <summary>
+    /// Records how far each part got, in place. It never says more than the partial file holds: the caller records
+    /// bytes after writing them.
+    /// </summary>
+    public static void RewriteSidecar(FileStream sidecar, Digest digest, long size, string source, IReadOnlyList<BlobPart> parts)
+    {
+        var text = SidecarText(digest, size, source, parts);
+
+        // One write over the old text, padded with spaces (JSON allows them) to at least its length, never a
+        // truncation: a process killed at any point leaves either the old record or the new one.
+        var bytes = new byte[Math.Max(text.Length, sidecar.Length)];
+        Array.Copy(text, bytes, text.Length);
+        for (var i = text.Length; i < bytes.Length; i++)
+        {
+            bytes[i] = (byte)' ';
+        }
+
+        sidecar.Seek(0, SeekOrigin.Begin);
+        sidecar.Write(bytes, 0, bytes.Length);
+    }
+
+    private static byte[] SidecarText(Digest digest, long size, string source, IReadOnlyList<BlobPart>? parts)
+    {
         using var buffer = new MemoryStream();
         using (var writer = new Utf8JsonWriter(buffer))
         {
@@ -81,12 +137,65 @@ internal sealed class PartialDownload
             writer.WriteNumber("size", size);
             writer.WriteString("source", source);
             writer.WriteString("started", DateTimeOffset.UtcNow.ToString("o", System.Globalization.CultureInfo.InvariantCulture));
+            if (parts is not null)
+            {
+                // [start, end, bytes done from start] for each part, in order.
+                writer.WriteStartArray("parts");
+                foreach (var part in parts)
+                {
+                    writer.WriteStartArray();
+                    writer.WriteNumberValue(part.Start);
+                    writer.WriteNumberValue(part.End);
+                    writer.WriteNumberValue(part.Done);
+                    writer.WriteEndArray();
+                }
+
+                writer.WriteEndArray();
+            }
+
             writer.WriteEndObject();
         }
 
-        // CreateNew after Delete: whatever appears at the name in between fails the open rather than being written through.
-        using var file = RegularFile.OpenWrite(SidecarPath, FileMode.CreateNew);
-        file.Write(buffer.GetBuffer(), 0, (int)buffer.Length);
+        return buffer.ToArray();
+    }
+
+    private static List<BlobPart>? ReadParts(JsonElement list, long size)
+    {
+        if (list.ValueKind != JsonValueKind.Array || list.GetArrayLength() is 0 or > BlobPart.MaximumCount)
+        {
+            return null;
+        }
+
+        var parts = new List<BlobPart>();
+        long next = 0;
+        foreach (var item in list.EnumerateArray())
+        {
+            if (item.ValueKind != JsonValueKind.Array || item.GetArrayLength() != 3)
+            {
+                return null;
+            }
+
+            var values = new long[3];
+            var i = 0;
+            foreach (var value in item.EnumerateArray())
+            {
+                if (value.ValueKind != JsonValueKind.Number || !value.TryGetInt64(out values[i++]))
+                {
+                    return null;
+                }
+            }
+
+            var (start, end, done) = (values[0], values[1], values[2]);
+            if (start != next || end <= start || end > size || done < 0 || done > end - start)
+            {
+                return null;
+            }
+
+            parts.Add(new BlobPart(start, end, done));
+            next = end;
+        }
+
+        return next == size ? parts : null;
     }
 
     /// <summary>Removes both files, ignoring those already gone. Deleting a link removes the link, never its target.</summary>

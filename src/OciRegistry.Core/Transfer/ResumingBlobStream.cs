@@ -11,7 +11,9 @@ namespace OciRegistry.Core.Transfer;
 /// <summary>
 /// Reads a blob from a position to its end, reconnecting with <c>Range: bytes=N-</c> when the connection drops,
 /// resets, goes silent or ends early. A 206 must start at N (<c>Content-Range</c>); a 200 has its first N bytes
-/// skipped. Each reconnect asks the registry afresh, so a redirect to a CDN is followed anew.
+/// skipped. Each reconnect asks the registry afresh, so a redirect to a CDN is followed anew. With an end, the
+/// stream reads one part of the blob (<c>Range: bytes=N-(end-1)</c>) and ends there; one made to
+/// <c>requireRange</c> throws <see cref="RangeNotServedException"/> when its first answer is the whole blob.
 /// </summary>
 /// <remarks>
 /// The seed's retryReader, with one change: the count of failures in a row resets whenever bytes arrived since the
@@ -23,6 +25,8 @@ internal sealed class ResumingBlobStream : ReadOnlyStream
     private readonly Reference _repository;
     private readonly Digest _digest;
     private readonly long _size;
+    private readonly long _end;
+    private readonly bool _requireRange;
     private readonly Action<TimeSpan>? _onWait;
     private HttpResponseMessage? _response;
     private Stream? _body;
@@ -31,11 +35,24 @@ internal sealed class ResumingBlobStream : ReadOnlyStream
     private int _failuresInARow;
 
     public ResumingBlobStream(RegistryClient client, Reference repository, Digest digest, long size, long position, Action<TimeSpan>? onWait)
+        : this(client, repository, digest, size, position, size, requireRange: false, onWait)
     {
+    }
+
+    /// <summary>A stream over the bytes from <paramref name="position"/> up to <paramref name="end"/> of the blob.</summary>
+    public ResumingBlobStream(RegistryClient client, Reference repository, Digest digest, long size, long position, long end, bool requireRange, Action<TimeSpan>? onWait)
+    {
+        if (end > size || position > end)
+        {
+            throw new ArgumentOutOfRangeException(nameof(end), end, $"A part of a blob of {size} bytes must end within it, after its start ({position}).");
+        }
+
         _client = client;
         _repository = repository;
         _digest = digest;
         _size = size;
+        _end = end;
+        _requireRange = requireRange;
         _position = position;
         _onWait = onWait;
     }
@@ -43,7 +60,7 @@ internal sealed class ResumingBlobStream : ReadOnlyStream
     /// <summary>How many times the stream connected (the first request included).</summary>
     public int Attempts { get; private set; }
 
-    public override long Length => _size;
+    public override long Length => _end;
 
     public override long Position
     {
@@ -53,12 +70,12 @@ internal sealed class ResumingBlobStream : ReadOnlyStream
 
     public override async Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
     {
-        if (_position >= _size || count == 0)
+        if (_position >= _end || count == 0)
         {
             return 0;
         }
 
-        count = (int)Math.Min(count, _size - _position);
+        count = (int)Math.Min(count, _end - _position);
         while (true)
         {
             // Connecting goes through the client's retry policy already; only a body that breaks off is ours to resume.
@@ -77,7 +94,7 @@ internal sealed class ResumingBlobStream : ReadOnlyStream
                     return read;
                 }
 
-                throw new IOException($"the connection ended after {_position} of {_size} bytes");
+                throw new IOException($"the connection ended after {_position} of {_end} bytes");
             }
             catch (Exception e) when (!cancellationToken.IsCancellationRequested && e is IOException or HttpRequestException)
             {
@@ -109,7 +126,7 @@ internal sealed class ResumingBlobStream : ReadOnlyStream
 
     public async Task OpenAsync(CancellationToken cancellationToken)
     {
-        if (_body is null && _position < _size)
+        if (_body is null && _position < _end)
         {
             _body = await ConnectAsync(cancellationToken).ConfigureAwait(false);
         }
@@ -121,7 +138,7 @@ internal sealed class ResumingBlobStream : ReadOnlyStream
     private async Task<Stream?> ConnectAsync(CancellationToken cancellationToken)
     {
         Attempts++;
-        _response = await _client.OpenBlobAsync(_repository, _digest, _position, _onWait, cancellationToken).ConfigureAwait(false);
+        _response = await _client.OpenBlobRangeAsync(_repository, _digest, _position, _end < _size ? _end : null, _onWait, cancellationToken).ConfigureAwait(false);
         var status = (int)_response.StatusCode;
         if (status == 416)
         {
@@ -156,7 +173,13 @@ internal sealed class ResumingBlobStream : ReadOnlyStream
             return body;
         }
 
-        // A 200 is the whole blob: skip what we already have.
+        if (_requireRange && Attempts == 1)
+        {
+            Disconnect();
+            throw new RangeNotServedException(_digest);
+        }
+
+        // A 200 is the whole blob: skip what we already have (and stop reading at the end of the part).
         await SkipAsync(body, _position, cancellationToken).ConfigureAwait(false);
         return body;
     }

@@ -111,6 +111,15 @@ public sealed class SaveOciBlobCommand : RegistryCmdlet
     [ValidateRange(1, 64)]
     public int ThrottleLimit { get; set; } = 4;
 
+    /// <summary>
+    /// How many connections fetch parts of one blob at once, for a registry or CDN that limits each connection
+    /// (1, the default: one connection per blob). Only blobs of 2 MiB and more are split, and only when the
+    /// registry answers a ranged request with 206.
+    /// </summary>
+    [Parameter]
+    [ValidateRange(1, 16)]
+    public int ParallelRange { get; set; } = 1;
+
     /// <inheritdoc/>
     protected override void BeginProcessing()
     {
@@ -309,10 +318,11 @@ public sealed class SaveOciBlobCommand : RegistryCmdlet
                 _ => null,
             };
             Directory.CreateDirectory(System.IO.Path.GetDirectoryName(file)!);
-            var result = await new BlobDownloader(client).DownloadAsync(repository, digest, known, file, Force.IsPresent, progress, cancellationToken).ConfigureAwait(false);
+            var result = await new BlobDownloader(client) { ParallelRanges = ParallelRange }.DownloadAsync(repository, digest, known, file, Force.IsPresent, progress, cancellationToken).ConfigureAwait(false);
             QueueVerbose(result.AlreadyPresent
                 ? $"{digest} is already at {file} (verified)"
                 : $"Saved {digest} to {file}: {Hosting.Size.Format(result.Size)} in {result.Elapsed.TotalSeconds:0.00} s, {result.Attempts} connection(s)" +
+                  (result.Ranges > 1 ? $", {result.Ranges} parts at once" : string.Empty) +
                   (result.Resumed ? $", resumed from byte {result.ResumedFrom}" : string.Empty));
             saved = SavedBlob.From(result, mediaType);
         }

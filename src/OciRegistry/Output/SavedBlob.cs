@@ -23,6 +23,7 @@ internal static class SavedBlob
         item.Properties.Add(new PSNoteProperty("ResumedFrom", result.ResumedFrom));
         item.Properties.Add(new PSNoteProperty("BytesDownloaded", result.BytesDownloaded));
         item.Properties.Add(new PSNoteProperty("Attempts", result.Attempts));
+        item.Properties.Add(new PSNoteProperty("Ranges", result.Ranges));
         item.Properties.Add(new PSNoteProperty("Elapsed", result.Elapsed));
         return item;
     }

@@ -1,0 +1,507 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+using System.Runtime.ExceptionServices;
+using System.Security.Cryptography;
+using System.Threading;
+using System.Threading.Tasks;
+using OciRegistry.Core.Client;
+using OciRegistry.Core.LocalFiles;
+using OciRegistry.Core.References;
+
+namespace OciRegistry.Core.Transfer;
+
+/// <summary>
+/// Downloads one blob over several connections, each filling its own part of the partial file (for a registry or a
+/// CDN that limits each connection). The hash still runs once, in order: it reads back what the connections wrote,
+/// up to the front where the parts are complete from the start. The sidecar lists the parts and how far each got,
+/// rewritten every few megabytes and every second, after the bytes it counts were written, so a run killed with
+/// every part in flight resumes each where it stopped; the bytes from earlier runs are hashed again like everything
+/// else, and only a matching digest moves the file into place. A registry that answers the first ranged request with the whole blob
+/// does not do ranges: the download falls back to one connection, keeping the bytes that are complete from the start.
+/// </summary>
+/// <remarks>
+/// Positional writes go through the page cache, one at a time under a lock, not around it with O_DIRECT as the
+/// one-connection download does: the hash reads the bytes back, and the page cache is where they are then.
+/// </remarks>
+internal sealed class RangedBlobDownload
+{
+    /// <summary>No part is made smaller than this: below it, another connection costs more than it brings.</summary>
+    public const long MinimumPart = 1024 * 1024;
+
+    private const int BufferSize = 1024 * 1024;
+    private const long SidecarEvery = 8 * 1024 * 1024;
+    private static readonly TimeSpan SidecarAtLeastEvery = TimeSpan.FromSeconds(1);
+
+    private readonly RegistryClient _client;
+    private readonly Reference _repository;
+    private readonly Digest _digest;
+    private readonly long _size;
+    private readonly PartialDownload _partial;
+    private readonly IProgress<TransferProgress>? _progress;
+    private readonly object _gate = new();
+    private readonly SemaphoreSlim _written = new(0, int.MaxValue);
+    private readonly Stopwatch _sinceRecorded = new();
+    private List<BlobPart> _parts = [];
+    private FileStream? _file;
+    private FileStream? _sidecar;
+    private long _done;
+    private long _recorded;
+    private long _resumed;
+    private int _attempts;
+
+    public RangedBlobDownload(RegistryClient client, Reference repository, Digest digest, long size, PartialDownload partial, IProgress<TransferProgress>? progress)
+    {
+        _client = client;
+        _repository = repository;
+        _digest = digest;
+        _size = size;
+        _partial = partial;
+        _progress = progress;
+    }
+
+    /// <summary>Whether a blob of <paramref name="size"/> bytes is worth splitting at all.</summary>
+    public static bool Worthwhile(long size) => size >= 2 * MinimumPart;
+
+    /// <summary>
+    /// Downloads the blob into place at <paramref name="target"/> over up to <paramref name="connections"/>
+    /// connections, resuming the parts in <paramref name="resumed"/> (read from the sidecar; null when there is no
+    /// partial file of this blob, or one written in order, when <paramref name="belongs"/>). Null when the registry
+    /// does not serve ranges: the partial file is then one to resume in order, or absent.
+    /// </summary>
+    public async Task<BlobDownloadResult?> RunAsync(string target, List<BlobPart>? resumed, bool belongs, int connections, Stopwatch clock, CancellationToken cancellationToken)
+    {
+        var source = _repository.RepositoryOnly().ToString();
+        try
+        {
+            if (belongs)
+            {
+                _file = BlobDownloader.OpenExclusive(_partial.DataPath, FileMode.Open);
+                var length = _file.Length;
+                _parts = resumed ?? (length <= _size ? [new BlobPart(0, _size, length)] : []);
+                if (_parts.Count == 0 || _parts.Any(p => p.Done > 0 && p.Next > length))
+                {
+                    // Bytes the sidecar counts that the file does not hold: nothing of it is to be trusted.
+                    _file.Dispose();
+                    _file = null;
+                    belongs = false;
+                }
+            }
+
+            if (!belongs)
+            {
+                _parts = [new BlobPart(0, _size, 0)];
+            }
+
+            _resumed = _done = _parts.Sum(p => p.Done);
+            Split(_parts, connections);
+            var first = _parts.FirstOrDefault(p => p.Missing > 0);
+            ResumingBlobStream? opened = null;
+            if (first is not null)
+            {
+                // The first request before the first file, as in order: a refusal or a missing blob leaves nothing behind.
+                opened = new ResumingBlobStream(_client, _repository, _digest, _size, first.Next, first.End, requireRange: true, onWait: null);
+                try
+                {
+                    await opened.OpenAsync(cancellationToken).ConfigureAwait(false);
+                }
+                catch (RangeNotServedException)
+                {
+                    opened.Dispose();
+                    FallBackToOrder(source);
+                    return null;
+                }
+                catch
+                {
+                    opened.Dispose();
+                    throw;
+                }
+            }
+
+            try
+            {
+                if (_file is null)
+                {
+                    _partial.Delete();
+                    _sidecar = OnDisk(_partial.SidecarPath, () => _partial.OpenSidecar(create: true));
+                    RecordParts(source);
+                    _file = BlobDownloader.OpenExclusive(_partial.DataPath, FileMode.CreateNew);
+                }
+                else
+                {
+                    _sidecar = OnDisk(_partial.SidecarPath, () => _partial.OpenSidecar(create: false));
+                    RecordParts(source);
+                }
+            }
+            catch
+            {
+                opened?.Dispose();
+                throw;
+            }
+
+            var used = await TransferAsync(opened, connections, source, cancellationToken).ConfigureAwait(false);
+            return Finish(target, used, clock);
+        }
+        catch (ContentVerificationException)
+        {
+            // Wrong bytes are worth nothing: the next run must not resume from them.
+            Close();
+            _partial.Delete();
+            throw;
+        }
+        finally
+        {
+            Close();
+            _written.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// Splits the part with the most bytes missing into equal pieces until <paramref name="connections"/> parts are
+    /// missing bytes, none smaller than <see cref="MinimumPart"/>, no more than <see cref="BlobPart.MaximumCount"/> in all.
+    /// </summary>
+    internal static void Split(List<BlobPart> parts, int connections)
+    {
+        while (true)
+        {
+            var unfinished = parts.Count(p => p.Missing > 0);
+            var widest = parts.Where(p => p.Missing > 0).OrderByDescending(p => p.Missing).FirstOrDefault();
+            if (widest is null || unfinished >= connections)
+            {
+                return;
+            }
+
+            var pieces = (int)Math.Min(Math.Min(connections - unfinished + 1, widest.Missing / MinimumPart), BlobPart.MaximumCount - parts.Count + 1);
+            if (pieces < 2)
+            {
+                return;
+            }
+
+            var from = widest.Next;
+            var end = widest.End;
+            var step = (end - from) / pieces;
+            var at = parts.IndexOf(widest);
+            var cuts = Enumerable.Range(1, pieces - 1).Select(i => from + (i * step)).ToList();
+            widest.End = cuts[0];
+            for (var i = 0; i < cuts.Count; i++)
+            {
+                parts.Insert(at + 1 + i, new BlobPart(cuts[i], i + 1 < cuts.Count ? cuts[i + 1] : end, 0));
+            }
+        }
+    }
+
+    private async Task<int> TransferAsync(ResumingBlobStream? opened, int connections, string source, CancellationToken cancellationToken)
+    {
+        var queue = new Queue<BlobPart>(_parts.Where(p => p.Missing > 0));
+        var workers = Math.Max(1, Math.Min(connections, queue.Count));
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        ExceptionDispatchInfo? failure = null;
+        var hash = _digest.CreateHash();
+        async Task Guard(Func<Task> work)
+        {
+            try
+            {
+                await work().ConfigureAwait(false);
+            }
+            catch (Exception e)
+            {
+                lock (_gate)
+                {
+                    if (failure is null && !(e is OperationCanceledException && stop.IsCancellationRequested && !cancellationToken.IsCancellationRequested))
+                    {
+                        failure = ExceptionDispatchInfo.Capture(e);
+                    }
+                }
+
+                stop.Cancel();
+            }
+            finally
+            {
+                _written.Release();
+            }
+        }
+
+        try
+        {
+            var tasks = new List<Task>();
+            for (var i = 0; i < workers; i++)
+            {
+                var first = i == 0 ? opened : null;
+                tasks.Add(Task.Run(() => Guard(() => WorkAsync(queue, first, source, stop.Token))));
+            }
+
+            opened = null;
+            var hashing = Task.Run(() => Guard(() => HashAsync(hash, stop.Token)));
+            await Task.WhenAll(tasks).ConfigureAwait(false);
+            if (failure is null && _parts.Any(p => p.Missing > 0))
+            {
+                failure = ExceptionDispatchInfo.Capture(new IOException($"the blob {_digest} ended after {_done} of {_size} bytes"));
+                stop.Cancel();
+            }
+
+            await hashing.ConfigureAwait(false);
+            if (failure is null && cancellationToken.IsCancellationRequested)
+            {
+                failure = ExceptionDispatchInfo.Capture(new OperationCanceledException(cancellationToken));
+            }
+
+            if (failure is not null)
+            {
+                lock (_gate)
+                {
+                    // What every part got to, for the next run; the bytes are in the file already.
+                    TryRecordParts(source);
+                }
+
+                failure.Throw();
+            }
+
+            var actual = Digest.FromHash(_digest.Algorithm, hash.GetHashAndReset());
+            if (actual != _digest)
+            {
+                throw new ContentVerificationException(ContentKind.Blob, $"the blob {_digest}", _digest, actual);
+            }
+
+            return workers;
+        }
+        finally
+        {
+            opened?.Dispose();
+            hash.Dispose();
+        }
+    }
+
+    /// <summary>One connection: takes parts from the queue and fills them, reconnecting where a part's bytes broke off.</summary>
+    private async Task WorkAsync(Queue<BlobPart> queue, ResumingBlobStream? opened, string source, CancellationToken cancellationToken)
+    {
+        var buffer = new byte[BufferSize];
+        while (true)
+        {
+            BlobPart part;
+            lock (_gate)
+            {
+                if (queue.Count == 0)
+                {
+                    return;
+                }
+
+                part = queue.Dequeue();
+            }
+
+            using var network = opened ?? new ResumingBlobStream(_client, _repository, _digest, _size, part.Next, part.End, requireRange: false, onWait: null);
+            opened = null;
+            try
+            {
+                while (part.Missing > 0)
+                {
+                    var (read, interruption) = await BlobDownloader.FillAsync(network, buffer, 0, (int)Math.Min(buffer.Length, part.Missing), cancellationToken).ConfigureAwait(false);
+                    if (read > 0)
+                    {
+                        Write(part, buffer, read, source);
+                    }
+
+                    interruption?.Throw();
+                    if (read == 0)
+                    {
+                        throw new IOException($"the blob {_digest} ended at byte {part.Next} of the part {part}");
+                    }
+                }
+            }
+            finally
+            {
+                Interlocked.Add(ref _attempts, network.Attempts);
+            }
+        }
+    }
+
+    private void Write(BlobPart part, byte[] buffer, int count, string source)
+    {
+        lock (_gate)
+        {
+            var file = _file!;
+            try
+            {
+                file.Position = part.Next;
+                file.Write(buffer, 0, count);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new FileWriteException(_partial.DataPath, e);
+            }
+
+            // Counted only once written: the sidecar never says more than the file holds.
+            part.Done += count;
+            _done += count;
+            if (_done - _recorded >= SidecarEvery || _sinceRecorded.Elapsed >= SidecarAtLeastEvery)
+            {
+                RecordParts(source);
+            }
+
+            _progress?.Report(new TransferProgress(_digest, TransferState.Downloading, _done, _size, _resumed));
+        }
+
+        _written.Release();
+    }
+
+    /// <summary>Hashes the bytes in order as the front where the parts are complete from the start moves on.</summary>
+    private async Task HashAsync(IncrementalHash hash, CancellationToken cancellationToken)
+    {
+        var buffer = new byte[BufferSize];
+        long hashed = 0;
+        while (hashed < _size)
+        {
+            int read;
+            lock (_gate)
+            {
+                var front = Front();
+                read = (int)Math.Min(buffer.Length, front - hashed);
+                if (read > 0)
+                {
+                    var file = _file!;
+                    file.Position = hashed;
+                    read = ReadFully(file, buffer, read);
+                }
+            }
+
+            if (read > 0)
+            {
+                hash.AppendData(buffer, 0, read);
+                hashed += read;
+                continue;
+            }
+
+            await _written.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private long Front()
+    {
+        foreach (var part in _parts)
+        {
+            if (part.Missing > 0)
+            {
+                return part.Next;
+            }
+        }
+
+        return _size;
+    }
+
+    private static int ReadFully(FileStream file, byte[] buffer, int count)
+    {
+        var done = 0;
+        while (done < count)
+        {
+            var read = file.Read(buffer, done, count - done);
+            if (read == 0)
+            {
+                throw new IOException($"'{file.Name}' ended at byte {file.Position} while its bytes were being hashed");
+            }
+
+            done += read;
+        }
+
+        return done;
+    }
+
+    private BlobDownloadResult Finish(string target, int connections, Stopwatch clock)
+    {
+        var file = _file!;
+        try
+        {
+            file.Flush(flushToDisk: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new FileWriteException(_partial.DataPath, e);
+        }
+
+        var written = RegularFile.GetStatus(file).Identity;
+        Close();
+        BlobDownloader.MoveIntoPlace(_partial, target, written, _digest, _size);
+        _partial.DeleteSidecar();
+        _progress?.Report(new TransferProgress(_digest, TransferState.Completed, _size, _size, _resumed));
+        return new BlobDownloadResult
+        {
+            Path = target,
+            Digest = _digest,
+            Size = _size,
+            ResumedFrom = _resumed,
+            BytesDownloaded = _size - _resumed,
+            Attempts = _attempts,
+            Ranges = connections,
+            Elapsed = clock.Elapsed,
+        };
+    }
+
+    /// <summary>
+    /// The registry does not serve ranges: keeps what is complete from the start of the partial file, as a partial
+    /// file written in order (its sidecar without parts), and lets the one-connection download go on from there.
+    /// </summary>
+    private void FallBackToOrder(string source)
+    {
+        if (_file is null)
+        {
+            return;
+        }
+
+        var front = Front();
+        OnDisk(_partial.DataPath, () => _file.SetLength(front));
+        Close();
+        OnDisk(_partial.SidecarPath, () =>
+        {
+            _partial.DeleteSidecar();
+            _partial.WriteSidecar(_digest, _size, source);
+        });
+    }
+
+    private void RecordParts(string source)
+    {
+        OnDisk(_partial.SidecarPath, () => PartialDownload.RewriteSidecar(_sidecar!, _digest, _size, source, _parts));
+        _recorded = _done;
+        _sinceRecorded.Restart();
+    }
+
+    private void TryRecordParts(string source)
+    {
+        try
+        {
+            if (_sidecar is not null)
+            {
+                RecordParts(source);
+            }
+        }
+        catch (FileWriteException)
+        {
+            // The failure being reported matters more; the next run hashes what the sidecar did record.
+        }
+    }
+
+    private void Close()
+    {
+        _file?.Dispose();
+        _sidecar?.Dispose();
+        _file = null;
+        _sidecar = null;
+    }
+
+    private static T OnDisk<T>(string path, Func<T> step)
+    {
+        try
+        {
+            return step();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new FileWriteException(path, e);
+        }
+    }
+
+    private static void OnDisk(string path, Action step) => OnDisk<bool>(path, () =>
+    {
+        step();
+        return true;
+    });
+}
