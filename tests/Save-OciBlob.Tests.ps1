@@ -602,4 +602,145 @@ $ps.Streams.Progress | ForEach-Object { 'status: ' + $_.StatusDescription }
             Get-Sha256Digest ([IO.File]::ReadAllBytes($target)) | Should -Be $bigDigest
         }
     }
+
+    Context 'parallel ranges' {
+        BeforeAll {
+            # 16 MiB: four parts of 4 MiB.
+            $script:rangedBytes = [byte[]]::new(16MB)
+            [System.Random]::new(11).NextBytes($rangedBytes)
+            $script:rangedDigest = $registry.AddBlob('edge/ranged', $rangedBytes)
+            $script:rangedPath = "/v2/edge/ranged/blobs/$rangedDigest"
+            $script:pwshDll = [System.Reflection.Assembly]::GetEntryAssembly().Location
+            $script:quarters = 0..3 | ForEach-Object { $_ * 4MB }
+        }
+
+        BeforeEach {
+            Clear-OciTestRegistryFault $registry
+            Clear-OciTestRegistryRequest $registry
+        }
+
+        It 'fetches four parts at once, each over its own connection, and verifies the whole' {
+            $file = Save-OciBlob "$($registry.Host)/edge/ranged" -Digest $rangedDigest -OutFile (Join-Path $TestDrive 'ranged.bin') -ParallelRange 4
+            $file.Ranges | Should -Be 4
+            $file.Attempts | Should -Be 4
+            $file.BytesDownloaded | Should -Be 16MB
+            Get-Sha256Digest ([IO.File]::ReadAllBytes($file.FullName)) | Should -Be $rangedDigest
+            $log = @(Get-OciTestRegistryRequest $registry -Path $rangedPath -Method GET)
+            ($log.Range | Sort-Object) | Should -Be (@('bytes=0-4194303', 'bytes=4194304-8388607', 'bytes=8388608-12582911', 'bytes=12582912-') | Sort-Object)
+            $log.StatusCode | Should -Be @(206, 206, 206, 206)
+            $log.BytesSent | Should -Be @(4MB, 4MB, 4MB, 4MB)
+            Test-Path "$($file.FullName).partial.json" | Should -BeFalse
+        }
+
+        It 'keeps to one connection for a blob under 2 MiB' {
+            $small = $registry.AddBlob('edge/ranged', [byte[]]::new(1MB))
+            $file = Save-OciBlob "$($registry.Host)/edge/ranged" -Digest $small -OutFile (Join-Path $TestDrive 'small-ranged.bin') -ParallelRange 4
+            $file.Ranges | Should -Be 1
+            (Get-OciTestRegistryRequest $registry -Path "/v2/edge/ranged/blobs/$small" -Method GET).Range | Should -BeNullOrEmpty
+        }
+
+        It 'resumes a part cut mid-way from where it broke off, the others untouched' {
+            New-OciTestRegistryFault CutBody -Path '*/blobs/*' -Offset (5MB) -Count 1 | Add-OciTestRegistryFault $registry
+            New-OciTestRegistryFault CutBody -Path '*/blobs/*' -Offset (14MB) -Count 1 | Add-OciTestRegistryFault $registry
+            $file = Save-OciBlob "$($registry.Host)/edge/ranged" -Digest $rangedDigest -OutFile (Join-Path $TestDrive 'ranged-cut.bin') -ParallelRange 4
+            Get-Sha256Digest ([IO.File]::ReadAllBytes($file.FullName)) | Should -Be $rangedDigest
+            $file.Attempts | Should -Be 6
+            $log = @(Get-OciTestRegistryRequest $registry -Path $rangedPath -Method GET)
+            $log.Range | Should -Contain 'bytes=5242880-8388607'
+            $log.Range | Should -Contain 'bytes=14680064-'
+            ($log | Measure-Object BytesSent -Sum).Sum | Should -Be 16MB -Because 'a cut part goes on from its last byte, nothing is fetched twice'
+        }
+
+        It 'falls back to one connection when the registry answers a ranged request with the whole blob' {
+            New-OciTestRegistryFault IgnoreRange | Add-OciTestRegistryFault $registry
+            $file = Save-OciBlob "$($registry.Host)/edge/ranged" -Digest $rangedDigest -OutFile (Join-Path $TestDrive 'ranged-ignored.bin') -ParallelRange 4
+            $file.Ranges | Should -Be 1
+            Get-Sha256Digest ([IO.File]::ReadAllBytes($file.FullName)) | Should -Be $rangedDigest
+            $log = @(Get-OciTestRegistryRequest $registry -Path $rangedPath -Method GET)
+            $log.Count | Should -Be 2
+            $log[0].Range | Should -Be 'bytes=0-4194303'
+            $log.StatusCode | Should -Be @(200, 200)
+            $log[1].Range | Should -BeNullOrEmpty
+        }
+
+        It 'never moves a part with a corrupted byte into place' {
+            New-OciTestRegistryFault CorruptByte -Path '*/blobs/*' -Offset (9MB) | Add-OciTestRegistryFault $registry
+            $target = Join-Path $TestDrive 'ranged-corrupt.bin'
+            Save-OciBlob "$($registry.Host)/edge/ranged" -Digest $rangedDigest -OutFile $target -ParallelRange 4 -ErrorAction SilentlyContinue -ErrorVariable err
+            $err[0].FullyQualifiedErrorId | Should -Be (& $id 'BlobDigestMismatch')
+            Test-Path $target | Should -BeFalse
+            Test-Path "$target.partial" | Should -BeFalse
+            Test-Path "$target.partial.json" | Should -BeFalse
+        }
+
+        It 'resumes a download killed with four parts in flight, fetching only what the sidecar does not count' {
+            New-OciTestRegistryFault Trickle -Path '*/blobs/*' -BytesPerSecond 1MB | Add-OciTestRegistryFault $registry
+            $target = Join-Path $TestDrive 'ranged-killed.bin'
+            $script = "Import-Module '$env:OCIREGISTRY_MODULE'; Save-OciBlob '$($registry.Host)/edge/ranged' -Digest '$rangedDigest' -Size 16MB -OutFile '$target' -ParallelRange 4"
+            $child = if ($pwshDll -like '*.dll') { Start-Process ([Environment]::ProcessPath) -ArgumentList $pwshDll, '-NoProfile', '-Command', $script -PassThru }
+            else { Start-Process ([Environment]::ProcessPath) -ArgumentList '-NoProfile', '-Command', $script -PassThru }
+            # The sidecar is open only while a record is written: a read that meets one just tries again.
+            $counted = { try { $parts = (Get-Content -Raw "$target.partial.json" -ErrorAction Stop | ConvertFrom-Json).parts; ($parts | ForEach-Object { $_[2] } | Measure-Object -Sum).Sum } catch { 0 } }
+            try {
+                $deadline = [DateTime]::UtcNow.AddSeconds(30)
+                while (-not ((& $counted) -ge 4MB) -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 50 }
+            }
+            finally { $child | Stop-Process -Force; $child.WaitForExit() }
+            Test-Path $target | Should -BeFalse
+            $parts = @((Get-Content -Raw "$target.partial.json" | ConvertFrom-Json).parts)
+            $parts.Count | Should -Be 4
+            @($parts | Where-Object { $_[2] -gt 0 -and $_[2] -lt ($_[1] - $_[0]) }).Count | Should -Be 4 -Because 'every part was in flight'
+            $kept = ($parts | ForEach-Object { $_[2] } | Measure-Object -Sum).Sum
+            Clear-OciTestRegistryFault $registry
+            Clear-OciTestRegistryRequest $registry
+            $file = Save-OciBlob "$($registry.Host)/edge/ranged" -Digest $rangedDigest -OutFile $target -ParallelRange 4
+            $file.ResumedFrom | Should -Be $kept
+            $file.BytesDownloaded | Should -Be (16MB - $kept)
+            $log = @(Get-OciTestRegistryRequest $registry -Path $rangedPath -Method GET)
+            $expected = $parts | ForEach-Object { if ($_[1] -eq 16MB) { "bytes=$($_[0] + $_[2])-" } else { "bytes=$($_[0] + $_[2])-$($_[1] - 1)" } }
+            ($log.Range | Sort-Object) | Should -Be ($expected | Sort-Object)
+            ($log | Measure-Object BytesSent -Sum).Sum | Should -Be (16MB - $kept)
+            Get-Sha256Digest ([IO.File]::ReadAllBytes($target)) | Should -Be $rangedDigest
+            Test-Path "$target.partial.json" | Should -BeFalse
+        }
+
+        It 'resumes the parts another run left, on one connection too' {
+            $target = Join-Path $TestDrive 'ranged-left.bin'
+            # The first 1 MiB of each quarter, as a run killed early would leave them: holes between.
+            $stream = [IO.File]::Create("$target.partial")
+            try { foreach ($start in $quarters) { $stream.Position = $start; $stream.Write($rangedBytes, $start, 1MB) } }
+            finally { $stream.Dispose() }
+            $parts = ($quarters | ForEach-Object { "[$_,$($_ + 4MB),$(1MB)]" }) -join ','
+            Set-Content "$target.partial.json" "{`"digest`":`"$rangedDigest`",`"size`":$(16MB),`"parts`":[$parts]}"
+            $file = Save-OciBlob "$($registry.Host)/edge/ranged" -Digest $rangedDigest -OutFile $target
+            $file.ResumedFrom | Should -Be 4MB
+            $file.Ranges | Should -Be 1
+            $log = @(Get-OciTestRegistryRequest $registry -Path $rangedPath -Method GET)
+            $log.Range | Should -Be @('bytes=1048576-4194303', 'bytes=5242880-8388607', 'bytes=9437184-12582911', 'bytes=13631488-')
+            Get-Sha256Digest ([IO.File]::ReadAllBytes($target)) | Should -Be $rangedDigest
+        }
+
+        It 'starts over when the sidecar''s parts do not tile the blob' {
+            $target = Join-Path $TestDrive 'ranged-hostile.bin'
+            [IO.File]::WriteAllBytes("$target.partial", [byte[]]::new(2MB))
+            Set-Content "$target.partial.json" "{`"digest`":`"$rangedDigest`",`"size`":$(16MB),`"parts`":[[0,$(8MB),$(2MB)],[$(4MB),$(16MB),0]]}"
+            $file = Save-OciBlob "$($registry.Host)/edge/ranged" -Digest $rangedDigest -OutFile $target -ParallelRange 2
+            $file.ResumedFrom | Should -Be 0
+            ($log = @(Get-OciTestRegistryRequest $registry -Path $rangedPath -Method GET)).Range | Should -Be @('bytes=0-8388607', 'bytes=8388608-')
+            Get-Sha256Digest ([IO.File]::ReadAllBytes($target)) | Should -Be $rangedDigest
+        }
+
+        It 'never takes bytes the sidecar counts from holes: a corrupted resume is refused, not moved into place' {
+            $target = Join-Path $TestDrive 'ranged-lies.bin'
+            # The sidecar says the second half is done; the file holds zeros there.
+            [IO.File]::WriteAllBytes("$target.partial", [byte[]]::new(16MB))
+            Set-Content "$target.partial.json" "{`"digest`":`"$rangedDigest`",`"size`":$(16MB),`"parts`":[[0,$(8MB),0],[$(8MB),$(16MB),$(8MB)]]}"
+            Save-OciBlob "$($registry.Host)/edge/ranged" -Digest $rangedDigest -OutFile $target -ErrorAction SilentlyContinue -ErrorVariable err
+            $err[0].FullyQualifiedErrorId | Should -Be (& $id 'BlobDigestMismatch')
+            Test-Path $target | Should -BeFalse
+            Test-Path "$target.partial" | Should -BeFalse
+            $file = Save-OciBlob "$($registry.Host)/edge/ranged" -Digest $rangedDigest -OutFile $target
+            Get-Sha256Digest ([IO.File]::ReadAllBytes($file.FullName)) | Should -Be $rangedDigest
+        }
+    }
 }

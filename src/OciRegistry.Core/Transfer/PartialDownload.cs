@@ -101,18 +101,15 @@ internal sealed class PartialDownload
     }
 
     /// <summary>
-    /// The sidecar of a download by parts, open for <see cref="RewriteSidecar"/>: created (after <see cref="Delete"/>)
-    /// when <paramref name="create"/>, else the one <see cref="TryRead"/> read.
+    /// Records how far each part of a download by parts got: in a sidecar created now (after <see cref="Delete"/>)
+    /// when <paramref name="create"/>, else in place of the one there, opened for each record and closed again, so
+    /// that anyone may read it meanwhile. It never says more than the partial file holds: the caller records bytes
+    /// after writing them.
     /// </summary>
-    public FileStream OpenSidecar(bool create) => RegularFile.OpenWrite(SidecarPath, create ? FileMode.CreateNew : FileMode.Open);
-
-    /// <summary>
-    /// Records how far each part got, in place. It never says more than the partial file holds: the caller records
-    /// bytes after writing them.
-    /// </summary>
-    public static void RewriteSidecar(FileStream sidecar, Digest digest, long size, string source, IReadOnlyList<BlobPart> parts)
+    public void RecordParts(Digest digest, long size, string source, IReadOnlyList<BlobPart> parts, bool create)
     {
         var text = SidecarText(digest, size, source, parts);
+        using var sidecar = RegularFile.OpenWrite(SidecarPath, create ? FileMode.CreateNew : FileMode.Open);
 
         // One write over the old text, padded with spaces (JSON allows them) to at least its length, never a
         // truncation: a process killed at any point leaves either the old record or the new one.
@@ -123,7 +120,6 @@ internal sealed class PartialDownload
             bytes[i] = (byte)' ';
         }
 
-        sidecar.Seek(0, SeekOrigin.Begin);
         sidecar.Write(bytes, 0, bytes.Length);
     }
 

@@ -46,7 +46,6 @@ internal sealed class RangedBlobDownload
     private readonly Stopwatch _sinceRecorded = new();
     private List<BlobPart> _parts = [];
     private FileStream? _file;
-    private FileStream? _sidecar;
     private long _done;
     private long _recorded;
     private long _resumed;
@@ -125,13 +124,11 @@ internal sealed class RangedBlobDownload
                 if (_file is null)
                 {
                     _partial.Delete();
-                    _sidecar = OnDisk(_partial.SidecarPath, () => _partial.OpenSidecar(create: true));
-                    RecordParts(source);
+                    RecordParts(source, create: true);
                     _file = BlobDownloader.OpenExclusive(_partial.DataPath, FileMode.CreateNew);
                 }
                 else
                 {
-                    _sidecar = OnDisk(_partial.SidecarPath, () => _partial.OpenSidecar(create: false));
                     RecordParts(source);
                 }
             }
@@ -141,7 +138,7 @@ internal sealed class RangedBlobDownload
                 throw;
             }
 
-            var used = await TransferAsync(opened, connections, source, cancellationToken).ConfigureAwait(false);
+            var used = await TransferAsync(first, opened, connections, source, cancellationToken).ConfigureAwait(false);
             return Finish(target, used, clock);
         }
         catch (ContentVerificationException)
@@ -192,10 +189,11 @@ internal sealed class RangedBlobDownload
         }
     }
 
-    private async Task<int> TransferAsync(ResumingBlobStream? opened, int connections, string source, CancellationToken cancellationToken)
+    private async Task<int> TransferAsync(BlobPart? first, ResumingBlobStream? opened, int connections, string source, CancellationToken cancellationToken)
     {
-        var queue = new Queue<BlobPart>(_parts.Where(p => p.Missing > 0));
-        var workers = Math.Max(1, Math.Min(connections, queue.Count));
+        // The first part goes to the connection already open for it; the others to whichever connection is free.
+        var queue = new Queue<BlobPart>(_parts.Where(p => p.Missing > 0 && p != first));
+        var workers = Math.Max(1, Math.Min(connections, queue.Count + (first is null ? 0 : 1)));
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         ExceptionDispatchInfo? failure = null;
         var hash = _digest.CreateHash();
@@ -228,8 +226,8 @@ internal sealed class RangedBlobDownload
             var tasks = new List<Task>();
             for (var i = 0; i < workers; i++)
             {
-                var first = i == 0 ? opened : null;
-                tasks.Add(Task.Run(() => Guard(() => WorkAsync(queue, first, source, stop.Token))));
+                var (part, stream) = i == 0 ? (first, opened) : (null, null);
+                tasks.Add(Task.Run(() => Guard(() => WorkAsync(queue, part, stream, source, stop.Token))));
             }
 
             opened = null;
@@ -274,20 +272,21 @@ internal sealed class RangedBlobDownload
     }
 
     /// <summary>One connection: takes parts from the queue and fills them, reconnecting where a part's bytes broke off.</summary>
-    private async Task WorkAsync(Queue<BlobPart> queue, ResumingBlobStream? opened, string source, CancellationToken cancellationToken)
+    private async Task WorkAsync(Queue<BlobPart> queue, BlobPart? assigned, ResumingBlobStream? opened, string source, CancellationToken cancellationToken)
     {
         var buffer = new byte[BufferSize];
         while (true)
         {
-            BlobPart part;
+            var part = assigned;
+            assigned = null;
             lock (_gate)
             {
-                if (queue.Count == 0)
+                if (part is null && queue.Count == 0)
                 {
                     return;
                 }
 
-                part = queue.Dequeue();
+                part ??= queue.Dequeue();
             }
 
             using var network = opened ?? new ResumingBlobStream(_client, _repository, _digest, _size, part.Next, part.End, requireRange: false, onWait: null);
@@ -457,9 +456,9 @@ internal sealed class RangedBlobDownload
         });
     }
 
-    private void RecordParts(string source)
+    private void RecordParts(string source, bool create = false)
     {
-        OnDisk(_partial.SidecarPath, () => PartialDownload.RewriteSidecar(_sidecar!, _digest, _size, source, _parts));
+        OnDisk(_partial.SidecarPath, () => _partial.RecordParts(_digest, _size, source, _parts, create));
         _recorded = _done;
         _sinceRecorded.Restart();
     }
@@ -468,10 +467,7 @@ internal sealed class RangedBlobDownload
     {
         try
         {
-            if (_sidecar is not null)
-            {
-                RecordParts(source);
-            }
+            RecordParts(source);
         }
         catch (FileWriteException)
         {
@@ -482,9 +478,7 @@ internal sealed class RangedBlobDownload
     private void Close()
     {
         _file?.Dispose();
-        _sidecar?.Dispose();
         _file = null;
-        _sidecar = null;
     }
 
     private static T OnDisk<T>(string path, Func<T> step)
