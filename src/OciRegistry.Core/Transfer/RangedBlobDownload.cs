@@ -31,6 +31,12 @@ internal sealed class RangedBlobDownload
     /// <summary>No part is made smaller than this: below it, another connection costs more than it brings.</summary>
     public const long MinimumPart = 1024 * 1024;
 
+    /// <summary>
+    /// The size of part a fresh blob is cut into, so that the connections take parts in order and the front the hash
+    /// follows keeps moving: a blob cut into as many parts as connections would be hashed mostly after the last byte.
+    /// </summary>
+    public const long PartSize = 16 * 1024 * 1024;
+
     private const int BufferSize = 1024 * 1024;
     private const long SidecarEvery = 8 * 1024 * 1024;
     private static readonly TimeSpan SidecarAtLeastEvery = TimeSpan.FromSeconds(1);
@@ -44,6 +50,7 @@ internal sealed class RangedBlobDownload
     private readonly object _gate = new();
     private readonly SemaphoreSlim _written = new(0, int.MaxValue);
     private readonly Stopwatch _sinceRecorded = new();
+    private readonly Dictionary<BlobPart, WriteBehind> _writeBehind = [];
     private List<BlobPart> _parts = [];
     private FileStream? _file;
     private long _done;
@@ -95,7 +102,8 @@ internal sealed class RangedBlobDownload
             }
 
             _resumed = _done = _parts.Sum(p => p.Done);
-            Split(_parts, connections);
+            // Parts a sidecar listed stay as they are (split further only for more connections than parts missing).
+            Split(_parts, resumed is null ? Parts(_parts.Sum(p => p.Missing), connections) : connections);
             var first = _parts.FirstOrDefault(p => p.Missing > 0);
             ResumingBlobStream? opened = null;
             if (first is not null)
@@ -156,21 +164,28 @@ internal sealed class RangedBlobDownload
     }
 
     /// <summary>
-    /// Splits the part with the most bytes missing into equal pieces until <paramref name="connections"/> parts are
+    /// How many parts to cut <paramref name="missing"/> bytes into for <paramref name="connections"/>: one per
+    /// <see cref="PartSize"/>, at least one per connection, at most <see cref="BlobPart.MaximumCount"/>.
+    /// </summary>
+    internal static int Parts(long missing, int connections) =>
+        (int)Math.Min(BlobPart.MaximumCount, Math.Max(connections, missing / PartSize));
+
+    /// <summary>
+    /// Splits the part with the most bytes missing into equal pieces until <paramref name="wanted"/> parts are
     /// missing bytes, none smaller than <see cref="MinimumPart"/>, no more than <see cref="BlobPart.MaximumCount"/> in all.
     /// </summary>
-    internal static void Split(List<BlobPart> parts, int connections)
+    internal static void Split(List<BlobPart> parts, int wanted)
     {
         while (true)
         {
             var unfinished = parts.Count(p => p.Missing > 0);
             var widest = parts.Where(p => p.Missing > 0).OrderByDescending(p => p.Missing).FirstOrDefault();
-            if (widest is null || unfinished >= connections)
+            if (widest is null || unfinished >= wanted)
             {
                 return;
             }
 
-            var pieces = (int)Math.Min(Math.Min(connections - unfinished + 1, widest.Missing / MinimumPart), BlobPart.MaximumCount - parts.Count + 1);
+            var pieces = (int)Math.Min(Math.Min(wanted - unfinished + 1, widest.Missing / MinimumPart), BlobPart.MaximumCount - parts.Count + 1);
             if (pieces < 2)
             {
                 return;
@@ -332,6 +347,13 @@ internal sealed class RangedBlobDownload
 
             // Counted only once written: the sidecar never says more than the file holds.
             part.Done += count;
+            if (!_writeBehind.TryGetValue(part, out var writeBehind))
+            {
+                // The disk starts on each part's bytes as they come, so the fsync before the rename has little left.
+                _writeBehind[part] = writeBehind = new WriteBehind(file, part.Next - count);
+            }
+
+            writeBehind.Written(part.Next);
             _done += count;
             if (_done - _recorded >= SidecarEvery || _sinceRecorded.Elapsed >= SidecarAtLeastEvery)
             {

@@ -29,6 +29,28 @@ public sealed class RangedBlobDownloadTests : IDisposable
         Assert.Equal("0-4:0 4-8:0 8-12:0 12-16:0", Describe(parts));
     }
 
+    [Theory]
+    [InlineData(16, 4, 4)]
+    [InlineData(256, 4, 16)]
+    [InlineData(1024, 4, 64)]
+    [InlineData(4096, 4, 64)]
+    [InlineData(256, 16, 16)]
+    [InlineData(8, 2, 2)]
+    public void Parts_OnePerSixteenMebibytes_AtLeastOnePerConnection_AtMostSixtyFour(long mebibytes, int connections, int parts)
+    {
+        Assert.Equal(parts, RangedBlobDownload.Parts(mebibytes * MiB, connections));
+    }
+
+    [Fact]
+    public void Split_ABlobOfManyParts_InOrder_SoTheConnectionsMoveTheHashedFrontTogether()
+    {
+        var parts = new List<BlobPart> { new(0, 256 * MiB, 0) };
+        RangedBlobDownload.Split(parts, RangedBlobDownload.Parts(256 * MiB, 4));
+        Assert.Equal(16, parts.Count);
+        Assert.All(parts, p => Assert.Equal(16 * MiB, p.Length));
+        Assert.Equal(Enumerable.Range(0, 16).Select(i => i * 16 * MiB), parts.Select(p => p.Start));
+    }
+
     [Fact]
     public void Split_APartialFileInOrder_SplitsWhatIsMissingAndKeepsWhatIsDone()
     {
