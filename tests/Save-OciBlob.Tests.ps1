@@ -663,6 +663,47 @@ $ps.Streams.Progress | ForEach-Object { 'status: ' + $_.StatusDescription }
             $log[1].Range | Should -BeNullOrEmpty
         }
 
+        It 'goes on in order when ranges stop being served after the first, instead of each part reading the whole blob to its place' {
+            New-OciTestRegistryFault IgnoreRange -Skip 1 | Add-OciTestRegistryFault $registry
+            $file = Save-OciBlob "$($registry.Host)/edge/ranged" -Digest $rangedDigest -OutFile (Join-Path $TestDrive 'ranged-stopped.bin') -ParallelRange 4
+            $file.Ranges | Should -Be 1
+            Get-Sha256Digest ([IO.File]::ReadAllBytes($file.FullName)) | Should -Be $rangedDigest
+            $log = @(Get-OciTestRegistryRequest $registry -Path $rangedPath -Method GET)
+            $log[0].StatusCode | Should -Be 206
+            ($log | Measure-Object BytesSent -Sum).Sum | Should -BeLessThan (2 * 16MB) -Because 'three parts reading a whole blob up to their place would send 36 MiB more'
+            Test-Path "$($file.FullName).partial.json" | Should -BeFalse
+        }
+
+        It 'starts over, and succeeds, when the partial file is longer than the blob' {
+            $target = Join-Path $TestDrive 'ranged-long.bin'
+            [IO.File]::WriteAllBytes("$target.partial", [byte[]]::new(17MB))
+            Set-Content "$target.partial.json" "{`"digest`":`"$rangedDigest`",`"size`":$(16MB),`"parts`":[[0,$(8MB),$(1MB)],[$(8MB),$(16MB),$(1MB)]]}"
+            $file = Save-OciBlob "$($registry.Host)/edge/ranged" -Digest $rangedDigest -OutFile $target -ParallelRange 2
+            $file.ResumedFrom | Should -Be 0
+            $file.BytesDownloaded | Should -Be 16MB
+            Get-Sha256Digest ([IO.File]::ReadAllBytes($target)) | Should -Be $rangedDigest
+        }
+
+        It 'leaves a live download''s files alone: a second run to the same place fails as in use' {
+            $target = Join-Path $TestDrive 'ranged-live.bin'
+            # Another run's files, for a blob this run does not trust them for; that run holds its partial file open.
+            Set-Content "$target.partial.json" "{`"digest`":`"sha256:$('1' * 64)`",`"size`":$(16MB),`"parts`":[[0,$(16MB),0]]}"
+            $live = [IO.File]::Open("$target.partial", 'CreateNew', 'ReadWrite', 'None')
+            try {
+                $live.Write([byte[]]::new(1MB), 0, 1MB)
+                $live.Flush()
+                foreach ($ranges in 4, 1) {
+                    Save-OciBlob "$($registry.Host)/edge/ranged" -Digest $rangedDigest -OutFile $target -ParallelRange $ranges -ErrorAction SilentlyContinue -ErrorVariable err
+                    $err[0].Exception.Message | Should -BeLike '*is in use*'
+                    Test-Path "$target.partial" | Should -BeTrue
+                    Test-Path "$target.partial.json" | Should -BeTrue
+                    $live.Length | Should -Be 1MB
+                    Test-Path $target | Should -BeFalse
+                }
+            }
+            finally { $live.Dispose() }
+        }
+
         It 'never moves a part with a corrupted byte into place' {
             New-OciTestRegistryFault CorruptByte -Path '*/blobs/*' -Offset (9MB) | Add-OciTestRegistryFault $registry
             $target = Join-Path $TestDrive 'ranged-corrupt.bin'

@@ -665,6 +665,15 @@ public sealed partial class RegistryClient : IDisposable
             // A handler that cannot be told keeps its own limit (64 KiB).
         }
 
+        try
+        {
+            // .NET Framework allows two connections per host unless told: parallel ranges and -ThrottleLimit want more.
+            handler.MaxConnectionsPerServer = 256;
+        }
+        catch (PlatformNotSupportedException)
+        {
+        }
+
         if (options.SkipCertificateCheck)
         {
             handler.ServerCertificateCustomValidationCallback = (_, _, _, _) => true;

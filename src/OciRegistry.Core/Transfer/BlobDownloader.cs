@@ -130,9 +130,8 @@ public sealed class BlobDownloader
             await network.OpenAsync(cancellationToken).ConfigureAwait(false);
             if (file is null)
             {
-                partial.Delete();
+                file = TakeOver(partial);
                 OnDisk(partial.SidecarPath, () => partial.WriteSidecar(digest, size, repository.RepositoryOnly().ToString()));
-                file = OpenExclusive(partial.DataPath, FileMode.CreateNew);
             }
         }
         catch
@@ -413,6 +412,29 @@ public sealed class BlobDownloader
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new FileWriteException(path, e);
+        }
+    }
+
+    /// <summary>
+    /// The partial file, empty and locked, with no sidecar beside it: one left by an earlier run is opened (and so
+    /// locked) before anything is deleted, so that a run meeting another's live download fails as "in use" instead of
+    /// deleting its files; a missing one is created.
+    /// </summary>
+    internal static FileStream TakeOver(PartialDownload partial)
+    {
+        var file = RegularFile.GetStatus(partial.DataPath).Kind == FileKind.Missing
+            ? OpenExclusive(partial.DataPath, FileMode.CreateNew)
+            : OpenExclusive(partial.DataPath, FileMode.Open);
+        try
+        {
+            OnDisk(partial.DataPath, () => file.SetLength(0));
+            OnDisk(partial.SidecarPath, partial.DeleteSidecar);
+            return file;
+        }
+        catch
+        {
+            file.Dispose();
+            throw;
         }
     }
 

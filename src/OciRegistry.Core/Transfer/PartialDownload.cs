@@ -110,6 +110,11 @@ internal sealed class PartialDownload
     {
         var text = SidecarText(digest, size, source, parts);
         using var sidecar = RegularFile.OpenWrite(SidecarPath, create ? FileMode.CreateNew : FileMode.Open);
+        if (sidecar.Length > Limits.SidecarBytes)
+        {
+            // Grown by someone else: never padded to a size not ours to choose.
+            sidecar.SetLength(0);
+        }
 
         // One write over the old text, padded with spaces (JSON allows them) to at least its length, never a
         // truncation: a process killed at any point leaves either the old record or the new one.

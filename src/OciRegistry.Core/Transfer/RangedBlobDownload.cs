@@ -87,11 +87,10 @@ internal sealed class RangedBlobDownload
                 _file = BlobDownloader.OpenExclusive(_partial.DataPath, FileMode.Open);
                 var length = _file.Length;
                 _parts = resumed ?? (length <= _size ? [new BlobPart(0, _size, length)] : []);
-                if (_parts.Count == 0 || _parts.Any(p => p.Done > 0 && p.Next > length))
+                if (_parts.Count == 0 || length > _size || _parts.Any(p => p.Done > 0 && p.Next > length))
                 {
-                    // Bytes the sidecar counts that the file does not hold: nothing of it is to be trusted.
-                    _file.Dispose();
-                    _file = null;
+                    // Bytes the sidecar counts that the file does not hold, or more bytes than the blob has: nothing of
+                    // it is to be trusted. The file stays open (and locked) to be emptied below.
                     belongs = false;
                 }
             }
@@ -109,7 +108,7 @@ internal sealed class RangedBlobDownload
             if (first is not null)
             {
                 // The first request before the first file, as in order: a refusal or a missing blob leaves nothing behind.
-                opened = new ResumingBlobStream(_client, _repository, _digest, _size, first.Next, first.End, requireRange: true, onWait: null);
+                opened = Part(first);
                 try
                 {
                     await opened.OpenAsync(cancellationToken).ConfigureAwait(false);
@@ -129,11 +128,12 @@ internal sealed class RangedBlobDownload
 
             try
             {
-                if (_file is null)
+                if (!belongs)
                 {
-                    _partial.Delete();
+                    _file ??= BlobDownloader.TakeOver(_partial);
+                    _file.SetLength(0);
+                    _partial.DeleteSidecar();
                     RecordParts(source, create: true);
-                    _file = BlobDownloader.OpenExclusive(_partial.DataPath, FileMode.CreateNew);
                 }
                 else
                 {
@@ -146,7 +146,19 @@ internal sealed class RangedBlobDownload
                 throw;
             }
 
-            var used = await TransferAsync(first, opened, connections, source, cancellationToken).ConfigureAwait(false);
+            int used;
+            try
+            {
+                used = await TransferAsync(first, opened, connections, source, cancellationToken).ConfigureAwait(false);
+            }
+            catch (RangeNotServedException)
+            {
+                // Ranges were served at first and no longer (a mirror or an edge that ignores them): whatever is
+                // complete from the start goes on in order, rather than each part skipping to its place in the whole.
+                FallBackToOrder(source);
+                return null;
+            }
+
             return Finish(target, used, clock);
         }
         catch (ContentVerificationException)
@@ -286,6 +298,10 @@ internal sealed class RangedBlobDownload
         }
     }
 
+    /// <summary>A stream over what <paramref name="part"/> misses; its first answer must be a 206 (else <see cref="RangeNotServedException"/>).</summary>
+    private ResumingBlobStream Part(BlobPart part) =>
+        new(_client, _repository, _digest, _size, part.Next, part.End, requireRange: true, onWait: null);
+
     /// <summary>One connection: takes parts from the queue and fills them, reconnecting where a part's bytes broke off.</summary>
     private async Task WorkAsync(Queue<BlobPart> queue, BlobPart? assigned, ResumingBlobStream? opened, string source, CancellationToken cancellationToken)
     {
@@ -304,7 +320,7 @@ internal sealed class RangedBlobDownload
                 part ??= queue.Dequeue();
             }
 
-            using var network = opened ?? new ResumingBlobStream(_client, _repository, _digest, _size, part.Next, part.End, requireRange: false, onWait: null);
+            using var network = opened ?? Part(part);
             opened = null;
             try
             {
@@ -357,7 +373,9 @@ internal sealed class RangedBlobDownload
             _done += count;
             if (_done - _recorded >= SidecarEvery || _sinceRecorded.Elapsed >= SidecarAtLeastEvery)
             {
-                RecordParts(source);
+                // A record that fails (another process reading the sidecar on Windows) is tried again at the next
+                // one: the last record is behind, never ahead, of the file.
+                TryRecordParts(source);
             }
 
             _progress?.Report(new TransferProgress(_digest, TransferState.Downloading, _done, _size, _resumed));
@@ -491,7 +509,7 @@ internal sealed class RangedBlobDownload
         {
             RecordParts(source);
         }
-        catch (FileWriteException)
+        catch (OciException)
         {
             // The failure being reported matters more; the next run hashes what the sidecar did record.
         }
