@@ -155,19 +155,7 @@ public sealed class BlobDownloader
                 written = RegularFile.GetStatus(file).Identity;
             }
 
-            MoveIntoPlace(partial, target, written, digest, size);
-            partial.DeleteSidecar();
-            progress?.Report(new TransferProgress(digest, TransferState.Completed, size, size, resumedFrom));
-            return new BlobDownloadResult
-            {
-                Path = target,
-                Digest = digest,
-                Size = size,
-                ResumedFrom = resumedFrom,
-                BytesDownloaded = size - resumedFrom,
-                Attempts = network.Attempts,
-                Elapsed = clock.Elapsed,
-            };
+            return Complete(partial, target, written, digest, size, resumedFrom, network.Attempts, ranges: 1, clock, progress);
         }
         catch (ContentVerificationException)
         {
@@ -438,8 +426,28 @@ public sealed class BlobDownloader
         }
     }
 
+    /// <summary>Moves the verified, flushed partial file into place and says what was done.</summary>
+    internal static BlobDownloadResult Complete(PartialDownload partial, string target, (ulong, ulong) written, Digest digest, long size,
+        long resumedFrom, int attempts, int ranges, Stopwatch clock, IProgress<TransferProgress>? progress)
+    {
+        MoveIntoPlace(partial, target, written, digest, size);
+        partial.DeleteSidecar();
+        progress?.Report(new TransferProgress(digest, TransferState.Completed, size, size, resumedFrom));
+        return new BlobDownloadResult
+        {
+            Path = target,
+            Digest = digest,
+            Size = size,
+            ResumedFrom = resumedFrom,
+            BytesDownloaded = size - resumedFrom,
+            Attempts = attempts,
+            Ranges = ranges,
+            Elapsed = clock.Elapsed,
+        };
+    }
+
     /// <summary>Runs a step on the local disk, so that its failure reads as the disk's and not the network's.</summary>
-    private static void OnDisk(string path, Action step)
+    internal static void OnDisk(string path, Action step)
     {
         try
         {

@@ -448,31 +448,10 @@ internal sealed class RangedBlobDownload
     private BlobDownloadResult Finish(string target, int connections, Stopwatch clock)
     {
         var file = _file!;
-        try
-        {
-            file.Flush(flushToDisk: true);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new FileWriteException(_partial.DataPath, e);
-        }
-
+        BlobDownloader.OnDisk(_partial.DataPath, () => file.Flush(flushToDisk: true));
         var written = RegularFile.GetStatus(file).Identity;
         Close();
-        BlobDownloader.MoveIntoPlace(_partial, target, written, _digest, _size);
-        _partial.DeleteSidecar();
-        _progress?.Report(new TransferProgress(_digest, TransferState.Completed, _size, _size, _resumed));
-        return new BlobDownloadResult
-        {
-            Path = target,
-            Digest = _digest,
-            Size = _size,
-            ResumedFrom = _resumed,
-            BytesDownloaded = _size - _resumed,
-            Attempts = _attempts,
-            Ranges = connections,
-            Elapsed = clock.Elapsed,
-        };
+        return BlobDownloader.Complete(_partial, target, written, _digest, _size, _resumed, _attempts, connections, clock, _progress);
     }
 
     /// <summary>
@@ -487,9 +466,9 @@ internal sealed class RangedBlobDownload
         }
 
         var front = Front();
-        OnDisk(_partial.DataPath, () => _file.SetLength(front));
+        BlobDownloader.OnDisk(_partial.DataPath, () => _file.SetLength(front));
         Close();
-        OnDisk(_partial.SidecarPath, () =>
+        BlobDownloader.OnDisk(_partial.SidecarPath, () =>
         {
             _partial.DeleteSidecar();
             _partial.WriteSidecar(_digest, _size, source);
@@ -498,7 +477,7 @@ internal sealed class RangedBlobDownload
 
     private void RecordParts(string source, bool create = false)
     {
-        OnDisk(_partial.SidecarPath, () => _partial.RecordParts(_digest, _size, source, _parts, create));
+        BlobDownloader.OnDisk(_partial.SidecarPath, () => _partial.RecordParts(_digest, _size, source, _parts, create));
         _recorded = _done;
         _sinceRecorded.Restart();
     }
@@ -520,22 +499,4 @@ internal sealed class RangedBlobDownload
         _file?.Dispose();
         _file = null;
     }
-
-    private static T OnDisk<T>(string path, Func<T> step)
-    {
-        try
-        {
-            return step();
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new FileWriteException(path, e);
-        }
-    }
-
-    private static void OnDisk(string path, Action step) => OnDisk<bool>(path, () =>
-    {
-        step();
-        return true;
-    });
 }
