@@ -98,11 +98,11 @@ Describe 'Proxies with tinyproxy' -Tag Interop -Skip:($missing.Count -gt 0 -or -
         ($all | Out-String -Width 400) | Should -Not -Match ([regex]::Escape($secret))
     }
 
-    # What the module writes: its streams, the error's message and the record as PowerShell shows it. (The .NET
-    # exception it keeps as the inner exception still has .NET's own words, which hold the variable's password.)
+    # What the module writes: its streams, the error's message, the record as PowerShell shows it, and what Get-Error
+    # and the exception's ToString() print, which walk every inner exception (.NET's own words hold the password).
     It 'never shows the user:password of HTTPS_PROXY, even when the proxy refuses them' {
         $wrong = 'wr0ng-proxy-pass'
-        $command = "Get-OciManifest '$remote' -CertificateAuthority '$($certs.Ca)' -MaximumRetryCount 0 -Verbose -ErrorAction SilentlyContinue -ErrorVariable failed *>&1 | Out-String -Width 400; `$failed | ForEach-Object { `$_.ErrorDetails.Message; `$_.Exception.Message; `$_ | Out-String -Width 400 }"
+        $command = "Get-OciManifest '$remote' -CertificateAuthority '$($certs.Ca)' -MaximumRetryCount 0 -Verbose -ErrorAction SilentlyContinue -ErrorVariable failed *>&1 | Out-String -Width 400; `$failed | ForEach-Object { `$_.ErrorDetails.Message; `$_.Exception.Message; `$_ | Out-String -Width 400; `$_.Exception.ToString(); for (`$e = `$_.Exception; `$e; `$e = `$e.InnerException) { `$e.Message } }; `$failed | Get-Error | Out-String -Width 400"
         $saved = $env:HTTPS_PROXY
         try {
             $env:HTTPS_PROXY = "http://proxyuser:$wrong@127.0.0.1:$($guarded.Port)"

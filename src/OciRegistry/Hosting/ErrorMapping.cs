@@ -34,12 +34,8 @@ public static class ErrorMapping
         var (id, category, action) = Classify(exception, subject);
 
         // Core's messages are built redacted. .NET's are not: it writes a proxy's address with the user:password of
-        // HTTPS_PROXY into them, so those are redacted here, and the record holds a stand-in with the redacted text.
-        var shown = exception;
-        if (exception is not OciException && TextRedactor.Redact(exception.Message) is { } redacted && redacted != exception.Message)
-        {
-            shown = new RedactedException(redacted, exception);
-        }
+        // HTTPS_PROXY into them, at any depth of the chain, so the record holds a redacted stand-in for the whole chain.
+        var shown = RedactedException.For(exception) ?? exception;
 
         var record = new ErrorRecord(shown, id, category, target);
 
