@@ -38,6 +38,26 @@ public static class TabExpansionFallback
     public static ScriptBlock Wrapper => _wrapper ??= ScriptBlock.Create(WrapperText);
 
     /// <summary>
+    /// Puts <see cref="Wrapper"/> in place of the global <c>TabExpansion2</c>, keeping the one there as
+    /// <see cref="Previous"/>; nothing when it is wrapped already or there is none. Called at import through
+    /// <see cref="RegisterOciTabExpansionFallbackCommand"/>: the same steps in the module's script cost a fresh pwsh
+    /// some 70 ms (the session's first .NET method call builds its binder). The module's OnRemove, in its script,
+    /// puts the previous one back.
+    /// </summary>
+    internal static void Install(SessionState sessionState)
+    {
+        // ${function:global:TabExpansion2}, as a script writes it: the global one, whatever scope imports the module.
+        const string path = "function:global:TabExpansion2";
+        if (sessionState.PSVariable.GetValue(path) is not ScriptBlock current || ReferenceEquals(current, Wrapper))
+        {
+            return;
+        }
+
+        Previous = current;
+        sessionState.PSVariable.Set(path, Wrapper);
+    }
+
+    /// <summary>
     /// Completions for the expandable-string argument that ends at <paramref name="cursor"/>, from the completer of
     /// the parameter it binds to; null when the cursor is anywhere else or the completer has nothing. Never throws.
     /// </summary>
