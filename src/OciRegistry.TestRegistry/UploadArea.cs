@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Concurrent;
+using System.Collections.Generic;
 using System.IO;
 using System.Threading;
 
@@ -69,6 +70,9 @@ internal sealed class UploadArea : IDisposable
 
     /// <summary>How many sessions are open.</summary>
     internal int Count => _sessions.Count;
+
+    /// <summary>The sessions open now.</summary>
+    internal ICollection<UploadSession> Sessions => _sessions.Values;
 
     /// <summary>How many bytes the sessions hold in memory.</summary>
     internal long MemoryInUse => Interlocked.Read(ref _memoryInUse);

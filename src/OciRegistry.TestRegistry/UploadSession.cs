@@ -51,6 +51,9 @@ internal sealed class UploadSession
     /// <summary>How many bytes were received.</summary>
     public long Size { get; private set; }
 
+    /// <summary>Whether a request holds the session now (it lets go just after its answer is sent).</summary>
+    internal bool Held => _lock.CurrentCount == 0;
+
     /// <summary>When a request last held the session, on the area's clock.</summary>
     public DateTimeOffset LastUsed => new(Interlocked.Read(ref _lastUsedTicks), TimeSpan.Zero);
 

@@ -6,6 +6,7 @@ using System.Threading.Tasks;
 using OciRegistry.Core.Client;
 using OciRegistry.Core.References;
 using OciRegistry.TestRegistry;
+using OciRegistry.Core.Tests.Support;
 using OciRegistry.Core.Tests.TestRegistry;
 using OciRegistry.Core.Transfer;
 
@@ -26,7 +27,7 @@ public sealed class BlobDownloaderTests : IDisposable
         var target = Path.Combine(_folder, "blob");
         using var cancel = new CancellationTokenSource();
         var download = new BlobDownloader(client).DownloadAsync(repository, registry.BlobDigest, registry.Blob.Length, target, cancellationToken: cancel.Token);
-        await WaitUntilAsync(() => registry.RequestsFor(registry.BlobPath).Length == 1);
+        await Eventually.TrueAsync(() => registry.RequestsFor(registry.BlobPath).Length == 1);
         await Task.Delay(300);
         cancel.Cancel();
 
@@ -164,16 +165,6 @@ public sealed class BlobDownloaderTests : IDisposable
         public TransferProgress[] Reports => [.. _reports];
 
         public void Report(TransferProgress value) => _reports.Enqueue(value);
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        for (var i = 0; i < 200 && !condition(); i++)
-        {
-            await Task.Delay(25);
-        }
-
-        Assert.True(condition());
     }
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);

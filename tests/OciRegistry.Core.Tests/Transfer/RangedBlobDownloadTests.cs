@@ -7,6 +7,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using OciRegistry.Core.Client;
 using OciRegistry.Core.References;
+using OciRegistry.Core.Tests.Support;
 using OciRegistry.Core.Tests.TestRegistry;
 using OciRegistry.Core.Transfer;
 using OciRegistry.TestRegistry;
@@ -134,7 +135,7 @@ public sealed class RangedBlobDownloadTests : IDisposable
         using var cancel = new CancellationTokenSource();
         var downloader = new BlobDownloader(client) { ParallelRanges = 4 };
         var download = downloader.DownloadAsync(repository, digest, blob.Length, target, cancellationToken: cancel.Token);
-        await WaitUntilAsync(() => registry.Server.Requests.Count(r => r.Path == path && r.BytesSent == 4 * MiB) == 3);
+        await Eventually.TrueAsync(() => registry.Server.Requests.Count(r => r.Path == path && r.BytesSent == 4 * MiB) == 3);
         await Task.Delay(300);
         cancel.Cancel();
 
@@ -158,20 +159,6 @@ public sealed class RangedBlobDownloadTests : IDisposable
         Assert.Equal(blob, File.ReadAllBytes(target));
         Assert.False(File.Exists(target + ".partial"));
         Assert.False(File.Exists(target + ".partial.json"));
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException("the condition did not come true within 20 s");
-            }
-
-            await Task.Delay(20);
-        }
     }
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
